@@ -1,0 +1,10 @@
+/**
+ * The zod-free part of the contract that runs in the preload and the browser: channel names, the
+ * error type and the api factory. (Schemas stay on the engine's side of the boundary.)
+ */
+export * from './channels'
+export * from './errors'
+export * from './api'
+export * from './wire'
+export type * from './commands'
+export type * from './entities'

@@ -1,0 +1,114 @@
+import { z } from 'zod'
+
+/** Records the engine hands to its faces. Their types are inferred from these schemas. */
+
+export const BACKEND_NAMES = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const
+export const BackendName = z.enum(BACKEND_NAMES)
+export type BackendName = z.infer<typeof BackendName>
+
+export const BackendReport = z.object({
+  name: BackendName,
+  forced: z.boolean(),
+  /** Why each backend tried before the chosen one was skipped. */
+  skipped: z.array(z.object({ name: BackendName, reason: z.string() })),
+  detail: z.string(),
+})
+export type BackendReport = z.infer<typeof BackendReport>
+
+export const FfmpegInfo = z.object({
+  found: z.boolean(),
+  ffmpegPath: z.string().nullable(),
+  ffprobePath: z.string().nullable(),
+  version: z.string().nullable(),
+  hint: z.string().nullable(),
+})
+export type FfmpegInfo = z.infer<typeof FfmpegInfo>
+
+export const AppInfo = z.object({
+  appVersion: z.string(),
+  backend: BackendReport.nullable(),
+  versions: z.record(z.string(), z.string()),
+  dataDir: z.string(),
+  databasePath: z.string(),
+  schemaVersion: z.number().int(),
+  ffmpeg: FfmpegInfo,
+  host: z.string(),
+  platform: z.string(),
+})
+export type AppInfo = z.infer<typeof AppInfo>
+
+export const Experiment = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  filePath: z.string().nullable(),
+  createdAt: z.string(),
+  runCount: z.number().int(),
+})
+export type Experiment = z.infer<typeof Experiment>
+
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const
+export const RunStatus = z.enum(RUN_STATUSES)
+export type RunStatus = z.infer<typeof RunStatus>
+
+export const RunSummary = z.object({
+  id: z.number().int(),
+  experimentId: z.number().int(),
+  experimentName: z.string(),
+  name: z.string(),
+  status: RunStatus,
+  seed: z.number().int(),
+  backend: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  /** Latest value of each metric, by name. */
+  lastMetrics: z.record(z.string(), z.number()),
+})
+export type RunSummary = z.infer<typeof RunSummary>
+
+export const RunDetail = RunSummary.extend({
+  config: z.unknown(),
+  configDiff: z.unknown(),
+  gitCommit: z.string().nullable(),
+  host: z.string().nullable(),
+})
+export type RunDetail = z.infer<typeof RunDetail>
+
+export const MetricPoint = z.object({
+  runId: z.number().int(),
+  step: z.number().int(),
+  epoch: z.number().nullable(),
+  name: z.string(),
+  value: z.number(),
+})
+export type MetricPoint = z.infer<typeof MetricPoint>
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+export const LogEntry = z.object({
+  seq: z.number().int(),
+  time: z.string(),
+  level: z.enum(LOG_LEVELS),
+  source: z.string(),
+  message: z.string(),
+})
+export type LogEntry = z.infer<typeof LogEntry>
+
+export const RunProgress = z.object({
+  runId: z.number().int(),
+  step: z.number().int(),
+  totalSteps: z.number().int(),
+  epoch: z.number(),
+  loss: z.number().nullable(),
+  throughput: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+})
+export type RunProgress = z.infer<typeof RunProgress>
+
+export const RunStateChange = z.object({
+  runId: z.number().int(),
+  status: RunStatus,
+  error: z.string().nullable(),
+})
+export type RunStateChange = z.infer<typeof RunStateChange>

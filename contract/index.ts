@@ -1,0 +1,7 @@
+export * from './channels'
+export * from './entities'
+export * from './commands'
+export * from './errors'
+export * from './api'
+export * from './wire'
+export * from './validate'

@@ -1,0 +1,89 @@
+import { ContractError, parseCommand, type BackendName, type CommandName, type CommandOutput, type LogEntry } from '../../contract'
+import { EventBus, type EngineEventListener } from './events'
+import { EngineLog } from './log'
+import { databasePath, resolveDataDir } from './paths'
+import { openDatabase, type Db } from './store/db'
+import { describeBackend, selectBackend } from './tf/backend'
+import { createHandlers, type Handlers } from './handlers'
+
+export interface EngineOptions {
+  /** Data folder; defaults to `STDD_HOME` or `~/.stdd`. */
+  dataDir?: string
+  /** Force a TensorFlow.js backend instead of picking the best available. */
+  backend?: BackendName
+  /** Skip TensorFlow.js entirely (commands that need it then fail with `unavailable`). */
+  withoutTf?: boolean
+  /** Electron: path of the Electron-ABI build of better-sqlite3. */
+  sqliteBinding?: string
+  /** Mirror log entries somewhere (stderr for the CLI). */
+  echoLog?: (entry: LogEntry) => void
+}
+
+/** Everything a command handler may use. */
+export interface EngineContext {
+  readonly db: Db
+  readonly dataDir: string
+  readonly bus: EventBus
+  readonly log: EngineLog
+}
+
+/**
+ * The engine: owns the database, the TensorFlow.js backend and all computation. It never imports
+ * `electron`; the faces (Electron main, CLI, headless server) drive it through {@link invoke} and
+ * listen to its events through {@link subscribe}.
+ */
+export class Engine implements EngineContext {
+  readonly bus = new EventBus()
+  readonly log: EngineLog
+  readonly db: Db
+  readonly dataDir: string
+  private readonly handlers: Handlers
+  private backendReady: Promise<void> | null = null
+
+  private constructor(opts: EngineOptions) {
+    this.log = new EngineLog(this.bus, 1000, opts.echoLog ?? null)
+    this.dataDir = resolveDataDir(opts.dataDir)
+    this.db = openDatabase({ path: databasePath(this.dataDir), ...(opts.sqliteBinding ? { nativeBinding: opts.sqliteBinding } : {}) })
+    this.handlers = createHandlers(this)
+  }
+
+  static async start(opts: EngineOptions = {}): Promise<Engine> {
+    const engine = new Engine(opts)
+    engine.log.info('engine', `data folder ${engine.dataDir}`)
+    if (!opts.withoutTf) engine.backendReady = engine.initBackend(opts.backend)
+    return engine
+  }
+
+  private async initBackend(forced?: BackendName): Promise<void> {
+    try {
+      const report = await selectBackend(forced)
+      this.log.info('backend', describeBackend(report))
+      this.bus.emit('backend.ready', report)
+    } catch (err) {
+      this.log.error('backend', err instanceof Error ? err.message : String(err))
+      throw err
+    }
+  }
+
+  /** Resolves once the TensorFlow.js backend is up (rejects if it cannot start). */
+  whenBackendReady(): Promise<void> {
+    return this.backendReady ?? Promise.reject(new ContractError('unavailable', 'this engine was started without TensorFlow.js'))
+  }
+
+  subscribe(listener: EngineEventListener): () => void {
+    return this.bus.subscribe(listener)
+  }
+
+  /** Validates `input` against the command's schema, runs its handler, returns its result. */
+  async invoke<C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>>
+  async invoke(command: string, input: unknown): Promise<unknown>
+  async invoke(command: string, input: unknown): Promise<unknown> {
+    const parsed = parseCommand(command, input)
+    const handler = this.handlers[parsed.command] as (input: unknown) => unknown
+    return await handler(parsed.input)
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}

@@ -1,0 +1,35 @@
+import type { MetricPoint } from '../../../contract'
+import type { Db } from './db'
+
+/**
+ * Writes every metric of one step (or epoch) in a single transaction, together with whatever else
+ * belongs to that step (`alsoInside`, e.g. the checkpoint's artifact row): after a crash either all
+ * of a step is in the database or none of it is.
+ */
+export function recordStep(
+  db: Db,
+  runId: number,
+  step: number,
+  epoch: number | null,
+  values: Record<string, number>,
+  alsoInside?: () => void,
+): void {
+  const insert = db.prepare(
+    'INSERT INTO metrics (run_id, name, step, epoch, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, name, step) DO UPDATE SET value = excluded.value, epoch = excluded.epoch',
+  )
+  db.transaction(() => {
+    for (const [name, value] of Object.entries(values)) {
+      if (!Number.isFinite(value)) throw new Error(`metric "${name}" at step ${step} is ${value}; only finite numbers are stored`)
+      insert.run(runId, name, step, epoch, value)
+    }
+    alsoInside?.()
+  })()
+}
+
+export function listMetrics(db: Db, runId: number, names?: string[]): MetricPoint[] {
+  const filter = names?.length ? ` AND name IN (${names.map(() => '?').join(', ')})` : ''
+  const rows = db
+    .prepare(`SELECT run_id, step, epoch, name, value FROM metrics WHERE run_id = ?${filter} ORDER BY name, step`)
+    .all(runId, ...(names ?? [])) as { run_id: number; step: number; epoch: number | null; name: string; value: number }[]
+  return rows.map((r) => ({ runId: r.run_id, step: r.step, epoch: r.epoch, name: r.name, value: r.value }))
+}

@@ -1,0 +1,143 @@
+import type { Database } from 'better-sqlite3'
+
+/**
+ * Schema migrations, applied in order. The schema version is `PRAGMA user_version`: migration `i`
+ * (0-based) takes the database from version `i` to `i + 1`. Each migration runs in its own
+ * transaction together with the version bump, so a crash never leaves a half-migrated file.
+ * Never edit a released migration: append a new one.
+ */
+export interface Migration {
+  description: string
+  up(db: Database): void
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    description: 'experiments, runs, metrics, per-class results, artifacts, knowledge graphs, prompt sets, run queue, settings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE experiments (
+          id          INTEGER PRIMARY KEY,
+          name        TEXT NOT NULL UNIQUE,
+          description TEXT NOT NULL DEFAULT '',
+          file_path   TEXT,
+          config_json TEXT,
+          created_at  TEXT NOT NULL
+        );
+        CREATE TABLE knowledge_graphs (
+          id         INTEGER PRIMARY KEY,
+          name       TEXT NOT NULL,
+          dataset    TEXT NOT NULL,
+          version    INTEGER NOT NULL CHECK (version >= 1),
+          parent_id  INTEGER REFERENCES knowledge_graphs(id),
+          note       TEXT NOT NULL DEFAULT '',
+          created_at TEXT NOT NULL,
+          UNIQUE (name, version)
+        );
+        CREATE TABLE kg_classes (
+          graph_id        INTEGER NOT NULL REFERENCES knowledge_graphs(id) ON DELETE CASCADE,
+          class_index     INTEGER NOT NULL,
+          class_name      TEXT NOT NULL,
+          graph_json      TEXT NOT NULL,
+          provenance_json TEXT NOT NULL,
+          PRIMARY KEY (graph_id, class_index)
+        );
+        CREATE TABLE prompt_sets (
+          id             INTEGER PRIMARY KEY,
+          hash           TEXT NOT NULL UNIQUE,
+          graph_id       INTEGER REFERENCES knowledge_graphs(id),
+          kind           TEXT NOT NULL,
+          template_style TEXT NOT NULL,
+          prompts_json   TEXT NOT NULL,
+          created_at     TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+          id               INTEGER PRIMARY KEY,
+          experiment_id    INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+          name             TEXT NOT NULL,
+          status           TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+          config_json      TEXT NOT NULL,
+          config_diff_json TEXT NOT NULL,
+          seed             INTEGER NOT NULL,
+          git_commit       TEXT,
+          backend          TEXT,
+          host             TEXT,
+          prompt_set_id    INTEGER REFERENCES prompt_sets(id),
+          created_at       TEXT NOT NULL,
+          started_at       TEXT,
+          finished_at      TEXT,
+          error            TEXT,
+          UNIQUE (experiment_id, name)
+        );
+        CREATE INDEX runs_by_status ON runs(status);
+        CREATE TABLE metrics (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          name   TEXT NOT NULL,
+          step   INTEGER NOT NULL,
+          epoch  REAL,
+          value  REAL NOT NULL,
+          PRIMARY KEY (run_id, name, step)
+        ) WITHOUT ROWID;
+        CREATE TABLE class_results (
+          run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          eval_key     TEXT NOT NULL,
+          class_index  INTEGER NOT NULL,
+          class_name   TEXT NOT NULL,
+          correct      INTEGER NOT NULL,
+          top5_correct INTEGER NOT NULL,
+          total        INTEGER NOT NULL,
+          confusion_json TEXT NOT NULL DEFAULT '{}',
+          PRIMARY KEY (run_id, eval_key, class_index)
+        ) WITHOUT ROWID;
+        CREATE TABLE artifacts (
+          id         INTEGER PRIMARY KEY,
+          run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          kind       TEXT NOT NULL CHECK (kind IN ('checkpoint', 'attention_map', 'score_map', 'table', 'other')),
+          name       TEXT NOT NULL,
+          step       INTEGER,
+          epoch      REAL,
+          path       TEXT,
+          blob       BLOB,
+          mime       TEXT,
+          meta_json  TEXT NOT NULL DEFAULT '{}',
+          created_at TEXT NOT NULL,
+          CHECK (path IS NOT NULL OR blob IS NOT NULL)
+        );
+        CREATE INDEX artifacts_by_run ON artifacts(run_id, kind);
+        CREATE TABLE run_queue (
+          run_id      INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          position    INTEGER NOT NULL UNIQUE,
+          enqueued_at TEXT NOT NULL
+        );
+        CREATE TABLE settings (
+          key        TEXT PRIMARY KEY,
+          value_json TEXT NOT NULL
+        );
+      `)
+    },
+  },
+]
+
+export const LATEST_SCHEMA_VERSION = migrations.length
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+/** Brings `db` to the latest schema. Refuses a database written by a newer version of the app. */
+export function migrate(db: Database, target = LATEST_SCHEMA_VERSION): number {
+  const current = schemaVersion(db)
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new Error(
+      `database schema version ${current} is newer than this application understands (${LATEST_SCHEMA_VERSION}); update STDD Explorer or point STDD_HOME at another data folder`,
+    )
+  }
+  for (let v = current; v < target; v++) {
+    const step = migrations[v]!
+    db.transaction(() => {
+      step.up(db)
+      db.pragma(`user_version = ${v + 1}`)
+    })()
+  }
+  return schemaVersion(db)
+}

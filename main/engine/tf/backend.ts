@@ -1,0 +1,121 @@
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import type { BackendName, BackendReport } from '../../../contract'
+import { BACKEND_NAMES } from '../../../contract'
+
+/**
+ * Picks the fastest TensorFlow.js backend this machine can run, once, at engine start:
+ * node-gpu → node → webgpu (when Dawn finds a GPU adapter) → wasm (local .wasm files) → cpu.
+ * A forced backend (setting, `--backend` or `STDD_BACKEND`) is tried alone and fails loudly.
+ *
+ * Every model module imports `@tensorflow/tfjs` (the union package: it registers gradients and
+ * chained ops). The native backends register their kernels into that same engine.
+ */
+export const BACKEND_ORDER: readonly BackendName[] = BACKEND_NAMES
+
+type Attempt = () => Promise<string>
+
+const requireHere = createRequire(import.meta.url)
+
+async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node', name: BackendName): Promise<string> {
+  try {
+    await import(/* @vite-ignore */ pkg)
+  } catch (err) {
+    throw new Error(`${pkg} is not installed or its libtensorflow binding does not load (${firstLine(err)})`, { cause: err })
+  }
+  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but the "tensorflow" backend did not initialise`)
+  return `${pkg} (libtensorflow${name === 'node-gpu' ? ', CUDA' : ''})`
+}
+
+async function tryWebgpu(): Promise<string> {
+  let webgpu: { create(options: string[]): unknown; globals: object }
+  try {
+    webgpu = (await import(/* @vite-ignore */ 'webgpu')) as typeof webgpu
+  } catch (err) {
+    throw new Error(`the "webgpu" (Dawn) package is not installed or does not load (${firstLine(err)})`, { cause: err })
+  }
+  Object.assign(globalThis, webgpu.globals)
+  process.env.XDG_RUNTIME_DIR ??= tmpdir() // Dawn warns on stderr without it
+  const gpu = webgpu.create([]) as { requestAdapter(): Promise<{ info?: { vendor?: string; description?: string } } | null> }
+  const adapter = await gpu.requestAdapter()
+  if (!adapter) throw new Error('Dawn found no GPU adapter (no Vulkan/Metal/D3D12 device; see docs on VK_DRIVER_FILES)')
+  const g = globalThis as { navigator?: object }
+  Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu }, configurable: true, writable: true })
+  try {
+    await import(/* @vite-ignore */ '@tensorflow/tfjs-backend-webgpu')
+  } catch (err) {
+    throw new Error(`@tensorflow/tfjs-backend-webgpu does not load (${firstLine(err)})`, { cause: err })
+  }
+  if (!(await tf.setBackend('webgpu'))) throw new Error('the WebGPU backend did not initialise on the adapter Dawn found')
+  const info = adapter.info
+  return `WebGPU through Dawn on ${[info?.vendor, info?.description].filter(Boolean).join(' ') || 'an unnamed adapter'}`
+}
+
+async function tryWasm(): Promise<string> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm')
+  // Local .wasm files next to the package: never a CDN.
+  wasm.setWasmPaths(dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')) + '/')
+  if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend did not initialise')
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')
+  // tfjs disables WASM threads in Node by design (tfjs#3830): XNNPACK runs on one core.
+  return `tfjs-backend-wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread: tfjs turns WASM threads off in Node)`
+}
+
+async function tryCpu(): Promise<string> {
+  if (!(await tf.setBackend('cpu'))) throw new Error('the CPU backend did not initialise')
+  return 'tfjs-backend-cpu (pure JavaScript, slow: reference only)'
+}
+
+const ATTEMPTS: Record<BackendName, Attempt> = {
+  'node-gpu': () => tryNative('@tensorflow/tfjs-node-gpu', 'node-gpu'),
+  node: () => tryNative('@tensorflow/tfjs-node', 'node'),
+  webgpu: tryWebgpu,
+  wasm: tryWasm,
+  cpu: tryCpu,
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300)
+}
+
+export function parseBackendName(value: string, source: string): BackendName {
+  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName
+  throw new Error(`${source}: unknown backend "${value}"; choose one of ${BACKEND_NAMES.join(', ')}`)
+}
+
+let chosen: BackendReport | null = null
+
+/**
+ * Selects and initialises the backend. Call once per process; later calls return the first report.
+ * `forced` comes from `--backend`, the app setting, or `STDD_BACKEND` (in that order of precedence).
+ */
+export async function selectBackend(forced?: BackendName): Promise<BackendReport> {
+  if (chosen) return chosen
+  const order = forced ? [forced] : BACKEND_ORDER
+  const skipped: BackendReport['skipped'] = []
+  tf.env().set('PROD', true) // no debug-mode checks, no "running in Node" banners
+  for (const name of order) {
+    try {
+      const detail = await ATTEMPTS[name]()
+      await tf.ready()
+      chosen = { name, forced: Boolean(forced), skipped, detail }
+      return chosen
+    } catch (err) {
+      skipped.push({ name, reason: firstLine(err) })
+    }
+  }
+  const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')
+  throw new Error(forced ? `backend "${forced}" was asked for but cannot start: ${reasons}` : `no TensorFlow.js backend could start: ${reasons}`)
+}
+
+/** The report of the backend chosen in this process, or null before {@link selectBackend}. */
+export function activeBackend(): BackendReport | null {
+  return chosen
+}
+
+export function describeBackend(r: BackendReport): string {
+  const skipped = r.skipped.map((s) => `  skipped ${s.name}: ${s.reason}`).join('\n')
+  return `backend ${r.name}${r.forced ? ' (forced)' : ''}: ${r.detail}${skipped ? '\n' + skipped : ''}`
+}

@@ -1,0 +1,27 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { AppInfo, BackendReport } from '../../contract/api-runtime'
+import { invoke, onEvent } from '../api/bridge'
+
+/** The engine's identity: backend, versions, data folder, ffmpeg. */
+export const useAppStore = defineStore('app', () => {
+  const info = ref<AppInfo | null>(null)
+  const backend = ref<BackendReport | null>(null)
+  const error = ref<string | null>(null)
+
+  async function load(): Promise<void> {
+    try {
+      info.value = await invoke('app.info', {})
+      backend.value = info.value.backend ?? backend.value
+      error.value = null
+    } catch (err) {
+      error.value = (err as Error).message
+    }
+  }
+
+  onEvent('backend.ready', (report) => {
+    backend.value = report
+  })
+
+  return { info, backend, error, load }
+})
