@@ -1,0 +1,4 @@
+import type { BenchSuite } from './types'
+
+/** Every benchmark suite, in the order `stdd bench` runs them. Add yours here. */
+export const BENCH_SUITES: BenchSuite[] = []
