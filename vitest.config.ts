@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: 'main',
           environment: 'node',
-          include: ['tests/main/**/*.test.ts'],
+          include: ['tests/main/**/*.test.ts', 'tests/preload/**/*.test.ts'],
           setupFiles: ['tests/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

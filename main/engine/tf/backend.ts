@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname } from 'node:path'
@@ -23,18 +24,31 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
   try {
     await import(/* @vite-ignore */ pkg)
   } catch (err) {
-    throw new Error(`${pkg} is not installed or its libtensorflow binding does not load (${firstLine(err)})`, { cause: err })
+    throw new Error(`${pkg}: ${firstLine(err)} (an optional dependency whose install downloads libtensorflow; it needs internet and CUDA 11.2 for -gpu)`, { cause: err })
   }
   if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but the "tensorflow" backend did not initialise`)
   return `${pkg} (libtensorflow${name === 'node-gpu' ? ', CUDA' : ''})`
 }
 
+/** On Linux a GPU shows up as /dev/dri/* or /dev/nvidia*; without one, Dawn would only find software rasterisers. */
+function linuxHasGpuDevice(): boolean {
+  const has = (dir: string, prefix: string): boolean => {
+    try {
+      return readdirSync(dir).some((n) => n.startsWith(prefix))
+    } catch {
+      return false
+    }
+  }
+  return has('/dev/dri', 'renderD') || has('/dev', 'nvidia')
+}
+
 async function tryWebgpu(): Promise<string> {
+  if (process.platform === 'linux' && !linuxHasGpuDevice()) throw new Error('no GPU device on this machine (/dev/dri/renderD*, /dev/nvidia*)')
   let webgpu: { create(options: string[]): unknown; globals: object }
   try {
     webgpu = (await import(/* @vite-ignore */ 'webgpu')) as typeof webgpu
   } catch (err) {
-    throw new Error(`the "webgpu" (Dawn) package is not installed or does not load (${firstLine(err)})`, { cause: err })
+    throw new Error(`the "webgpu" (Dawn) package: ${firstLine(err)}`, { cause: err })
   }
   Object.assign(globalThis, webgpu.globals)
   process.env.XDG_RUNTIME_DIR ??= tmpdir() // Dawn warns on stderr without it
@@ -46,7 +60,7 @@ async function tryWebgpu(): Promise<string> {
   try {
     await import(/* @vite-ignore */ '@tensorflow/tfjs-backend-webgpu')
   } catch (err) {
-    throw new Error(`@tensorflow/tfjs-backend-webgpu does not load (${firstLine(err)})`, { cause: err })
+    throw new Error(`@tensorflow/tfjs-backend-webgpu: ${firstLine(err)}`, { cause: err })
   }
   if (!(await tf.setBackend('webgpu'))) throw new Error('the WebGPU backend did not initialise on the adapter Dawn found')
   const info = adapter.info
@@ -77,6 +91,7 @@ const ATTEMPTS: Record<BackendName, Attempt> = {
 }
 
 function firstLine(err: unknown): string {
+  if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return 'not installed'
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300)
 }
 

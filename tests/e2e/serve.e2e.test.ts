@@ -1,0 +1,129 @@
+/**
+ * End to end: the built application served by `stdd serve`, opened in headless Chromium.
+ * Needs `npm run build` (done here when the build is missing) and Debian's chromium
+ * (`CHROMIUM_PATH` overrides /usr/bin/chromium).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Engine } from '../../main/engine/engine'
+import { createRun, setRunStatus } from '../../main/engine/store/runs'
+import { recordStep } from '../../main/engine/store/metrics'
+import { tempDir } from '../helpers/temp-dir'
+
+const root = join(import.meta.dirname, '..', '..')
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const screenshots = join(root, 'test-results')
+
+let dir: ReturnType<typeof tempDir>
+let serve: ChildProcess
+let server: { url: string; openUrl: string; token: string; port: number }
+let browser: Browser
+let page: Page
+const consoleErrors: string[] = []
+
+async function seed(dataDir: string): Promise<void> {
+  const engine = await Engine.start({ dataDir, withoutTf: true })
+  const exp = await engine.invoke('experiments.create', { name: 'table3-text-sets', description: 'Table 3 on SynthMotion' })
+  const run = createRun(engine.db, { experimentId: exp.id, name: 'st-prompts-seed1', config: { text: 'st' }, configDiff: { text: 'st' }, seed: 1, backend: 'wasm' })
+  setRunStatus(engine.db, run.id, 'running')
+  for (let step = 1; step <= 40; step++) recordStep(engine.db, run.id, step, step / 10, { loss: 3 * Math.exp(-step / 15) + 0.2, top1: 20 + 50 * (1 - Math.exp(-step / 12)) })
+  setRunStatus(engine.db, run.id, 'done')
+  engine.close()
+}
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium fonts-liberation, or set CHROMIUM_PATH`)
+  if (!existsSync(join(root, 'out', 'renderer', 'index.html')) || !existsSync(join(root, 'out', 'main', 'cli.js'))) {
+    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' })
+    if (build.status !== 0) throw new Error(`build failed:\n${build.stderr}`)
+  }
+  dir = tempDir('stdd-e2e-')
+  await seed(dir.path)
+  serve = spawn(process.execPath, [join(root, 'bin', 'stdd.mjs'), 'serve', '--json', '--data-dir', dir.path], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('stdd serve printed nothing within 60 s')), 60_000)
+    serve.once('exit', (code) => reject(new Error(`stdd serve exited with ${code}`)))
+    createInterface({ input: serve.stdout! }).once('line', (line) => {
+      clearTimeout(timer)
+      resolve(line)
+    })
+  })
+  server = JSON.parse(firstLine) as typeof server
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  })
+  page = await browser.newPage({ viewport: { width: 1440, height: 860 } })
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text())
+  })
+  page.on('pageerror', (e) => consoleErrors.push(e.message))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (serve && serve.exitCode === null) {
+    serve.kill('SIGINT')
+    await new Promise((r) => serve.once('exit', r))
+  }
+  dir?.remove()
+})
+
+describe('stdd serve in a browser', () => {
+  it('refuses a request without the token', async () => {
+    const r = await fetch(server.url)
+    expect(r.status).toBe(401)
+    const api = await fetch(`${server.url}api/invoke`, { method: 'POST', body: JSON.stringify({ command: 'experiments.list', input: {} }) })
+    expect(api.status).toBe(401)
+  })
+
+  it('shows the first screen: runs from the store, the backend in the status bar', async () => {
+    await page.goto(server.openUrl)
+    await page.waitForFunction(() => (globalThis as { __stddReady?: boolean }).__stddReady === true, undefined, { timeout: 30_000 })
+    expect(await page.title()).toBe('STDD Explorer')
+    expect(page.url()).not.toContain('token=') // the token moved into a cookie
+    await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(1)
+    expect(await page.locator('[data-test="run-row"]').innerText()).toMatch(/st-prompts-seed1[\s\S]*done/i)
+    // The engine picks its backend asynchronously: it arrives as app.info or as the backend.ready event.
+    await expect.poll(() => page.locator('[data-test="backend"]').innerText(), { timeout: 30_000 }).toMatch(/backend\s+(wasm|cpu|webgpu|node|node-gpu)/)
+  })
+
+  it('shows a live event from another client without reloading', async () => {
+    const r = await fetch(`${server.url}api/invoke`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ command: 'experiments.create', input: { name: 'created-from-a-terminal' } }),
+    })
+    expect(r.status).toBe(200)
+    await expect.poll(() => page.locator('[data-test="experiment-item"]').allInnerTexts()).toContainEqual(expect.stringContaining('created-from-a-terminal'))
+    await expect.poll(() => page.locator('[data-test="activity-list"]').innerText()).toContain('created experiment "created-from-a-terminal"')
+  })
+
+  it('creates an experiment from the UI and draws a run\'s metrics', async () => {
+    await page.click('[data-test="new-experiment"]')
+    await page.fill('[data-test="new-experiment-form"] input', 'table5-masks')
+    await page.click('[data-test="new-experiment-form"] button[type="submit"]')
+    await expect.poll(() => page.locator('[data-test="experiment-item"]').allInnerTexts()).toContainEqual(expect.stringContaining('table5-masks'))
+
+    await page.click('[data-test="run-row"]')
+    const canvas = page.locator('[data-test="metric-chart"] canvas')
+    await canvas.waitFor({ timeout: 10_000 })
+    // Count the painted pixels of the chart's canvas (this function runs in the page).
+    type Canvas2d = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
+    const inked = await canvas.evaluate((el: unknown) => {
+      const c = el as Canvas2d
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
+      let n = 0
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++
+      return n
+    })
+    expect(inked).toBeGreaterThan(1000)
+    mkdirSync(screenshots, { recursive: true })
+    await page.screenshot({ path: join(screenshots, 'first-screen.png') })
+    expect(consoleErrors).toEqual([])
+  })
+})

@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { COMMANDS, ContractError, commandSchemas, type EventName } from '../../../contract'
+import { Engine } from '../../../main/engine/engine'
+import { createRun, setRunStatus } from '../../../main/engine/store/runs'
+import { recordStep } from '../../../main/engine/store/metrics'
+import { tempDir } from '../../helpers/temp-dir'
+
+let dir: ReturnType<typeof tempDir>
+let engine: Engine
+
+beforeEach(async () => {
+  dir = tempDir()
+  engine = await Engine.start({ dataDir: dir.path, withoutTf: true })
+})
+afterEach(() => {
+  engine.close()
+  dir.remove()
+})
+
+async function invokeError(command: string, input: unknown): Promise<ContractError> {
+  try {
+    await engine.invoke(command, input)
+  } catch (err) {
+    if (err instanceof ContractError) return err
+    throw err
+  }
+  throw new Error(`${command} did not fail`)
+}
+
+describe('the engine contract', () => {
+  it('has a schema and a handler for every command', async () => {
+    expect(Object.keys(commandSchemas).sort()).toEqual([...COMMANDS].sort())
+    for (const command of COMMANDS) {
+      // A well-formed call must reach a handler: anything but unknown_command / invalid_input.
+      const err = await engine.invoke(command, command.startsWith('runs.') && command !== 'runs.list' ? { id: 1, runId: 1 } : {}).then(
+        () => null,
+        (e: ContractError) => e,
+      )
+      if (err) expect(['not_found', 'invalid_input']).toContain(err.code)
+    }
+  })
+
+  it('rejects a malformed payload with an error naming the field and the allowed values, and changes nothing', async () => {
+    const before = await engine.invoke('experiments.list', {})
+    const e1 = await invokeError('experiments.create', { name: 42 })
+    expect(e1.code).toBe('invalid_input')
+    expect(e1.issues?.[0]?.path).toBe('name')
+    expect(e1.message).toMatch(/^experiments\.create: name /)
+
+    const e2 = await invokeError('runs.list', { status: ['finished'] })
+    expect(e2.issues?.[0]).toEqual({ path: 'status.0', message: 'must be one of "queued", "running", "done", "failed", "cancelled"' })
+
+    const e3 = await invokeError('experiments.create', { name: 'ok', colour: 'red' })
+    expect(e3.issues?.[0]?.message).toMatch(/unknown field\(s\) colour/)
+
+    const e4 = await invokeError('experiments.create', { name: '   ' })
+    expect(e4.message).toMatch(/name must not be empty/)
+
+    expect(await engine.invoke('experiments.list', {})).toEqual(before)
+    expect(engine.db.prepare('SELECT COUNT(*) AS n FROM experiments').get()).toEqual({ n: 0 })
+  })
+
+  it('names the commands when one is unknown', async () => {
+    const e = await invokeError('runs.delete_all', {})
+    expect(e.code).toBe('unknown_command')
+    expect(e.message).toContain('runs.list')
+  })
+
+  it('creates an experiment, emits it as an event and logs it', async () => {
+    const seen: { event: EventName; payload: unknown }[] = []
+    engine.subscribe((event, payload) => seen.push({ event, payload }))
+    const created = await engine.invoke('experiments.create', { name: 'table4', description: 'adaptation modes' })
+    expect(created).toMatchObject({ name: 'table4', description: 'adaptation modes', runCount: 0 })
+    expect(seen.find((s) => s.event === 'experiments.changed')?.payload).toEqual(created)
+    expect(seen.some((s) => s.event === 'log' && (s.payload as { message: string }).message.includes('table4'))).toBe(true)
+    const dup = await invokeError('experiments.create', { name: 'table4' })
+    expect(dup.code).toBe('conflict')
+  })
+
+  it('lists runs with their latest metrics and filters by status', async () => {
+    const exp = await engine.invoke('experiments.create', { name: 'e' })
+    const a = createRun(engine.db, { experimentId: exp.id, name: 'a', config: { lr: 1 }, configDiff: { lr: 1 }, seed: 3 })
+    const b = createRun(engine.db, { experimentId: exp.id, name: 'b', config: {}, configDiff: {}, seed: 4 })
+    recordStep(engine.db, a.id, 1, 0.5, { loss: 2.5, top1: 10 })
+    recordStep(engine.db, a.id, 2, 1, { loss: 1.25 })
+    setRunStatus(engine.db, a.id, 'running')
+    setRunStatus(engine.db, b.id, 'failed', 'out of memory')
+
+    const running = await engine.invoke('runs.list', { status: ['running'] })
+    expect(running.map((r) => r.name)).toEqual(['a'])
+    expect(running[0]!.lastMetrics).toEqual({ loss: 1.25, top1: 10 })
+    expect(running[0]!.startedAt).not.toBeNull()
+
+    const failed = await engine.invoke('runs.get', { id: b.id })
+    expect(failed).toMatchObject({ status: 'failed', error: 'out of memory', config: {}, seed: 4 })
+    expect(failed.finishedAt).not.toBeNull()
+
+    const metrics = await engine.invoke('runs.metrics', { runId: a.id, names: ['loss'] })
+    expect(metrics.map((m) => [m.step, m.value])).toEqual([
+      [1, 2.5],
+      [2, 1.25],
+    ])
+    expect((await invokeError('runs.metrics', { runId: 999 })).code).toBe('not_found')
+  })
+
+  it('refuses non-finite metrics, writing nothing of that step', async () => {
+    const exp = await engine.invoke('experiments.create', { name: 'e' })
+    const run = createRun(engine.db, { experimentId: exp.id, name: 'a', config: {}, configDiff: {}, seed: 1 })
+    expect(() => recordStep(engine.db, run.id, 1, 0, { loss: 1, top1: Number.NaN })).toThrow(/metric "top1" at step 1 is NaN/)
+    expect(await engine.invoke('runs.metrics', { runId: run.id })).toEqual([])
+  })
+
+  it('reports its identity', async () => {
+    const info = await engine.invoke('app.info', {})
+    expect(info.dataDir).toBe(dir.path)
+    expect(info.schemaVersion).toBeGreaterThan(0)
+    expect(info.versions.sqlite).toMatch(/^3\./)
+    expect(typeof info.ffmpeg.found).toBe('boolean')
+  })
+})

@@ -1,0 +1,46 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia } from 'pinia'
+import { describe, expect, it } from 'vitest'
+import { fakeBridge } from './fake-bridge'
+
+const info = {
+  appVersion: '0.1.0',
+  backend: { name: 'wasm', forced: false, skipped: [{ name: 'node', reason: 'not installed' }], detail: 'tfjs-backend-wasm' },
+  versions: { node: '20' },
+  dataDir: '/home/u/.stdd',
+  databasePath: '/home/u/.stdd/stdd.sqlite',
+  schemaVersion: 1,
+  ffmpeg: { found: false, ffmpegPath: null, ffprobePath: null, version: null, hint: 'install ffmpeg' },
+  host: 'h',
+  platform: 'linux-x64',
+}
+
+describe('the first screen', () => {
+  it('shows the empty state, the backend, and live events as they arrive', async () => {
+    const bridge = fakeBridge({ 'app.info': info, 'experiments.list': [], 'runs.list': [], 'logs.recent': [] })
+    window.api = bridge
+    const { default: App } = await import('../../renderer/App.vue')
+    const wrapper = mount(App, { global: { plugins: [createPinia()] } })
+    await flushPromises()
+
+    expect(wrapper.get('[data-test="empty-state"]').text()).toContain('No runs yet')
+    expect(wrapper.get('[data-test="backend"]').text()).toContain('wasm')
+    expect(wrapper.get('[data-test="status-bar"]').text()).toContain('ffmpeg missing')
+    expect(wrapper.findAll('[data-test="experiment-item"]')).toHaveLength(0)
+
+    bridge.emit('experiments.changed', { id: 1, name: 'table4-adaptation', description: '', filePath: null, createdAt: '2026-11-27T00:00:00Z', runCount: 0 })
+    bridge.emit('log', { seq: 1, time: '2026-11-27T01:02:03.000Z', level: 'info', source: 'experiments', message: 'created experiment "table4-adaptation"' })
+    await flushPromises()
+    expect(wrapper.get('[data-test="experiment-item"]').text()).toContain('table4-adaptation')
+    expect(wrapper.get('[data-test="activity-list"]').text()).toContain('created experiment')
+
+    bridge.emit('runs.changed', {
+      id: 5, experimentId: 1, experimentName: 'table4-adaptation', name: 'frozen', status: 'running', seed: 1, backend: 'wasm',
+      createdAt: '2026-11-27T00:00:00Z', startedAt: '2026-11-27T00:00:00Z', finishedAt: null, error: null, lastMetrics: { loss: 2.31 },
+    })
+    await flushPromises()
+    expect(wrapper.find('[data-test="empty-state"]').exists()).toBe(false)
+    expect(wrapper.get('[data-test="run-row"]').text()).toMatch(/frozen.*running.*loss 2\.31/s)
+    expect(window.__stddReady).toBe(true)
+  })
+})
