@@ -116,6 +116,15 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    description: 'runs: the process that runs them (pid) and its heartbeat, to tell a live run from one whose engine died',
+    up(db) {
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

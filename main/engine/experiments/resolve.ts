@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { describeIssues } from '../../../contract'
+import { deepFreeze, deepMerge, diffFrom, setPath } from './diff'
+import { ExperimentConfig } from './schema'
+
+/** One run an experiment file expands into: its frozen config and how it differs from the defaults. */
+export interface ResolvedRun {
+  /** Unique within the experiment: the variant's name and the grid values, e.g. `frozen,seed=1`. */
+  name: string
+  config: Readonly<ExperimentConfig>
+  /** Dotted keys that differ from the built-in defaults. */
+  diff: Record<string, unknown>
+}
+
+export interface ResolvedExperiment {
+  name: string
+  description: string
+  filePath: string | null
+  runs: ResolvedRun[]
+}
+
+export class ExperimentFileError extends Error {}
+
+const SweepSpec = z
+  .object({
+    /** Explicit variants, each a partial config with a name: the rows of an ablation table. */
+    variants: z.array(z.object({ name: z.string().regex(/^[\w.=,+-]+$/, 'use letters, digits and . = , + - _ only') }).catchall(z.unknown())).min(1).optional(),
+    /** Dotted key → list of values; every combination is run (seeds, ratios…). */
+    grid: z.record(z.string(), z.array(z.unknown()).min(1)).optional(),
+  })
+  .strict()
+
+/** The defaults tree, for diffs and for the UI. */
+export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = deepFreeze(ExperimentConfig.parse({ name: 'defaults' }))
+
+function formatIssues(source: string, error: z.ZodError): string {
+  return describeIssues(error)
+    .map((i) => `${source}: ${i.path}: ${i.message}`)
+    .join('\n')
+}
+
+function gridCombos(grid: Record<string, unknown[]>): { label: string; set: [string, unknown][] }[] {
+  let combos: { label: string; set: [string, unknown][] }[] = [{ label: '', set: [] }]
+  for (const [key, values] of Object.entries(grid)) {
+    const short = key.split('.').pop()!
+    combos = combos.flatMap((c) =>
+      values.map((v) => ({ label: [c.label, `${short}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`].filter(Boolean).join(','), set: [...c.set, [key, v] as [string, unknown]] })),
+    )
+  }
+  return combos
+}
+
+/** Makes a path in the config absolute, relative to the experiment file's folder. */
+function absolutise(config: ExperimentConfig, baseDir: string): ExperimentConfig {
+  const abs = (p: string | undefined): string | undefined => (p === undefined || isAbsolute(p) ? p : resolvePath(baseDir, p))
+  const ckpt = config.model.checkpoint.startsWith('builtin:') ? config.model.checkpoint : abs(config.model.checkpoint)!
+  const data = <T extends { root?: string | undefined }>(d: T): T => (d.root === undefined ? d : { ...d, root: abs(d.root) })
+  return { ...config, model: { ...config.model, checkpoint: ckpt }, train: { ...config.train, data: data(config.train.data) }, eval: config.eval.map(data) }
+}
+
+/**
+ * Validates an experiment document (already parsed from YAML) into its runs. Errors name the file,
+ * the key and the allowed values. `baseDir` resolves relative paths.
+ */
+export function resolveExperiment(doc: unknown, source: string, baseDir: string): ResolvedExperiment {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ExperimentFileError(`${source}: an experiment file is a YAML mapping (name:, model:, text:, train:, eval:, sweep:)`)
+  const { sweep: rawSweep, ...base } = doc as Record<string, unknown>
+  const sweep = SweepSpec.safeParse(rawSweep ?? {})
+  if (!sweep.success) throw new ExperimentFileError(formatIssues(`${source}: sweep`, sweep.error))
+  const variants = sweep.data.variants ?? [{ name: '' }]
+  const combos = gridCombos(sweep.data.grid ?? {})
+  const runs: ResolvedRun[] = []
+  for (const { name: variantName, ...override } of variants) {
+    for (const combo of combos) {
+      const merged = deepMerge(base, override) as Record<string, unknown>
+      for (const [key, value] of combo.set) setPath(merged, key, value)
+      const runName = [variantName, combo.label].filter(Boolean).join(',') || 'default'
+      const parsed = ExperimentConfig.safeParse(merged)
+      if (!parsed.success) throw new ExperimentFileError(formatIssues(runName === 'default' ? source : `${source} (run ${runName})`, parsed.error))
+      const config = deepFreeze(absolutise(parsed.data, baseDir))
+      runs.push({ name: runName, config, diff: diffFrom(DEFAULT_CONFIG, config, ['name', 'description']) })
+    }
+  }
+  const names = new Set<string>()
+  for (const r of runs) {
+    if (names.has(r.name)) throw new ExperimentFileError(`${source}: two runs are both named "${r.name}"; give each variant a distinct name`)
+    names.add(r.name)
+  }
+  const first = runs[0]!.config
+  return { name: first.name, description: first.description, filePath: null, runs }
+}
+
+/** Reads and validates an experiment YAML file. */
+export function loadExperimentFile(path: string): ResolvedExperiment {
+  const abs = resolvePath(path)
+  let text: string
+  try {
+    text = readFileSync(abs, 'utf8')
+  } catch (err) {
+    throw new ExperimentFileError(`${abs}: cannot read the experiment file (${(err as Error).message})`, { cause: err })
+  }
+  let doc: unknown
+  try {
+    doc = parseYaml(text, { prettyErrors: true })
+  } catch (err) {
+    throw new ExperimentFileError(`${abs}: not valid YAML: ${(err as Error).message}`, { cause: err })
+  }
+  return { ...resolveExperiment(doc, abs, dirname(abs)), filePath: abs }
+}

@@ -1,0 +1,185 @@
+import { mkdirSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { ContractError, type Experiment, type RunSummary } from '../../../contract'
+import type { EventBus } from '../events'
+import type { EngineLog } from '../log'
+import type { ResolvedExperiment } from '../experiments/resolve'
+import type { ExperimentConfig } from '../experiments/schema'
+import { nowIso, type Db } from '../store/db'
+import { createExperiment, getExperiment } from '../store/experiments'
+import { claim, dequeue, enqueue, queuedRunIds } from '../store/queue'
+import { createRun, getRunSummary, setRunStatus } from '../store/runs'
+import { runsDir } from '../paths'
+import { gitCommit } from '../system/provenance'
+import { RunCancelled, type RunExecutor } from './executor'
+
+export interface RunManagerDeps {
+  db: Db
+  dataDir: string
+  bus: EventBus
+  log: EngineLog
+  executor: RunExecutor
+  /** The backend this engine computes on (recorded with each run). */
+  backendName(): string | null
+}
+
+export interface Launched {
+  experiment: Experiment
+  runs: RunSummary[]
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * The run lifecycle of one engine: runs wait in a persistent queue and execute one at a time;
+ * cancel stops at the next step boundary; a run whose engine died is marked interrupted and can be
+ * resumed from its last checkpoint. Every change is streamed as `runs.changed` / `run.state` events.
+ */
+export class RunManager {
+  private active: { runId: number; controller: AbortController } | null = null
+  private pumping: Promise<void> | null = null
+  private readonly host = hostname()
+
+  constructor(private readonly deps: RunManagerDeps) {}
+
+  /** Marks runs left `running` by a dead engine process on this machine as failed (interrupted). */
+  recoverInterrupted(): number[] {
+    const rows = this.deps.db.prepare("SELECT id, pid, host FROM runs WHERE status = 'running'").all() as { id: number; pid: number | null; host: string | null }[]
+    const dead = rows.filter((r) => r.host === this.host && (r.pid === null || (r.pid !== process.pid && !isAlive(r.pid))))
+    for (const r of dead) {
+      setRunStatus(this.deps.db, r.id, 'failed', `interrupted: its engine process stopped while it ran; "stdd resume ${r.id}" continues from the last checkpoint`)
+      this.announce(r.id)
+    }
+    return dead.map((r) => r.id)
+  }
+
+  /** Creates the experiment (or reuses the one of that name) and one queued run per resolved config. */
+  launch(resolved: ResolvedExperiment): Launched {
+    const { db } = this.deps
+    const commit = gitCommit()
+    const made = db.transaction(() => {
+      const existing = db.prepare('SELECT id FROM experiments WHERE name = ?').get(resolved.name) as { id: number } | undefined
+      const experiment = existing
+        ? getExperiment(db, existing.id)
+        : createExperiment(db, { name: resolved.name, description: resolved.description, filePath: resolved.filePath, config: resolved.runs.map((r) => r.diff) })
+      const taken = new Set((db.prepare('SELECT name FROM runs WHERE experiment_id = ?').all(experiment.id) as { name: string }[]).map((r) => r.name))
+      const runs = resolved.runs.map((r) => {
+        let name = r.name
+        for (let i = 2; taken.has(name); i++) name = `${r.name} #${i}`
+        taken.add(name)
+        const run = createRun(db, { experimentId: experiment.id, name, config: r.config, configDiff: r.diff, seed: r.config.seed, gitCommit: commit, backend: this.deps.backendName(), host: this.host })
+        enqueue(db, run.id)
+        return run
+      })
+      return { experiment: getExperiment(db, experiment.id), runs }
+    })()
+    this.deps.bus.emit('experiments.changed', made.experiment)
+    for (const r of made.runs) this.announce(r.id)
+    this.deps.log.info('runs', `queued ${made.runs.length} run(s) of "${made.experiment.name}"`)
+    return made
+  }
+
+  cancel(runId: number): RunSummary {
+    const run = getRunSummary(this.deps.db, runId)
+    if (this.active?.runId === runId) {
+      this.active.controller.abort()
+      this.deps.log.info('runs', `cancelling run ${runId} at the next step`)
+      return run
+    }
+    if (run.status !== 'queued') throw new ContractError('conflict', `run ${runId} is ${run.status}; only queued or running runs can be cancelled`)
+    dequeue(this.deps.db, runId)
+    setRunStatus(this.deps.db, runId, 'cancelled')
+    this.announce(runId)
+    return getRunSummary(this.deps.db, runId)
+  }
+
+  /** Queues a failed, cancelled or interrupted run again; it continues from its last checkpoint. */
+  resume(runId: number): RunSummary {
+    const run = getRunSummary(this.deps.db, runId)
+    if (run.status === 'done') throw new ContractError('conflict', `run ${runId} is done; nothing to resume`)
+    if (run.status === 'queued') return run
+    if (run.status === 'running') throw new ContractError('conflict', `run ${runId} is running right now`)
+    this.deps.db.transaction(() => {
+      setRunStatus(this.deps.db, runId, 'queued')
+      enqueue(this.deps.db, runId)
+    })()
+    this.announce(runId)
+    return getRunSummary(this.deps.db, runId)
+  }
+
+  /** Runs everything in the queue, in order, one at a time; resolves when the queue is empty. */
+  drainQueue(): Promise<void> {
+    this.pumping ??= (async () => {
+      try {
+        for (let id = queuedRunIds(this.deps.db)[0]; id !== undefined; id = queuedRunIds(this.deps.db)[0]) await this.runOne(id)
+      } finally {
+        this.pumping = null
+      }
+    })()
+    return this.pumping
+  }
+
+  /** Runs just these runs, in order (the CLI's `stdd run`), leaving the rest of the queue alone. */
+  async runOnly(runIds: number[]): Promise<void> {
+    for (const id of runIds) await this.runOne(id)
+  }
+
+  get activeRunId(): number | null {
+    return this.active?.runId ?? null
+  }
+
+  private announce(runId: number): void {
+    const run = getRunSummary(this.deps.db, runId)
+    this.deps.bus.emit('runs.changed', run)
+    this.deps.bus.emit('run.state', { runId, status: run.status, error: run.error })
+  }
+
+  private async runOne(runId: number): Promise<void> {
+    const { db, log } = this.deps
+    if (!claim(db, runId, this.deps.backendName(), this.host)) return
+    db.prepare('UPDATE runs SET pid = ?, heartbeat_at = ? WHERE id = ?').run(process.pid, nowIso(), runId)
+    const controller = new AbortController()
+    this.active = { runId, controller }
+    this.announce(runId)
+    const row = db.prepare('SELECT config_json FROM runs WHERE id = ?').get(runId) as { config_json: string }
+    const runDir = join(runsDir(this.deps.dataDir), String(runId))
+    mkdirSync(runDir, { recursive: true })
+    log.info('runs', `run ${runId} started`)
+    try {
+      await this.deps.executor.execute({
+        runId,
+        config: JSON.parse(row.config_json) as ExperimentConfig,
+        runDir,
+        db,
+        signal: controller.signal,
+        progress: (p) => {
+          db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?').run(nowIso(), runId)
+          this.deps.bus.emit('run.progress', { runId, ...p })
+        },
+        log: (m) => log.info(`run ${runId}`, m),
+      })
+      setRunStatus(db, runId, 'done')
+      log.info('runs', `run ${runId} done`)
+    } catch (err) {
+      if (err instanceof RunCancelled) {
+        setRunStatus(db, runId, 'cancelled')
+        log.info('runs', `run ${runId} cancelled; "stdd resume ${runId}" continues it`)
+      } else {
+        const message = err instanceof Error ? err.message : String(err)
+        setRunStatus(db, runId, 'failed', message)
+        log.error('runs', `run ${runId} failed: ${message}`)
+      }
+    } finally {
+      this.active = null
+      this.announce(runId)
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_CONFIG, loadExperimentFile, resolveExperiment } from '../../../../main/engine/experiments/resolve'
+import { tempDir } from '../../../helpers/temp-dir'
+
+describe('experiment files', () => {
+  it('resolve to frozen configs with every default filled in and the diff from the defaults', () => {
+    const e = resolveExperiment({ name: 'one', model: { adaptation: 'frozen' }, train: { epochs: 2 } }, 'one.yaml', '/exp')
+    expect(e.runs).toHaveLength(1)
+    const run = e.runs[0]!
+    expect(run.name).toBe('default')
+    expect(run.config.model.stca.mask).toEqual({ variant: 'repeat_window', ratio: 0.5, temporalShuffle: true, shuffleAtEval: false, randomPhase: true })
+    expect(run.config.model.stca.mixing).toEqual({ mode: 'continual', scales: [1, 2], fold: 32 })
+    expect(run.diff).toEqual({ 'model.adaptation': 'frozen', 'train.epochs': 2 })
+    expect(Object.isFrozen(run.config.model.stca)).toBe(true)
+    expect(DEFAULT_CONFIG.model.distillation).toEqual({ mode: 'flow', weight: 2, alpha: 0.1 })
+  })
+
+  it('expand variants × grid into named runs', () => {
+    const e = resolveExperiment(
+      {
+        name: 'table4',
+        sweep: {
+          variants: [
+            { name: 'frozen', model: { adaptation: 'frozen' } },
+            { name: 'full-wsm', model: { adaptation: 'full', stca: { mixing: { mode: 'none' } } } },
+          ],
+          grid: { seed: [0, 1] },
+        },
+      },
+      't4.yaml',
+      '/exp',
+    )
+    expect(e.runs.map((r) => r.name)).toEqual(['frozen,seed=0', 'frozen,seed=1', 'full-wsm,seed=0', 'full-wsm,seed=1'])
+    expect(e.runs[3]!.diff).toEqual({ seed: 1, 'model.stca.mixing.mode': 'none' })
+  })
+
+  it('name the key, the run and the allowed values in errors', () => {
+    expect(() => resolveExperiment({ name: 'x', model: { adaptation: 'partial' } }, 'x.yaml', '/')).toThrow('x.yaml: model.adaptation: must be one of "frozen", "full", "prompt"')
+    expect(() => resolveExperiment({ name: 'x', sweep: { grid: { 'model.stca.mask.ratio': [0.5, 0.3] } } }, 'x.yaml', '/')).toThrow(
+      'x.yaml (run ratio=0.3): model.stca.mask.ratio: must be one of 0.25, 0.5, 0.75',
+    )
+    expect(() => resolveExperiment({ name: 'x', trian: {} }, 'x.yaml', '/')).toThrow(/x.yaml: \(payload\): unknown field\(s\) trian/)
+    expect(() => resolveExperiment({ name: 'x', sweep: { variants: [{ name: 'a' }, { name: 'a' }] } }, 'x.yaml', '/')).toThrow(/two runs are both named "a"/)
+    expect(() => resolveExperiment(['not', 'a', 'map'], 'x.yaml', '/')).toThrow(/is a YAML mapping/)
+  })
+
+  it('read YAML files, resolving relative paths against the file', () => {
+    const dir = tempDir()
+    try {
+      mkdirSync(join(dir.path, 'suites'))
+      const file = join(dir.path, 'suites', 'real.yaml')
+      writeFileSync(file, 'name: real\nmodel:\n  checkpoint: ../models/clip-b16\neval:\n  - dataset: ucf101\n    root: ../data/ucf101\n    protocol: ep1\n')
+      const e = loadExperimentFile(file)
+      expect(e.filePath).toBe(file)
+      expect(e.runs[0]!.config.model.checkpoint).toBe(join(dir.path, 'models', 'clip-b16'))
+      expect(e.runs[0]!.config.eval[0]).toEqual({ dataset: 'ucf101', root: join(dir.path, 'data', 'ucf101'), split: 1, protocol: 'ep1', views: 3, skipBroken: true })
+      writeFileSync(file, 'name: [unclosed\n')
+      expect(() => loadExperimentFile(file)).toThrow(/not valid YAML/)
+      expect(() => loadExperimentFile(join(dir.path, 'missing.yaml'))).toThrow(/cannot read the experiment file/)
+    } finally {
+      dir.remove()
+    }
+  })
+})

@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Engine } from '../../../../main/engine/engine'
+import { resolveExperiment } from '../../../../main/engine/experiments/resolve'
+import { throwIfCancelled, type RunContext, type RunExecutor } from '../../../../main/engine/runs/executor'
+import { RunManager } from '../../../../main/engine/runs/run-manager'
+import { recordStep } from '../../../../main/engine/store/metrics'
+import { queuedRunIds } from '../../../../main/engine/store/queue'
+import { getRunSummary } from '../../../../main/engine/store/runs'
+import { tempDir } from '../../../helpers/temp-dir'
+
+/** A stand-in trainer: `steps` steps, each recording a loss; fails on demand; honours cancel. */
+class FakeExecutor implements RunExecutor {
+  readonly started: number[] = []
+  gate: Promise<void> = Promise.resolve()
+  failOn: number | null = null
+  async execute(ctx: RunContext): Promise<void> {
+    this.started.push(ctx.runId)
+    for (let step = 1; step <= 3; step++) {
+      await this.gate
+      throwIfCancelled(ctx.signal)
+      if (this.failOn === ctx.runId) throw new Error('out of memory at step 2')
+      recordStep(ctx.db, ctx.runId, step, step / 3, { loss: 1 / step })
+      ctx.progress({ step, totalSteps: 3, epoch: step / 3, loss: 1 / step, throughput: null, etaSeconds: null })
+    }
+  }
+}
+
+let dir: ReturnType<typeof tempDir>
+let engine: Engine
+let exec: FakeExecutor
+let manager: RunManager
+const events: { event: string; payload: { runId?: number; status?: string } }[] = []
+
+const experiment = (grid: Record<string, unknown[]> = { seed: [0, 1] }) => resolveExperiment({ name: 'suite', sweep: { grid } }, 'suite.yaml', '/tmp')
+
+beforeEach(async () => {
+  dir = tempDir()
+  engine = await Engine.start({ dataDir: dir.path, withoutTf: true })
+  exec = new FakeExecutor()
+  manager = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor: exec, backendName: () => 'wasm' })
+  events.length = 0
+  engine.subscribe((event, payload) => events.push({ event, payload: payload as { runId?: number } }))
+})
+afterEach(() => {
+  engine.close()
+  dir.remove()
+})
+
+describe('the run lifecycle', () => {
+  it('queues the runs of an experiment with their provenance and runs them in order, one at a time', async () => {
+    const { experiment: e, runs } = manager.launch(experiment())
+    expect(runs.map((r) => [r.name, r.status, r.seed])).toEqual([
+      ['seed=0', 'queued', 0],
+      ['seed=1', 'queued', 1],
+    ])
+    expect(queuedRunIds(engine.db)).toEqual(runs.map((r) => r.id))
+    const row = engine.db.prepare('SELECT config_diff_json, host, backend FROM runs WHERE id = ?').get(runs[1]!.id) as { config_diff_json: string; host: string; backend: string }
+    expect(JSON.parse(row.config_diff_json)).toEqual({ seed: 1 })
+    expect(row.backend).toBe('wasm')
+    expect(e.runCount).toBe(2)
+
+    await manager.drainQueue()
+    expect(exec.started).toEqual(runs.map((r) => r.id))
+    for (const r of runs) expect(getRunSummary(engine.db, r.id)).toMatchObject({ status: 'done', lastMetrics: { loss: 1 / 3 } })
+    expect(queuedRunIds(engine.db)).toEqual([])
+    const progress = events.filter((x) => x.event === 'run.progress')
+    expect(progress).toHaveLength(6)
+    expect(events.filter((x) => x.event === 'run.state' && x.payload.runId === runs[0]!.id).map((x) => x.payload.status)).toEqual(['queued', 'running', 'done'])
+  })
+
+  it('re-launching a file keeps earlier runs and names the new ones apart', () => {
+    manager.launch(experiment({ seed: [0] }))
+    const again = manager.launch(experiment({ seed: [0] }))
+    expect(again.runs[0]!.name).toBe('seed=0 #2')
+    expect(again.experiment.runCount).toBe(2)
+  })
+
+  it('records a failure with its message and carries on with the next run', async () => {
+    const { runs } = manager.launch(experiment())
+    exec.failOn = runs[0]!.id
+    await manager.drainQueue()
+    expect(getRunSummary(engine.db, runs[0]!.id)).toMatchObject({ status: 'failed', error: 'out of memory at step 2' })
+    expect(getRunSummary(engine.db, runs[1]!.id).status).toBe('done')
+  })
+
+  it('cancels a queued run at once and a running one at the next step; resume queues it again', async () => {
+    const { runs } = manager.launch(experiment({ seed: [0, 1, 2] }))
+    let release!: () => void
+    exec.gate = new Promise((r) => (release = r))
+    const draining = manager.drainQueue()
+    await new Promise((r) => setTimeout(r, 10))
+    expect(manager.activeRunId).toBe(runs[0]!.id)
+    expect(manager.cancel(runs[2]!.id).status).toBe('cancelled')
+    manager.cancel(runs[0]!.id)
+    release()
+    await draining
+    expect(getRunSummary(engine.db, runs[0]!.id).status).toBe('cancelled')
+    expect(getRunSummary(engine.db, runs[1]!.id).status).toBe('done')
+    expect(exec.started).not.toContain(runs[2]!.id)
+    expect(() => manager.cancel(runs[1]!.id)).toThrow(/is done; only queued or running runs can be cancelled/)
+
+    expect(manager.resume(runs[0]!.id).status).toBe('queued')
+    await manager.drainQueue()
+    expect(getRunSummary(engine.db, runs[0]!.id).status).toBe('done')
+    expect(() => manager.resume(runs[0]!.id)).toThrow(/is done; nothing to resume/)
+  })
+
+  it('marks a run whose engine process died as interrupted, naming the command that resumes it', () => {
+    const { runs } = manager.launch(experiment({ seed: [0] }))
+    const id = runs[0]!.id
+    engine.db.prepare("UPDATE runs SET status = 'running', pid = 2147483646 WHERE id = ?").run(id) // no such process
+    expect(manager.recoverInterrupted()).toEqual([id])
+    expect(getRunSummary(engine.db, id)).toMatchObject({ status: 'failed', error: expect.stringContaining(`stdd resume ${id}`) })
+    engine.db.prepare("UPDATE runs SET status = 'running', pid = ? WHERE id = ?").run(process.pid, id)
+    expect(manager.recoverInterrupted()).toEqual([]) // a live process keeps its run
+  })
+})
