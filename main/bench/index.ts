@@ -1,4 +1,5 @@
+import { dataBench } from './data'
 import type { BenchSuite } from './types'
 
 /** Every benchmark suite, in the order `stdd bench` runs them. Add yours here. */
-export const BENCH_SUITES: BenchSuite[] = []
+export const BENCH_SUITES: BenchSuite[] = [dataBench]

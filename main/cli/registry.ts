@@ -1,8 +1,33 @@
+import { askgBuiltinCommand } from './commands/askg-builtin'
+import { askgExportCommand } from './commands/askg-export'
+import { askgGenerateCommand } from './commands/askg-generate'
+import { askgImportCommand } from './commands/askg-import'
+import { askgListCommand } from './commands/askg-list'
+import { askgShowCommand } from './commands/askg-show'
 import { benchCommand } from './commands/bench'
+import { dataInspectCommand } from './commands/data-inspect'
 import { infoCommand } from './commands/info'
+import { promptsShowCommand } from './commands/prompts-show'
+import { protocolSubsetsCommand } from './commands/protocol-subsets'
 import { runsListCommand } from './commands/runs-list'
 import { serveCommand } from './commands/serve'
+import { synthMakeCommand } from './commands/synth-make'
 import type { CliCommand } from './types'
 
 /** Every `stdd` sub-command. Add a command: write `commands/<name>.ts` and list it here. */
-export const COMMANDS: readonly CliCommand[] = [infoCommand, runsListCommand, serveCommand, benchCommand]
+export const COMMANDS: readonly CliCommand[] = [
+  infoCommand,
+  runsListCommand,
+  serveCommand,
+  benchCommand,
+  askgImportCommand,
+  askgExportCommand,
+  askgGenerateCommand,
+  askgShowCommand,
+  askgListCommand,
+  askgBuiltinCommand,
+  promptsShowCommand,
+  protocolSubsetsCommand,
+  synthMakeCommand,
+  dataInspectCommand,
+]

@@ -1,0 +1,24 @@
+/**
+ * The data layer: files on disk → labelled video lists → decoded, sampled, normalised frames.
+ *
+ * - adapters/   the official layouts of UCF101, HMDB51, Kinetics-400/600 and the K600 zero-shot splits
+ * - protocols/  EP1 (CPython-exact half-class subsets), EP2, EP3, K600
+ * - video/      ffprobe/ffmpeg decoding (spawn, argv, timeout, stderr in errors), frame folders
+ * - sampling/   frame indices, resize/crop plans, flip, CLIP normalisation, clip loaders
+ * - prefetch    background loading that skips and counts broken videos
+ * - synth/      the SynthMotion world (in-memory batches, captions, UCF101-layout writer)
+ *
+ * Frames leave as plain typed arrays with explicit shapes; the model code makes tensors of them.
+ */
+export * from './types'
+export { DataError, FfmpegNotFoundError, VideoDecodeError } from './errors'
+export * from './adapters'
+export * from './protocols'
+export * from './video'
+export { loadEvalClip, loadTrainClip, stackClips, REFERENCE_CLIP, type Clip, type ClipOptions } from './sampling/clip'
+export { evalIndices, trainIndices, segmentIndices, linspaceIndices, windowLength, REFERENCE_TEMPORAL, type TemporalOptions } from './sampling/temporal'
+export { evalPlan, trainPlan, shortSideScale, REFERENCE_SPATIAL, type SpatialOptions } from './sampling/spatial'
+export { CLIP_MEAN, CLIP_STD, flipHorizontal, normalize } from './sampling/transforms'
+export { seededRng, randomInt, type Rng } from './sampling/rng'
+export { prefetch, batched, newPrefetchStats, type Loaded, type PrefetchOptions, type PrefetchStats } from './prefetch'
+export * as synth from './synth'

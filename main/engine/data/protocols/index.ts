@@ -1,0 +1,5 @@
+export { MT19937, seedKey } from './mt19937'
+export { PythonRandom } from './python-random'
+export { EP1_DEFAULT_COUNT, EP1_DEFAULT_SEED, halfClassSubsets } from './subsets'
+export { restrictClasses } from './restrict'
+export { PROTOCOLS, ep1Sets, ep2Sets, ep3Sets, k600Sets, protocolSets, type ProtocolName, type ProtocolOptions, type ProtocolSet } from './protocols'

@@ -1,0 +1,8 @@
+export * from './types'
+export { buildSynthWorld, scenePhrase, type SynthWorldOptions } from './world'
+export { MOTION_PAIRS, motionStates, stateAt } from './motion'
+export { captionFrame, placePhrase } from './captions'
+export { COLOUR_RGB, renderFrame, sampleVideoParams } from './render'
+export { generateSynthVideo, renderSynthVideo, synthBatch, synthItems, synthTemporal, videoSeed, SYNTH_DEFAULT_FRAMES, SYNTH_DEFAULT_SIZE, type SynthBatch, type SynthBatchItem, type SynthVideo, type SynthVideoOptions } from './generate'
+export { encodeAvi } from './encode'
+export { SYNTH_MANIFEST, synthIsTest, synthVideoName, writeSynthDataset, type SynthManifest, type SynthManifestVideo, type SynthWriteOptions } from './writer'

@@ -1,0 +1,6 @@
+export { openVideo, type OpenOptions, type VideoSource } from './source'
+export { probeVideoFile } from './probe'
+export { decodeFileFrames } from './decode-file'
+export { decodeFolderFrames, listFrameFiles, probeFrameFolder } from './frame-folder'
+export { ffmpegTools, resetFfmpegTools } from './tools'
+export { NATIVE_SIZE, planOutputSize, type DecodedFrames, type DecodeOptions, type SpatialPlan, type VideoInfo } from './types'

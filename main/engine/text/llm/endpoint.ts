@@ -1,0 +1,20 @@
+/**
+ * The base URL of an OpenAI-compatible endpoint, e.g. `https://api.openai.com/v1`,
+ * `http://127.0.0.1:8000/v1` (vLLM), `http://127.0.0.1:8080/v1` (llama.cpp), `http://127.0.0.1:11434/v1` (Ollama).
+ */
+export function normalizeBaseUrl(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw.trim())
+  } catch {
+    throw new Error(`"${raw}" is not a URL; give the endpoint's base URL, e.g. http://127.0.0.1:11434/v1 or https://api.openai.com/v1`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`endpoint "${raw}" must be http or https`)
+  if (url.username || url.password) throw new Error('do not put credentials in the endpoint URL; set STDD_LLM_API_KEY (or OPENAI_API_KEY) instead')
+  if ([...url.searchParams.keys()].length) throw new Error('do not put query parameters (API keys) in the endpoint URL; set STDD_LLM_API_KEY (or OPENAI_API_KEY) instead')
+  return url.toString().replace(/\/+$/, '').replace(/\/chat\/completions$/, '')
+}
+
+export function chatCompletionsUrl(baseUrl: string): string {
+  return `${baseUrl}/chat/completions`
+}
