@@ -5,6 +5,7 @@ import { askgImportCommand } from './commands/askg-import'
 import { askgListCommand } from './commands/askg-list'
 import { askgShowCommand } from './commands/askg-show'
 import { benchCommand } from './commands/bench'
+import { clipEncodeCommand } from './commands/clip-encode'
 import { dataInspectCommand } from './commands/data-inspect'
 import { infoCommand } from './commands/info'
 import { promptsShowCommand } from './commands/prompts-show'
@@ -30,4 +31,5 @@ export const COMMANDS: readonly CliCommand[] = [
   protocolSubsetsCommand,
   synthMakeCommand,
   dataInspectCommand,
+  clipEncodeCommand,
 ]

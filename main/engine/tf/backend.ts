@@ -5,6 +5,7 @@ import { dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import type { BackendName, BackendReport } from '../../../contract'
 import { BACKEND_NAMES } from '../../../contract'
+import { installWasmSliceFix } from './wasm_slice_fix'
 
 /**
  * Picks the fastest TensorFlow.js backend this machine can run, once, at engine start:
@@ -72,6 +73,7 @@ async function tryWasm(): Promise<string> {
   // Local .wasm files next to the package: never a CDN.
   wasm.setWasmPaths(dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')) + '/')
   if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend did not initialise')
+  installWasmSliceFix() // the stock Slice/Unpack/SplitV kernels copy their whole input per slice
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')
   // tfjs disables WASM threads in Node by design (tfjs#3830): XNNPACK runs on one core.
   return `tfjs-backend-wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread: tfjs turns WASM threads off in Node)`

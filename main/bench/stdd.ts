@@ -1,0 +1,170 @@
+import * as tf from '@tensorflow/tfjs'
+import { clipEncoderLayer, type ClipEncoderLayerWeights, type ClipEncoderOptions } from '../engine/clip/modeling_clip'
+import { parseClipConfig, type ClipConfig } from '../engine/clip/configuration_clip'
+import { clipModelWeights, clipWeightSpecs, encoderLayerSpecs } from '../engine/clip/weights_clip'
+import { nestWeights } from '../engine/tf/tree'
+import { buildStddModel, disposeStddModel, trainableVariables } from '../engine/stdd/adaptation'
+import { AdamW } from '../engine/stdd/adamw'
+import { resolveStddConfig } from '../engine/stdd/config'
+import { planMasks } from '../engine/stdd/masking'
+import { seededRng } from '../engine/stdd/random'
+import { stcaLayer } from '../engine/stdd/stca_block'
+import { stddTrainStep } from '../engine/stdd/train_step'
+import type { BenchRow, BenchSuite } from './types'
+
+/**
+ * STDD model benchmarks on the active backend:
+ * - one STCA block against the plain CLIP block it is built from, same weights and input, same
+ *   run: forward (eval masks) and forward + backward (training masks), with the time ratio
+ *   (target on WASM: STCA ≤ 1.35× plain);
+ * - one full STDD training step of a ViT-B/16 (random weights) on one 8-frame clip: teacher
+ *   forward, student forward with STCA in all 12 blocks, backward (per-block recomputation), AdamW.
+ * Quick mode shrinks the shapes (width 192, 3 heads, grid 8, 4 layers) and repeats once.
+ */
+
+interface Shape {
+  label: string
+  width: number
+  heads: number
+  grid: number
+  layers: number
+  intermediate: number
+}
+
+const VIT_B16: Shape = { label: 'ViT-B/16', width: 768, heads: 12, grid: 14, layers: 12, intermediate: 3072 }
+const QUICK: Shape = { label: 'tiny ViT (quick)', width: 192, heads: 3, grid: 8, layers: 4, intermediate: 768 }
+const FRAMES = 8
+
+function randomLayer(s: Shape, seed: number): { tree: ClipEncoderLayerWeights; tensors: tf.Tensor[] } {
+  const specs = encoderLayerSpecs('', s.width, s.intermediate)
+  const tensors = specs.map((sp, i) => (/layer_norm\d\.weight$/.test(sp.name) ? tf.ones(sp.shape) : tf.randomNormal(sp.shape, 0, 0.02, 'float32', seed + i)))
+  return { tree: nestWeights<ClipEncoderLayerWeights>(new Map(specs.map((sp, i) => [sp.name, tensors[i]!]))), tensors }
+}
+
+interface Timing {
+  median: number
+  best: number
+}
+
+/** Times `a` and `b` alternately `reps` times each (so background load hits both alike). */
+function timePair(a: () => void, b: () => void, reps: number): [Timing, Timing] {
+  const ta: number[] = []
+  const tb: number[] = []
+  const once = (f: () => void, into: number[]): void => {
+    const t0 = performance.now()
+    f()
+    into.push(performance.now() - t0)
+  }
+  for (let i = 0; i < reps; i++) {
+    once(a, ta)
+    once(b, tb)
+  }
+  const stat = (xs: number[]): Timing => {
+    const s = [...xs].sort((x, y) => x - y)
+    return { median: s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2, best: s[0]! }
+  }
+  return [stat(ta), stat(tb)]
+}
+
+/** Runs `f` in a tidy and waits for its result's data (so asynchronous backends finish). */
+function sync(f: () => tf.Tensor | tf.Tensor[]): void {
+  tf.tidy(() => {
+    const out = f()
+    for (const t of Array.isArray(out) ? out : [out]) t.dataSync()
+  })
+}
+
+async function blockRows(s: Shape, quick: boolean, log: (l: string) => void): Promise<BenchRow[]> {
+  const stdd = resolveStddConfig({})
+  const opts: ClipEncoderOptions = { numHeads: s.heads, layerNormEps: 1e-5, hiddenAct: 'quick_gelu' }
+  const call = { numHeads: s.heads, probs: 'none' as const, layerIndex: 0 }
+  const geometry = { grid: s.grid, window: stdd.stca.masking.window, frames: FRAMES }
+  const evalPlan = planMasks({ batch: 1, geometry, masking: stdd.stca.masking, training: false, rng: seededRng(0) })
+  const trainPlan = planMasks({ batch: 1, geometry, masking: stdd.stca.masking, training: true, rng: seededRng(1) })
+  const { tree, tensors } = randomLayer(s, 1)
+  const x = tf.randomNormal([FRAMES, 1 + s.grid * s.grid, s.width], 0, 1, 'float32', 7) as tf.Tensor3D
+  const reps = quick ? 1 : 3
+  const rows: BenchRow[] = []
+  const figures = (t: Timing, base?: Timing): Record<string, number> =>
+    base ? { best_ms: t.best, ratio_vs_plain: t.median / base.median, ratio_best: t.best / base.best } : { best_ms: t.best }
+  try {
+    const plainFwd = () => sync(() => clipEncoderLayer(x, tree, opts, call).hidden)
+    const stcaFwd = () => sync(() => stcaLayer(x, tree, opts, call, { plan: evalPlan, stca: stdd.stca }).hidden)
+    const grads = (f: (w: ClipEncoderLayerWeights, input: tf.Tensor3D) => tf.Tensor) => () =>
+      sync(() =>
+        tf.grads((input: tf.Tensor, ...ws: tf.Tensor[]) => {
+          const specs = encoderLayerSpecs('', s.width, s.intermediate)
+          const w = nestWeights<ClipEncoderLayerWeights>(new Map(specs.map((sp, i) => [sp.name, ws[i]!])))
+          return tf.sum(f(w, input as tf.Tensor3D))
+        })([x, ...tensors]),
+      )
+    const plainBwd = grads((w, input) => clipEncoderLayer(input, w, opts, call).hidden)
+    const stcaBwd = grads((w, input) => stcaLayer(input, w, opts, call, { plan: trainPlan, stca: stdd.stca }).hidden)
+    plainFwd() // warm-up (kernel setup, first allocations)
+    stcaFwd()
+    const [pf, sf] = timePair(plainFwd, stcaFwd, reps)
+    log(`  block forward: plain ${pf.median.toFixed(0)} ms, STCA ${sf.median.toFixed(0)} ms (median ${(sf.median / pf.median).toFixed(3)}×, best ${(sf.best / pf.best).toFixed(3)}×; target ≤ 1.35×)`)
+    const [pb, sb] = timePair(plainBwd, stcaBwd, 1)
+    log(`  block forward+backward: plain ${pb.median.toFixed(0)} ms, STCA ${sb.median.toFixed(0)} ms (median ${(sb.median / pb.median).toFixed(3)}×, best ${(sb.best / pb.best).toFixed(3)}×)`)
+    const what = `${s.label} block, ${FRAMES} frames × ${1 + s.grid * s.grid} tokens`
+    rows.push(
+      { name: `${what}: plain CLIP forward`, ms: pf.median, extra: figures(pf) },
+      { name: `${what}: STCA forward (scales [1,2], 50 % dropped)`, ms: sf.median, extra: { ...figures(sf, pf), target: 1.35 } },
+      { name: `${what}: plain CLIP forward+backward`, ms: pb.median, extra: figures(pb) },
+      { name: `${what}: STCA forward+backward`, ms: sb.median, extra: figures(sb, pb) },
+    )
+  } finally {
+    tf.dispose([...tensors, x])
+  }
+  return rows
+}
+
+function visionConfig(s: Shape): ClipConfig {
+  return parseClipConfig({
+    projection_dim: s === VIT_B16 ? 512 : 64,
+    vision_config: { hidden_size: s.width, intermediate_size: s.intermediate, num_hidden_layers: s.layers, num_attention_heads: s.heads, image_size: s.grid * 16, patch_size: 16 },
+  })
+}
+
+async function trainStepRow(s: Shape, quick: boolean, log: (l: string) => void): Promise<BenchRow> {
+  const config = visionConfig(s)
+  const placed = new Map<string, tf.Tensor>()
+  clipWeightSpecs(config, ['vision']).forEach((sp, i) => {
+    placed.set(sp.name, sp.name === 'logit_scale' ? tf.scalar(Math.log(100)) : /(layer_norm\d|layrnorm|layernorm)\.weight$/.test(sp.name) ? tf.ones(sp.shape) : tf.randomNormal(sp.shape, 0, 0.02, 'float32', i))
+  })
+  const model = buildStddModel(clipModelWeights(placed), config, resolveStddConfig({}))
+  tf.dispose([...placed.values()]) // the model holds its own variables and teacher copy
+  const size = s.grid * 16
+  const clips = tf.randomNormal([1, FRAMES, 3, size, size], 0, 1, 'float32', 3) as tf.Tensor5D
+  const classes = 16
+  const prompts = tf.randomNormal([classes, 8, config.projectionDim], 0, 1, 'float32', 4) as tf.Tensor3D
+  const opt = new AdamW({ lr: 3.33e-6, weightDecay: 0.01, clipNorm: 1 })
+  const params = trainableVariables(model).reduce((n, v) => n + v.size, 0)
+  try {
+    const step = () => stddTrainStep(model, { clips, labels: [3], prompts }, opt, { rng: seededRng(5), recompute: true })
+    const t0 = performance.now()
+    const r = step()
+    const ms = performance.now() - t0
+    log(`  training step: ${ms.toFixed(0)} ms (loss ${r.total.toFixed(4)} = CE ${r.ce.toFixed(4)} + 2·FD ${r.fd?.toFixed(4)}), ${(params / 1e6).toFixed(1)} M trainable parameters`)
+    return {
+      name: `${s.label} STDD training step, 1 clip × ${FRAMES} frames (teacher fwd, STCA fwd, bwd with recompute, AdamW)${quick ? '' : ', first step'}`,
+      ms,
+      extra: { params_M: params / 1e6, loss: r.total },
+    }
+  } finally {
+    tf.dispose([clips, prompts])
+    opt.dispose()
+    disposeStddModel(model)
+  }
+}
+
+export const stddBench: BenchSuite = {
+  name: 'stdd',
+  description: 'STCA block vs plain CLIP block, and one ViT-B/16 STDD training step',
+  async run(ctx) {
+    const shape = ctx.quick ? QUICK : VIT_B16
+    const rows = await blockRows(shape, ctx.quick, ctx.log)
+    rows.push(await trainStepRow(shape, ctx.quick, ctx.log))
+    return rows
+  },
+}

@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs'
+
+/**
+ * AdamW as PyTorch's `torch.optim.AdamW` (decoupled weight decay, then the bias-corrected Adam step),
+ * with the released recipe's decay rule (method-spec §2): weight decay on every parameter except the
+ * 1-D ones (biases, LayerNorm, class embedding); the 0-D logit scale is decayed. Optional clipping of
+ * the global gradient L2 norm first (`SOLVER.CLIP_GRAD_L2NORM` 1.0).
+ */
+
+export interface AdamWOptions {
+  lr: number
+  beta1?: number
+  beta2?: number
+  eps?: number
+  weightDecay?: number
+  /** Clip the global gradient norm to this value first (none when absent). */
+  clipNorm?: number
+}
+
+export class AdamW {
+  private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>()
+  private t = 0
+  lr: number
+  private readonly beta1: number
+  private readonly beta2: number
+  private readonly eps: number
+  private readonly weightDecay: number
+  private readonly clipNorm: number | undefined
+
+  constructor(opts: AdamWOptions) {
+    this.lr = opts.lr
+    this.beta1 = opts.beta1 ?? 0.9
+    this.beta2 = opts.beta2 ?? 0.999
+    this.eps = opts.eps ?? 1e-8
+    this.weightDecay = opts.weightDecay ?? 0.01
+    this.clipNorm = opts.clipNorm
+  }
+
+  /** Decay applied to `v` under the recipe: none for 1-D parameters. */
+  decayOf(v: tf.Variable): number {
+    return v.rank === 1 ? 0 : this.weightDecay
+  }
+
+  /** One update of `vars` with `grads` (same order; a null gradient skips its variable, as PyTorch). Returns the gradient norm before clipping. */
+  step(vars: readonly tf.Variable[], grads: readonly (tf.Tensor | null)[]): number {
+    if (vars.length !== grads.length) throw new Error(`AdamW.step: ${vars.length} variables but ${grads.length} gradients`)
+    this.t++
+    const c1 = 1 - this.beta1 ** this.t
+    const c2 = 1 - this.beta2 ** this.t
+    const present = grads.filter((g): g is tf.Tensor => g !== null)
+    const norm = tf.tidy(() => (present.length ? Math.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!) : 0))
+    const scale = this.clipNorm !== undefined && norm > this.clipNorm ? this.clipNorm / (norm + 1e-6) : 1
+    vars.forEach((p, i) => {
+      const g0 = grads[i]
+      if (!g0) return
+      let state = this.moments.get(p)
+      if (!state) {
+        state = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) }))
+        this.moments.set(p, state)
+      }
+      const { m, v } = state
+      tf.tidy(() => {
+        const g = scale === 1 ? g0 : tf.mul(g0, scale)
+        const decay = this.decayOf(p)
+        const decayed = decay ? tf.mul(p, 1 - this.lr * decay) : p
+        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)))
+        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)))
+        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps))
+        p.assign(tf.sub(decayed, tf.mul(update, this.lr)))
+      })
+    })
+    return norm
+  }
+
+  /** Updates taken so far (PyTorch's `state['step']`). */
+  get stepCount(): number {
+    return this.t
+  }
+
+  /** The step count and each variable's moments (null before its first update), for a checkpoint. */
+  exportState(vars: readonly tf.Variable[]): { step: number; moments: ({ m: tf.Tensor; v: tf.Tensor } | null)[] } {
+    return { step: this.t, moments: vars.map((p) => this.moments.get(p) ?? null) }
+  }
+
+  /** Restores {@link exportState}'s output (the variables share the given tensors' data; the caller still disposes its tensors). */
+  loadState(vars: readonly tf.Variable[], step: number, moments: readonly ({ m: tf.Tensor; v: tf.Tensor } | null)[]): void {
+    if (vars.length !== moments.length) throw new Error(`AdamW.loadState: ${vars.length} variables but ${moments.length} moment pairs`)
+    this.dispose()
+    this.t = step
+    vars.forEach((p, i) => {
+      const mv = moments[i]
+      if (!mv) return
+      if (mv.m.shape.join() !== p.shape.join()) throw new Error(`AdamW.loadState: moments of shape [${mv.m.shape}] for a variable of shape [${p.shape}]`)
+      this.moments.set(p, { m: tf.variable(mv.m, false), v: tf.variable(mv.v, false) })
+    })
+  }
+
+  dispose(): void {
+    for (const { m, v } of this.moments.values()) tf.dispose([m, v])
+    this.moments.clear()
+  }
+}

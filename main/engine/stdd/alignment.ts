@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs'
+import { linear } from '../tf/linear'
+import type { AlignmentLevel, AlignmentMode } from './config'
+
+/**
+ * Alignment scores between a clip's frames and each class's prompts (method-spec §4.1, paper Eq. 8).
+ *
+ * With v̂[b,t] and ĉ[k,n] L2-normalised and λ = exp(logit_scale):
+ *   sim[b,t,k,n] = λ·⟨v̂[b,t], ĉ[k,n]⟩
+ *   v2t[b,k] = mean_t max_n sim     t2v[b,k] = mean_n max_t sim     S = (v2t + t2v) / 2
+ * The mean over n runs over every (padded) prompt, so cycled duplicates weight t2v, as released.
+ * `video_class` is the contrast of Figures 4/8: the average-pooled, re-normalised video feature
+ * against each class's averaged, re-normalised prompt: λ·cos(mean_t v̂, mean_n ĉ).
+ */
+
+/** x / ‖x‖ over the last axis (torch `F.normalize`, eps 1e-12). */
+export function l2Normalize<T extends tf.Tensor>(x: T): T {
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), 1e-12)) as T)
+}
+
+/** sim [B, T, K, M] for frame embeddings [B, T, E] and prompt embeddings [K, M, E]; one 2-D product. */
+export function frameScores(frames: tf.Tensor3D, prompts: tf.Tensor3D, logitScale: tf.Tensor): tf.Tensor4D {
+  const [b, t, e] = frames.shape
+  const [k, m, e2] = prompts.shape
+  if (e !== e2) throw new Error(`alignment: frame embeddings [${frames.shape}] and prompt embeddings [${prompts.shape}] differ in width`)
+  return tf.tidy(() => {
+    const v = l2Normalize(frames).reshape([b * t, e])
+    const c = l2Normalize(prompts).reshape([k * m, e])
+    return tf.mul(linear(v, { weight: c }), tf.exp(logitScale)).reshape([b, t, k, m]) as tf.Tensor4D
+  })
+}
+
+/** Eq. 8 from `sim` [B, T, K, M]: v2t, t2v or their mean, [B, K]. */
+export function alignmentFromSim(sim: tf.Tensor4D, mode: AlignmentMode): tf.Tensor2D {
+  return tf.tidy(() => {
+    const v2t = () => tf.mean(tf.max(sim, 3), 1) as tf.Tensor2D
+    const t2v = () => tf.mean(tf.max(sim, 1), 2) as tf.Tensor2D
+    if (mode === 'v2t') return v2t()
+    if (mode === 't2v') return t2v()
+    return tf.div(tf.add(v2t(), t2v()), 2) as tf.Tensor2D
+  })
+}
+
+/** The video–class variant: λ·cos(mean_t v̂, mean_n ĉ), [B, K]. */
+export function videoClassScores(frames: tf.Tensor3D, prompts: tf.Tensor3D, logitScale: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => {
+    const video = l2Normalize(tf.mean(l2Normalize(frames), 1)) as tf.Tensor2D
+    const classes = l2Normalize(tf.mean(l2Normalize(prompts), 1)) as tf.Tensor2D
+    return tf.mul(linear(video, { weight: classes }), tf.exp(logitScale)) as tf.Tensor2D
+  })
+}
+
+/** The no-ST-Aug fallback: a 2-D classifier [K, E]; per-frame λ·cos averaged over frames, [B, K]. */
+export function classifierScores(frames: tf.Tensor3D, classifier: tf.Tensor2D, logitScale: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => tf.mean(frameScores(frames, classifier.expandDims(1) as tf.Tensor3D, logitScale).squeeze([3]), 1) as tf.Tensor2D)
+}
+
+export interface ScoreResult {
+  /** [B, K], used directly as logits. */
+  scores: tf.Tensor2D
+  /** sim [B, T, K, M] (frame × prompt, λ included), when asked for and at the frame–prompt level. */
+  sim?: tf.Tensor4D
+}
+
+/** The class scores of a batch of clips under the chosen level and mode. */
+export function classScores(frames: tf.Tensor3D, prompts: tf.Tensor3D, logitScale: tf.Tensor, opts: { mode: AlignmentMode; level: AlignmentLevel; keepSim?: boolean }): ScoreResult {
+  if (opts.level === 'video_class') return { scores: videoClassScores(frames, prompts, logitScale) }
+  return tf.tidy(() => {
+    const sim = frameScores(frames, prompts, logitScale)
+    const scores = alignmentFromSim(sim, opts.mode)
+    return (opts.keepSim ? { scores, sim } : { scores }) as unknown as tf.TensorContainer
+  }) as unknown as ScoreResult
+}

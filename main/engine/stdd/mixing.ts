@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs'
+import type { MixingMode } from './config'
+import { ensureFastSlices } from './runs'
+
+/**
+ * Multi-scale Channel Mixing (method-spec §1.5, paper Eq. 5–6): the masked token of slot j in
+ * frame t takes some of its channels from slot j of frames t ± k of the same clip.
+ *
+ * With d = width // fold:
+ * - `continual` scale s (the released code): loop i = 0 … s−1 with dᵢ = d >> i, writing channels
+ *   [0, dᵢ) from frame t−(i+1) and [2d−dᵢ, 2d) from frame t+(i+1), later writes overwriting the
+ *   narrower sub-slices; a write happens only where the source frame exists, and channels never
+ *   written stay zero (no wrap-around).
+ * - `separate` scale δ (paper Eq. 5, absent from the released code): [0, d) from t−δ, [d, 2d) from
+ *   t+δ, zero where that frame does not exist.
+ * Channels [2d, width) always come from frame t, and the class token is not mixed.
+ */
+
+/** A run of channels [start, end) and the frame offset it is read from (0 = the frame itself). */
+export interface ChannelSegment {
+  start: number
+  end: number
+  offset: number
+}
+
+/** The channel layout of one scale, in channel order. */
+export function mixingSegments(mode: MixingMode, scale: number, width: number, fold: number): ChannelSegment[] {
+  const d = Math.floor(width / fold)
+  if (!Number.isInteger(scale) || scale < 1) throw new Error(`stca.mixing.scales: ${scale} is not a positive integer`)
+  if (d < 1 || 2 * d > width) throw new Error(`stca.mixing.fold ${fold} does not fit width ${width} (need 1 ≤ width // fold ≤ width / 2)`)
+  const segs: ChannelSegment[] = []
+  if (mode === 'separate') {
+    segs.push({ start: 0, end: d, offset: -scale }, { start: d, end: 2 * d, offset: scale })
+  } else {
+    for (let i = scale - 1; i >= 0; i--) segs.push({ start: i === scale - 1 ? 0 : d >> (i + 1), end: d >> i, offset: -(i + 1) })
+    for (let i = 0; i < scale; i++) segs.push({ start: 2 * d - (d >> i), end: i === scale - 1 ? 2 * d : 2 * d - (d >> (i + 1)), offset: i + 1 })
+  }
+  segs.push({ start: 2 * d, end: width, offset: 0 })
+  return segs.filter((s) => s.end > s.start)
+}
+
+/**
+ * The frame a segment of frame `t` reads, or −1 for zeros. In `continual` mode a segment of offset
+ * ±k falls back to the nearest existing frame on its side (the last write that happened); frame 0
+ * has no past and frame T−1 no future at all.
+ */
+export function sourceFrame(mode: MixingMode, t: number, frames: number, offset: number): number {
+  if (offset === 0) return t
+  if (mode === 'separate') {
+    const s = t + offset
+    return s >= 0 && s < frames ? s : -1
+  }
+  if (offset < 0) return t === 0 ? -1 : Math.max(t + offset, 0)
+  return t === frames - 1 ? -1 : Math.min(t + offset, frames - 1)
+}
+
+/** The frames of `x` [B, T, N, C] re-indexed along T by `src` (−1 = zeros), as slices of consecutive runs. */
+function reindexFrames(x: tf.Tensor4D, src: number[]): tf.Tensor4D {
+  const [b, , n, c] = x.shape
+  const pieces: tf.Tensor[] = []
+  let t = 0
+  while (t < src.length) {
+    let run = 1
+    const s0 = src[t]!
+    if (s0 < 0) {
+      while (t + run < src.length && src[t + run]! < 0) run++
+      pieces.push(tf.zeros([b, run, n, c]))
+    } else {
+      while (t + run < src.length && src[t + run] === s0 + run) run++
+      pieces.push(tf.slice(x, [0, s0, 0, 0], [b, run, n, c]))
+    }
+    t += run
+  }
+  return (pieces.length === 1 ? pieces[0]! : tf.concat(pieces, 1)) as tf.Tensor4D
+}
+
+/**
+ * Mixes the branch tokens `m` [B·T, 1 + N', D] (frame index b·T + t, CLS first) at one scale;
+ * returns the same shape. Differentiable (slices and concatenations only).
+ */
+export function mixChannels(m: tf.Tensor3D, frames: number, mode: MixingMode, scale: number, fold: number): tf.Tensor3D {
+  const [bt, len, width] = m.shape
+  if (bt % frames !== 0) throw new Error(`mixChannels: ${bt} frames are not a whole number of ${frames}-frame clips`)
+  const segs = mixingSegments(mode, scale, width, fold)
+  // Only channels [0, 2d) move: they are cut out once (a small tensor), shifted segment by segment,
+  // and joined with the untouched rest, so the full-width tensor is copied only twice.
+  const moving = segs.filter((s) => s.offset !== 0)
+  const split = moving.length ? Math.max(...moving.map((s) => s.end)) : 0
+  if (segs.some((s) => s.offset === 0 && s.start < split)) throw new Error('mixChannels: unmoved channels inside the mixed range')
+  ensureFastSlices()
+  return tf.tidy(() => {
+    if (!moving.length) return tf.clone(m)
+    const x = m.reshape([bt / frames, frames, len, width]) as tf.Tensor4D
+    const head = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, split]) as tf.Tensor4D
+    const cls = tf.slice(head, [0, 0, 0, 0], [-1, -1, 1, -1])
+    const patches = tf.slice(head, [0, 0, 1, 0], [-1, -1, len - 1, -1]) as tf.Tensor4D
+    const parts = moving.map((s) => {
+      const channels = tf.slice(patches, [0, 0, 0, s.start], [-1, -1, -1, s.end - s.start]) as tf.Tensor4D
+      return reindexFrames(channels, Array.from({ length: frames }, (_, t) => sourceFrame(mode, t, frames, s.offset)))
+    })
+    const mixedHead = tf.concat([cls, parts.length === 1 ? parts[0]! : tf.concat(parts, 3)], 2)
+    const rest = split < width ? [tf.slice(x, [0, 0, 0, split], [-1, -1, -1, width - split])] : []
+    return tf.concat([mixedHead, ...rest], 3).reshape([bt, len, width]) as tf.Tensor3D
+  })
+}

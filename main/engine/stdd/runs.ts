@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs'
+import { customOp } from '../tf/custom_grad'
+import { installWasmSliceFix } from '../tf/wasm_slice_fix'
+
+/**
+ * Injective row selection from one or more [rows, D] sources, differentiable without tfjs'
+ * `tf.gather` gradient (a scatter-add WASM lacks).
+ *
+ * The selection is run-length encoded: when it is made of a few contiguous runs of rows (Window
+ * Shift Masking in the window layout: a frame's CLS and whole slot blocks) it is a concatenation of
+ * slices, and its gradient is again a concatenation of slices of dy and zero blocks per source.
+ * Otherwise (masks that differ from window to window) it is one gather of the concatenated sources,
+ * whose gradient is a gather of [dy; 0] at the inverse index. Either way nothing is summed.
+ */
+
+/** Row `row` of source `source`, one per output row. */
+export interface RowIndex {
+  source: Int32Array
+  row: Int32Array
+}
+
+export interface Run {
+  source: number
+  start: number
+  length: number
+}
+
+/** The contiguous runs of an index (consecutive output rows reading consecutive rows of one source). */
+export function toRuns(index: RowIndex): Run[] {
+  const runs: Run[] = []
+  for (let i = 0; i < index.row.length; i++) {
+    const s = index.source[i]!
+    const r = index.row[i]!
+    const last = runs[runs.length - 1]
+    if (last && last.source === s && last.start + last.length === r) last.length++
+    else runs.push({ source: s, start: r, length: 1 })
+  }
+  return runs
+}
+
+/** Checks injectivity and bounds; returns, per source, each row's output position or −1. */
+function inverse(index: RowIndex, sizes: readonly number[]): Int32Array[] {
+  const inv = sizes.map((n) => new Int32Array(n).fill(-1))
+  for (let i = 0; i < index.row.length; i++) {
+    const s = index.source[i]!
+    const r = index.row[i]!
+    if (s < 0 || s >= sizes.length || r < 0 || r >= sizes[s]!) throw new Error(`selectRows: row ${r} of source ${s} is out of range`)
+    if (inv[s]![r] !== -1) throw new Error(`selectRows: row ${r} of source ${s} is selected twice (the selection must be injective)`)
+    inv[s]![r] = i
+  }
+  return inv
+}
+
+/** Runs of dy (or zeros) that rebuild one source's gradient in source order. */
+function gradientRuns(inv: Int32Array): Run[] {
+  const runs: Run[] = [] // source 0 = dy, source 1 = zeros (start ignored)
+  for (let r = 0; r < inv.length; r++) {
+    const o = inv[r]!
+    const last = runs[runs.length - 1]
+    if (o < 0) {
+      if (last && last.source === 1) last.length++
+      else runs.push({ source: 1, start: 0, length: 1 })
+    } else if (last && last.source === 0 && last.start + last.length === o) last.length++
+    else runs.push({ source: 0, start: o, length: 1 })
+  }
+  return runs
+}
+
+function concatRuns(parts: tf.Tensor[]): tf.Tensor {
+  return parts.length === 1 ? parts[0]! : tf.concat(parts, 0)
+}
+
+/** The slices here (and the channel mixing's) rely on tf/wasm_slice_fix.ts on WASM: stock slices copy the whole input. */
+export function ensureFastSlices(): void {
+  if (tf.getBackend() === 'wasm') installWasmSliceFix()
+}
+
+/** Slices while there are at most this many runs, or runs average at least 8 rows; else one gather. */
+const MAX_SLICE_RUNS = 64
+const MIN_MEAN_RUN = 8
+
+/**
+ * Rows `index` of `sources` (all [R_i, D], same D), as one [index length, D] tensor. Every source row
+ * is used at most once.
+ */
+export function selectRows(sources: tf.Tensor2D[], index: RowIndex, method: 'auto' | 'gather' = 'auto'): tf.Tensor2D {
+  const width = sources[0]!.shape[1]
+  if (sources.some((s) => s.shape[1] !== width)) throw new Error('selectRows: sources differ in width')
+  const sizes = sources.map((s) => s.shape[0])
+  const inv = inverse(index, sizes)
+  const runs = toRuns(index)
+  ensureFastSlices()
+  const useSlices = method === 'auto' && (runs.length <= MAX_SLICE_RUNS || index.row.length >= runs.length * MIN_MEAN_RUN)
+  const op = customOp((srcs) => {
+    let value: tf.Tensor
+    if (useSlices) {
+      value = concatRuns(runs.map((r) => tf.slice(srcs[r.source]!, [r.start, 0], [r.length, width])))
+    } else {
+      const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0))
+      const flat = Int32Array.from(index.row, (r, i) => offsets[index.source[i]!]! + r)
+      value = tf.gather(srcs.length === 1 ? srcs[0]! : tf.concat(srcs, 0), tf.tensor1d(flat, 'int32'))
+    }
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] =>
+      inv.map((iv) => {
+        if (useSlices) return concatRuns(gradientRuns(iv).map((r) => (r.source === 0 ? tf.slice(dy, [r.start, 0], [r.length, width]) : tf.zeros([r.length, width]))))
+        const at = Int32Array.from(iv, (o) => (o < 0 ? index.row.length : o))
+        return tf.gather(tf.concat([dy, tf.zeros([1, width])], 0), tf.tensor1d(at, 'int32'))
+      })
+    return { value, gradFunc }
+  })
+  return op(...sources) as tf.Tensor2D
+}

@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs'
+import { matMul } from './matmul'
+
+/** What to return of the softmax probabilities: nothing, the mean over heads, or every head. */
+export type AttentionProbs = 'none' | 'mean' | 'heads'
+
+export interface SdpaOptions {
+  numHeads: number
+  /**
+   * Additive mask added to the scores before the softmax (0 = attend, a large negative value =
+   * don't), broadcastable to [batch, heads, queries, keys]: e.g. [1, 1, L, L] causal or
+   * [batch, 1, 1, L] padding.
+   */
+  mask?: tf.Tensor | undefined
+  /** Default 'none'. */
+  probs?: AttentionProbs | undefined
+}
+
+export interface SdpaResult {
+  /** [batch, queries, width] */
+  out: tf.Tensor3D
+  /** [batch, heads, queries, keys] for 'heads', [batch, queries, keys] for 'mean'; absent for 'none'. */
+  probs?: tf.Tensor
+}
+
+/** [B, L, H·Dh] → [B·H, L, Dh] */
+function splitHeads(x: tf.Tensor3D, heads: number): tf.Tensor3D {
+  const [b, l, d] = x.shape
+  return x.reshape([b, l, heads, d / heads]).transpose([0, 2, 1, 3]).reshape([b * heads, l, d / heads])
+}
+
+/**
+ * Multi-head scaled dot-product attention, softmax((q·kᵀ)/√Dh + mask)·v per head, on already projected
+ * `q` [B, Lq, D], `k` and `v` [B, Lk, D]; heads are contiguous slices of D (PyTorch / HF layout).
+ * Products go through {@link matMul} (fast forward and backward on every backend). Differentiable.
+ */
+export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, opts: SdpaOptions): SdpaResult {
+  const [b, lq, d] = q.shape
+  const lk = k.shape[1]
+  const h = opts.numHeads
+  if (d % h !== 0) throw new Error(`attention: width ${d} is not divisible by ${h} heads`)
+  if (k.shape[0] !== b || v.shape[0] !== b || k.shape[2] !== d || v.shape[2] !== d || v.shape[1] !== lk) {
+    throw new Error(`attention: q [${q.shape}], k [${k.shape}] and v [${v.shape}] do not fit (expected k and v [${b}, keys, ${d}])`)
+  }
+  const want = opts.probs ?? 'none'
+  const result = tf.tidy(() => {
+    const qh = tf.mul(splitHeads(q, h), 1 / Math.sqrt(d / h)) as tf.Tensor3D
+    let scores: tf.Tensor = matMul(qh, splitHeads(k, h), false, true) // [B·H, Lq, Lk]
+    if (opts.mask) scores = tf.add(scores.reshape([b, h, lq, lk]), opts.mask).reshape([b * h, lq, lk])
+    const probs = tf.softmax(scores, -1) as tf.Tensor3D
+    const ctx = matMul(probs, splitHeads(v, h)) // [B·H, Lq, Dh]
+    const out = ctx.reshape([b, h, lq, d / h]).transpose([0, 2, 1, 3]).reshape([b, lq, d]) as tf.Tensor3D
+    const p4 = probs.reshape([b, h, lq, lk])
+    const kept: SdpaResult = { out }
+    if (want === 'heads') kept.probs = p4
+    else if (want === 'mean') kept.probs = tf.mean(p4, 1)
+    return kept as unknown as tf.TensorContainer
+  }) as unknown as SdpaResult
+  return result
+}
+
+/** Additive causal mask [1, 1, L, L]: 0 on and below the diagonal, `-1e9` above (CLIP text tower). */
+export function causalMask(length: number): tf.Tensor4D {
+  const values = new Float32Array(length * length)
+  for (let i = 0; i < length; i++) for (let j = i + 1; j < length; j++) values[i * length + j] = -1e9
+  return tf.tensor4d(values, [1, 1, length, length])
+}
+
+/** Additive padding mask [B, 1, 1, L] from a 0/1 attention mask [B, L] (keys with 0 are ignored). */
+export function paddingMask(attentionMask: number[][]): tf.Tensor4D {
+  const b = attentionMask.length
+  const l = attentionMask[0]?.length ?? 0
+  const values = new Float32Array(b * l)
+  attentionMask.forEach((row, i) => row.forEach((m, j) => (values[i * l + j] = m ? 0 : -1e9)))
+  return tf.tensor4d(values, [b, 1, 1, l])
+}
