@@ -11,6 +11,11 @@ export const COMMANDS = [
   'runs.get',
   'runs.metrics',
   'logs.recent',
+  'experiments.files',
+  'runs.launch',
+  'runs.cancel',
+  'runs.resume',
+  'export.table',
 ] as const
 
 export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state'] as const

@@ -4,6 +4,7 @@ import {
   AppInfo,
   BackendReport,
   Experiment,
+  ExperimentFileEntry,
   LogEntry,
   MetricPoint,
   RunDetail,
@@ -42,6 +43,28 @@ export const commandSchemas = {
   'runs.metrics': {
     input: z.object({ runId: id, names: z.array(z.string()).optional() }).strict(),
     output: z.array(MetricPoint),
+  },
+  'experiments.files': { input: z.object({}).strict(), output: z.array(ExperimentFileEntry) },
+  'runs.launch': {
+    input: z
+      .object({
+        /** An experiment YAML file on the engine's machine. */
+        file: z.string().min(1).optional(),
+        /** Or the YAML text itself (relative paths resolve against `baseDir`, default the data folder). */
+        yaml: z.string().min(1).max(1_000_000).optional(),
+        baseDir: z.string().optional(),
+        /** Dotted key → value, applied to every run (e.g. `model.checkpoint`, `eval.0.root`). */
+        overrides: z.record(z.string().regex(/^[\w]+(\.[\w]+)*$/, 'a dotted key such as model.checkpoint'), z.unknown()).default({}),
+      })
+      .strict()
+      .refine((v) => (v.file === undefined) !== (v.yaml === undefined), 'give exactly one of "file" and "yaml"'),
+    output: z.object({ experiment: Experiment, runs: z.array(RunSummary) }),
+  },
+  'runs.cancel': { input: z.object({ id }).strict(), output: RunSummary },
+  'runs.resume': { input: z.object({ id }).strict(), output: RunSummary },
+  'export.table': {
+    input: z.object({ experiments: z.array(z.string().min(1)).min(1), format: z.enum(['csv', 'md', 'latex']).default('md') }).strict(),
+    output: z.object({ text: z.string() }),
   },
   'logs.recent': {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),

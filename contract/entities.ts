@@ -97,6 +97,8 @@ export type LogEntry = z.infer<typeof LogEntry>
 
 export const RunProgress = z.object({
   runId: z.number().int(),
+  /** Training counts optimizer steps; evaluation counts videos. */
+  phase: z.enum(['train', 'eval']),
   step: z.number().int(),
   totalSteps: z.number().int(),
   epoch: z.number(),
@@ -112,3 +114,14 @@ export const RunStateChange = z.object({
   error: z.string().nullable(),
 })
 export type RunStateChange = z.infer<typeof RunStateChange>
+
+export const ExperimentFileEntry = z.object({
+  file: z.string(),
+  label: z.string(),
+  source: z.enum(['user', 'built-in']),
+  name: z.string().nullable(),
+  description: z.string(),
+  runs: z.number().int(),
+  error: z.string().nullable(),
+})
+export type ExperimentFileEntry = z.infer<typeof ExperimentFileEntry>

@@ -10,7 +10,7 @@ export function describeIssues(error: z.ZodError): ContractIssue[] {
     const path = i.path.map(String).join('.') || '(payload)'
     let message = i.message
     if (i.code === 'invalid_value') message = `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`
-    if (i.code === 'unrecognized_keys') message = `unknown field(s) ${i.keys.join(', ')}; allowed: see the command's schema`
+    if (i.code === 'unrecognized_keys') message = `unknown field(s) ${i.keys.join(', ')}`
     return { path, message }
   })
 }

@@ -29,6 +29,7 @@ async function start(): Promise<void> {
   const backend = backendFromArgs()
   const engine = await startUtilityEngine(join(__dirname, 'engine-host.js'), {
     dataDir: app.getPath('userData'),
+    autoRun: true,
     ...(backend ? { backend } : {}),
     ...(sqliteBinding ? { sqliteBinding } : {}),
   })

@@ -1,7 +1,7 @@
 import { utilityProcess, type UtilityProcess } from 'electron'
-import { ContractError, WireClient, type CommandName, type EventName } from '../../contract'
 import type { EngineConnection } from '../engine/connection'
 import type { EngineOptions } from '../engine/engine'
+import { HostLink } from '../engine/host-link'
 
 /**
  * Starts the engine in an Electron utility process, so training never blocks the window, and speaks
@@ -9,36 +9,24 @@ import type { EngineOptions } from '../engine/engine'
  */
 export function startUtilityEngine(hostPath: string, engine: Omit<EngineOptions, 'echoLog'>): Promise<EngineConnection & { child: UtilityProcess }> {
   const child = utilityProcess.fork(hostPath, [JSON.stringify(engine)], { serviceName: 'STDD engine', stdio: 'inherit' })
-  let alive = true
-  const wire = new WireClient((m) => {
-    if (!alive) throw new ContractError('unavailable', 'the engine process is not running')
-    child.postMessage(m)
-  })
-  const listeners = new Set<(event: EventName, payload: unknown) => void>()
+  const link = new HostLink((m) => child.postMessage(m))
+  const connection = {
+    child,
+    invoke: (command: string, input: unknown) => link.invoke(command, input),
+    onEvent: link.onEvent.bind(link),
+    close: async () => {
+      if (link.isAlive) child.kill()
+    },
+  }
   return new Promise((resolve, reject) => {
-    child.on('message', (m: { type?: string; message?: string; event?: EventName; payload?: unknown }) => {
-      if (m.type === 'ready') resolve(connection)
-      else if (m.type === 'fatal') reject(new Error(`the engine could not start: ${m.message}`))
-      else {
-        if (m.type === 'event') for (const l of listeners) l(m.event!, m.payload)
-        wire.receive(m)
-      }
+    child.on('message', (m: unknown) => {
+      const status = link.receive(m)
+      if (status?.type === 'ready') resolve(connection)
+      else if (status?.type === 'fatal') reject(new Error(`the engine could not start: ${status.message}`))
     })
     child.on('exit', (code) => {
-      alive = false
-      wire.failAll(new ContractError('unavailable', `the engine process exited with code ${code}`))
+      link.exited(`code ${code}`)
       reject(new Error(`the engine process exited with code ${code}`))
     })
-    const connection = {
-      child,
-      invoke: (command: CommandName | string, input: unknown) => wire.invoke(command as CommandName, input),
-      onEvent: (l: (event: EventName, payload: unknown) => void) => {
-        listeners.add(l)
-        return () => listeners.delete(l)
-      },
-      close: async () => {
-        if (alive) child.kill()
-      },
-    }
   })
 }

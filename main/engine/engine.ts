@@ -3,7 +3,10 @@ import { EventBus, type EngineEventListener } from './events'
 import { EngineLog } from './log'
 import { databasePath, resolveDataDir } from './paths'
 import { openDatabase, type Db } from './store/db'
-import { describeBackend, selectBackend } from './tf/backend'
+import { activeBackend, describeBackend, selectBackend } from './tf/backend'
+import type { RunExecutor } from './runs/executor'
+import { RunManager } from './runs/run-manager'
+import { createStddExecutor } from './train/stdd-executor'
 import { createHandlers, type Handlers } from './handlers'
 
 export interface EngineOptions {
@@ -17,6 +20,14 @@ export interface EngineOptions {
   sqliteBinding?: string
   /** Mirror log entries somewhere (stderr for the CLI). */
   echoLog?: (entry: LogEntry) => void
+  /** What executes a run (the STDD trainer and evaluator by default). */
+  executor?: RunExecutor
+  /**
+   * Work through the run queue by itself (the app and `stdd serve`): at start, after marking runs
+   * whose engine died as interrupted, and whenever runs are launched or resumed. The one-shot CLI
+   * runs exactly its own runs instead.
+   */
+  autoRun?: boolean
 }
 
 /** Everything a command handler may use. */
@@ -25,6 +36,9 @@ export interface EngineContext {
   readonly dataDir: string
   readonly bus: EventBus
   readonly log: EngineLog
+  readonly runs: RunManager
+  /** Starts working through the queue if this engine does so by itself (see `autoRun`). */
+  kickQueue(): void
 }
 
 /**
@@ -37,13 +51,24 @@ export class Engine implements EngineContext {
   readonly log: EngineLog
   readonly db: Db
   readonly dataDir: string
+  readonly runs: RunManager
   private readonly handlers: Handlers
   private backendReady: Promise<void> | null = null
+  private readonly autoRun: boolean
 
   private constructor(opts: EngineOptions) {
     this.log = new EngineLog(this.bus, 1000, opts.echoLog ?? null)
     this.dataDir = resolveDataDir(opts.dataDir)
     this.db = openDatabase({ path: databasePath(this.dataDir), ...(opts.sqliteBinding ? { nativeBinding: opts.sqliteBinding } : {}) })
+    this.autoRun = opts.autoRun ?? false
+    this.runs = new RunManager({
+      db: this.db,
+      dataDir: this.dataDir,
+      bus: this.bus,
+      log: this.log,
+      executor: opts.executor ?? createStddExecutor({ whenBackendReady: () => this.whenBackendReady() }),
+      backendName: () => activeBackend()?.name ?? null,
+    })
     this.handlers = createHandlers(this)
   }
 
@@ -51,7 +76,15 @@ export class Engine implements EngineContext {
     const engine = new Engine(opts)
     engine.log.info('engine', `data folder ${engine.dataDir}`)
     if (!opts.withoutTf) engine.backendReady = engine.initBackend(opts.backend)
+    const interrupted = engine.runs.recoverInterrupted()
+    if (interrupted.length) engine.log.warn('runs', `run(s) ${interrupted.join(', ')} were interrupted when their engine stopped; resume them to continue from their last checkpoint`)
+    engine.kickQueue()
     return engine
+  }
+
+  kickQueue(): void {
+    if (!this.autoRun) return
+    this.runs.drainQueue().catch((err: unknown) => this.log.error('runs', `the run queue stopped: ${err instanceof Error ? err.message : String(err)}`))
   }
 
   private async initBackend(forced?: BackendName): Promise<void> {

@@ -41,5 +41,12 @@ export const useRunsStore = defineStore('runs', () => {
     runs.value = runs.value.map((r) => (r.id === s.runId ? { ...r, status: s.status, error: s.error } : r))
   })
 
-  return { experiments, runs, progress, loaded, error, selectedExperimentId, visibleRuns, load }
+  async function launch(file: string): Promise<void> {
+    await invoke('runs.launch', { file })
+  }
+
+  const cancel = (id: number) => invoke('runs.cancel', { id })
+  const resume = (id: number) => invoke('runs.resume', { id })
+
+  return { experiments, runs, progress, loaded, error, selectedExperimentId, visibleRuns, load, launch, cancel, resume }
 })

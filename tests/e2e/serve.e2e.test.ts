@@ -4,7 +4,7 @@
  * (`CHROMIUM_PATH` overrides /usr/bin/chromium).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -25,12 +25,22 @@ let browser: Browser
 let page: Page
 const consoleErrors: string[] = []
 
+/** A user experiment file: frozen tiny CLIP, evaluation only, so it runs in seconds. */
+function userExperiment(dataDir: string): void {
+  mkdirSync(join(dataDir, 'experiments'), { recursive: true })
+  writeFileSync(
+    join(dataDir, 'experiments', 'frozen-eval.yaml'),
+    'name: frozen-eval\ndescription: Frozen SynthMotion CLIP, zero-shot only\nmodel: { checkpoint: builtin:synth-clip, stca: { enabled: false }, adaptation: { mode: frozen } }\ntrain: { epochs: 0 }\neval:\n  - { dataset: synthmotion, views: 1, synth: { videosPerClass: 2 } }\n',
+  )
+}
+
 async function seed(dataDir: string): Promise<void> {
   const engine = await Engine.start({ dataDir, withoutTf: true })
   const exp = await engine.invoke('experiments.create', { name: 'table3-text-sets', description: 'Table 3 on SynthMotion' })
   const run = createRun(engine.db, { experimentId: exp.id, name: 'st-prompts-seed1', config: { text: 'st' }, configDiff: { text: 'st' }, seed: 1, backend: 'wasm' })
   setRunStatus(engine.db, run.id, 'running')
-  for (let step = 1; step <= 40; step++) recordStep(engine.db, run.id, step, step / 10, { loss: 3 * Math.exp(-step / 15) + 0.2, top1: 20 + 50 * (1 - Math.exp(-step / 12)) })
+  for (let step = 1; step <= 40; step++) recordStep(engine.db, run.id, step, step / 10, { 'train/loss': 3 * Math.exp(-step / 15) + 0.2, 'train/ce': 2.8 * Math.exp(-step / 15) + 0.2 })
+  recordStep(engine.db, run.id, 40, 4, { 'eval/synthmotion/unseen/top1': 62.5, 'eval/synthmotion/unseen/top5': 100, 'eval/synthmotion/unseen/n': 1, 'eval/synthmotion/unseen/pair_acc': 75, 'eval/synthmotion/unseen/videos': 64, 'eval/synthmotion/unseen/skipped': 0 })
   setRunStatus(engine.db, run.id, 'done')
   engine.close()
 }
@@ -43,6 +53,7 @@ beforeAll(async () => {
   }
   dir = tempDir('stdd-e2e-')
   await seed(dir.path)
+  userExperiment(dir.path)
   serve = spawn(process.execPath, [join(root, 'bin', 'stdd.mjs'), 'serve', '--json', '--data-dir', dir.path], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   const firstLine = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('stdd serve printed nothing within 60 s')), 60_000)
@@ -87,7 +98,7 @@ describe('stdd serve in a browser', () => {
     expect(await page.title()).toBe('STDD Explorer')
     expect(page.url()).not.toContain('token=') // the token moved into a cookie
     await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(1)
-    expect(await page.locator('[data-test="run-row"]').innerText()).toMatch(/st-prompts-seed1[\s\S]*done/i)
+    expect(await page.locator('[data-test="run-row"]').innerText()).toMatch(/st-prompts-seed1[\s\S]*done[\s\S]*synthmotion\/unseen top-1\s+62\.5/i)
     // The engine picks its backend asynchronously: it arrives as app.info or as the backend.ready event.
     await expect.poll(() => page.locator('[data-test="backend"]').innerText(), { timeout: 30_000 }).toMatch(/backend\s+(wasm|cpu|webgpu|node|node-gpu)/)
   })
@@ -110,6 +121,7 @@ describe('stdd serve in a browser', () => {
     await expect.poll(() => page.locator('[data-test="experiment-item"]').allInnerTexts()).toContainEqual(expect.stringContaining('table5-masks'))
 
     await page.click('[data-test="run-row"]')
+    expect(await page.locator('[data-test="eval-results"]').innerText()).toMatch(/synthmotion\/unseen\s+62\.5[\s\S]*100[\s\S]*75/)
     const canvas = page.locator('[data-test="metric-chart"] canvas')
     await canvas.waitFor({ timeout: 10_000 })
     // Count the painted pixels of the chart's canvas (this function runs in the page).
@@ -124,6 +136,21 @@ describe('stdd serve in a browser', () => {
     expect(inked).toBeGreaterThan(1000)
     mkdirSync(screenshots, { recursive: true })
     await page.screenshot({ path: join(screenshots, 'first-screen.png') })
+    expect(consoleErrors).toEqual([])
+  })
+
+  it('launches an experiment file from the UI and shows the run go from queued to done, live', async () => {
+    await page.click('[data-test="launch"]')
+    const entry = page.locator('[data-test="experiment-file"]', { hasText: 'frozen-eval' })
+    await entry.waitFor()
+    expect(await page.locator('[data-test="experiment-file"]', { hasText: 'table4-adaptation' }).count()).toBe(1) // the shipped suites are listed too
+    await entry.locator('button').click()
+    const row = page.locator('[data-test="run-row"]', { hasText: 'frozen-eval' })
+    await row.waitFor({ timeout: 10_000 })
+    await expect.poll(() => row.innerText(), { timeout: 120_000, interval: 500 }).toMatch(/done[\s\S]*synthmotion\/unseen top-1/i)
+    await row.click()
+    expect(await page.locator('[data-test="eval-results"]').innerText()).toMatch(/synthmotion\/unseen/)
+    await page.screenshot({ path: join(screenshots, 'run-done.png') })
     expect(consoleErrors).toEqual([])
   })
 })

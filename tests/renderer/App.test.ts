@@ -36,7 +36,7 @@ describe('the first screen', () => {
 
     bridge.emit('runs.changed', {
       id: 5, experimentId: 1, experimentName: 'table4-adaptation', name: 'frozen', status: 'running', seed: 1, backend: 'wasm',
-      createdAt: '2026-11-27T00:00:00Z', startedAt: '2026-11-27T00:00:00Z', finishedAt: null, error: null, lastMetrics: { loss: 2.31 },
+      createdAt: '2026-11-27T00:00:00Z', startedAt: '2026-11-27T00:00:00Z', finishedAt: null, error: null, lastMetrics: { 'train/loss': 2.31, 'train/lr': 0.0001 },
     })
     await flushPromises()
     expect(wrapper.find('[data-test="empty-state"]').exists()).toBe(false)

@@ -29,7 +29,7 @@ export const serveCommand: CliCommand = {
     if (!existsSync(join(rendererDir, 'index.html'))) {
       throw new CliUsageError(`the UI is not built (${rendererDir}/index.html is missing): run "npm run build" first`)
     }
-    const engine = await startChildEngine({ ...engineHost, engine: engineOptions(values) })
+    const engine = await startChildEngine({ ...engineHost, engine: { ...engineOptions(values), autoRun: true } })
     const server = await startServer({ engine, rendererDir, port, host: host as (typeof LOOPBACK)[number] })
     if (values.json) io.out(JSON.stringify({ url: server.url, openUrl: server.openUrl, token: server.token, port: server.port }))
     else io.out(`STDD Explorer is serving at\n\n  ${server.openUrl}\n\nOpen that URL in a browser (it carries this start's access token). Ctrl-C stops.`)

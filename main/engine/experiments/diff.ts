@@ -27,7 +27,7 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   for (const k of keys.slice(0, -1)) {
     if (node[k] === undefined) node[k] = {}
     const next = node[k]
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) throw new Error(`sweep key "${path}": "${k}" is not a section`)
+    if (next === null || typeof next !== 'object') throw new Error(`key "${path}": "${k}" is a value, not a section or a list`)
     node = next as Record<string, unknown>
   }
   node[keys[keys.length - 1]!] = value
@@ -42,12 +42,4 @@ export function deepMerge(base: unknown, over: unknown): unknown {
     return out
   }
   return over
-}
-
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v)
-    Object.freeze(value)
-  }
-  return value
 }

@@ -3,7 +3,8 @@ import { dirname, isAbsolute, resolve as resolvePath } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { describeIssues } from '../../../contract'
-import { deepFreeze, deepMerge, diffFrom, setPath } from './diff'
+import { deepFreeze } from '../util/deep-freeze'
+import { deepMerge, diffFrom, setPath } from './diff'
 import { ExperimentConfig } from './schema'
 
 /** One run an experiment file expands into: its frozen config and how it differs from the defaults. */
@@ -65,9 +66,12 @@ function absolutise(config: ExperimentConfig, baseDir: string): ExperimentConfig
  * Validates an experiment document (already parsed from YAML) into its runs. Errors name the file,
  * the key and the allowed values. `baseDir` resolves relative paths.
  */
-export function resolveExperiment(doc: unknown, source: string, baseDir: string): ResolvedExperiment {
+export function resolveExperiment(doc: unknown, source: string, baseDir: string, overrides: Record<string, unknown> = {}): ResolvedExperiment {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ExperimentFileError(`${source}: an experiment file is a YAML mapping (name:, model:, text:, train:, eval:, sweep:)`)
   const { sweep: rawSweep, ...base } = doc as Record<string, unknown>
+  // Overrides (`stdd run FILE --set key=value`) apply to every run, after the file's variants and grid.
+  const overrideList = Object.entries(overrides)
+  if (overrideList.some(([k]) => k === 'sweep' || k.startsWith('sweep.'))) throw new ExperimentFileError(`${source}: --set cannot change the sweep; edit the file`)
   const sweep = SweepSpec.safeParse(rawSweep ?? {})
   if (!sweep.success) throw new ExperimentFileError(formatIssues(`${source}: sweep`, sweep.error))
   const variants = sweep.data.variants ?? [{ name: '' }]
@@ -76,7 +80,7 @@ export function resolveExperiment(doc: unknown, source: string, baseDir: string)
   for (const { name: variantName, ...override } of variants) {
     for (const combo of combos) {
       const merged = deepMerge(base, override) as Record<string, unknown>
-      for (const [key, value] of combo.set) setPath(merged, key, value)
+      for (const [key, value] of [...combo.set, ...overrideList]) setPath(merged, key, value)
       const runName = [variantName, combo.label].filter(Boolean).join(',') || 'default'
       const parsed = ExperimentConfig.safeParse(merged)
       if (!parsed.success) throw new ExperimentFileError(formatIssues(runName === 'default' ? source : `${source} (run ${runName})`, parsed.error))
@@ -93,8 +97,8 @@ export function resolveExperiment(doc: unknown, source: string, baseDir: string)
   return { name: first.name, description: first.description, filePath: null, runs }
 }
 
-/** Reads and validates an experiment YAML file. */
-export function loadExperimentFile(path: string): ResolvedExperiment {
+/** Reads and validates an experiment YAML file (with `key=value` overrides for every run). */
+export function loadExperimentFile(path: string, overrides: Record<string, unknown> = {}): ResolvedExperiment {
   const abs = resolvePath(path)
   let text: string
   try {
@@ -108,5 +112,5 @@ export function loadExperimentFile(path: string): ResolvedExperiment {
   } catch (err) {
     throw new ExperimentFileError(`${abs}: not valid YAML: ${(err as Error).message}`, { cause: err })
   }
-  return { ...resolveExperiment(doc, abs, dirname(abs)), filePath: abs }
+  return { ...resolveExperiment(doc, abs, dirname(abs), overrides), filePath: abs }
 }

@@ -1,61 +1,40 @@
 import { z } from 'zod'
+import { stddConfigSchema } from '../stdd/config'
 
 /**
  * The experiment file: one defaults tree (every key optional in the file), validated once into a
  * frozen, fully resolved config. Literal unions everywhere, so an error can list the allowed values.
  * Defaults follow design.md: the released code where the paper's numbers came from it, the paper
- * where the code has a bug.
+ * where the code has a bug. The model section is the STDD model's own schema (stdd/config.ts).
  */
 
 export const DATASETS = ['synthmotion', 'ucf101', 'hmdb51', 'k400', 'k600'] as const
 export const PROTOCOLS = ['ep1', 'ep2', 'ep3', 'k600', 'full'] as const
-export const ADAPTATIONS = ['frozen', 'full', 'prompt'] as const
-export const MASK_VARIANTS = ['repeat_window', 'random_window', 'uniform', 'random_per_frame', 'none'] as const
-export const MIXING_MODES = ['continual', 'separate', 'none'] as const
 export const PROMPT_SETS = ['c', 's', 't', 'st'] as const
 export const TEMPLATE_STYLES = ['dataset', 'hard'] as const
-export const ALIGNMENTS = ['mean', 'v2t', 't2v', 'video_class'] as const
-export const DISTILLATION_MODES = ['flow', 'stop', 'off'] as const
 export const SAMPLINGS = ['window', 'segments'] as const
 
 const positiveInt = z.number().int().positive()
 
-export const StcaConfig = z
+/** SynthMotion only: which world, which classes, how many videos. */
+export const SynthOptions = z
   .object({
-    enabled: z.boolean().default(true),
-    /** Which vision blocks get STCA: every one, or the listed 0-based indices. */
-    layers: z.union([z.literal('all'), z.array(z.number().int().min(0)).min(1)]).default('all'),
-    mask: z
-      .object({
-        variant: z.enum(MASK_VARIANTS).default('repeat_window'),
-        /** Fraction of patch tokens dropped per frame. */
-        ratio: z.literal([0.25, 0.5, 0.75]).default(0.5),
-        /** Permute the per-frame masks over time in training (evaluation is deterministic unless shuffleAtEval). */
-        temporalShuffle: z.boolean().default(true),
-        shuffleAtEval: z.boolean().default(false),
-        /** Draw the phase per sample and per layer in training (else fixed phase 0). */
-        randomPhase: z.boolean().default(true),
-      })
-      .strict()
-      .prefault({}),
-    mixing: z
-      .object({
-        mode: z.enum(MIXING_MODES).default('continual'),
-        scales: z.array(positiveInt).min(1).default([1, 2]),
-        fold: positiveInt.default(32),
-      })
-      .strict()
-      .prefault({}),
-    clsFrom: z.enum(['branch', 'main']).default('branch'),
+    worldSeed: z.number().int().min(0).default(0),
+    /** Which classes: training defaults to the seen ones, evaluation to the unseen ones (zero-shot). */
+    classes: z.enum(['seen', 'unseen', 'all']).optional(),
+    videosPerClass: positiveInt.default(8),
+    /** Frames per rendered video (the clip samples `train.frames` of them). */
+    videoFrames: z.number().int().min(2).default(16),
   })
   .strict()
 
 export const DataRef = z
   .object({
     dataset: z.enum(DATASETS),
-    /** Root folder in the data set's official layout; for synthmotion, optional (generated in memory). */
+    /** Root folder in the data set's official layout; for synthmotion, optional (rendered in memory when absent). */
     root: z.string().optional(),
     split: z.number().int().min(1).max(3).default(1),
+    synth: SynthOptions.prefault({}),
   })
   .strict()
 
@@ -71,20 +50,12 @@ export const ExperimentConfig = z
     name: z.string().min(1).regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" and "-" only'),
     description: z.string().default(''),
     seed: z.number().int().min(0).default(0),
-    model: z
-      .object({
+    /** The STDD model (STCA, alignment, distillation, adaptation: stdd/config.ts) on a CLIP checkpoint. */
+    model: stddConfigSchema
+      .extend({
         /** A Hugging Face CLIP folder, or `builtin:synth-clip` for the shipped tiny CLIP. */
         checkpoint: z.string().default('builtin:synth-clip'),
-        adaptation: z.enum(ADAPTATIONS).default('full'),
-        stca: StcaConfig.prefault({}),
-        distillation: z
-          .object({ mode: z.enum(DISTILLATION_MODES).default('flow'), weight: z.number().min(0).default(2), alpha: z.number().default(0.1) })
-          .strict()
-          .prefault({}),
-        /** prompt adaptation only: prompt tokens per block. */
-        promptTokens: positiveInt.default(8),
       })
-      .strict()
       .prefault({}),
     text: z
       .object({
@@ -92,7 +63,6 @@ export const ExperimentConfig = z
         templates: z.enum(TEMPLATE_STYLES).default('dataset'),
         /** Knowledge graph: `builtin:synthmotion`, or `<name>` / `<name>@<version>` from the store. */
         graph: z.string().default('builtin:synthmotion'),
-        alignment: z.enum(ALIGNMENTS).default('mean'),
         padCyclic: z.boolean().default(true),
       })
       .strict()

@@ -1,5 +1,6 @@
 import { ContractError } from '../../../contract'
 import type { Db } from '../store/db'
+import { meanStd } from '../eval/metrics'
 
 /**
  * A results table: rows are groups of runs that differ only in their seed, columns are evaluation
@@ -35,15 +36,14 @@ interface RunRow {
 
 const EVAL_METRIC = /^eval\/([^/]+\/[^/]+)\/top1$/
 
-function mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length
-}
-
-/** Sample standard deviation (n − 1). */
-export function sampleStd(xs: number[]): number | null {
-  if (xs.length < 2) return null
-  const m = mean(xs)
-  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1))
+/** A run's variant name without its seed and re-launch suffixes (`full,wsm,seed=1 #2` → `full,wsm`), or null for `default`. */
+function variantName(runName: string): string | null {
+  const name = runName
+    .replace(/ #\d+$/, '')
+    .split(',')
+    .filter((part) => !/^seed=\d+$/.test(part))
+    .join(',')
+  return name && name !== 'default' ? name : null
 }
 
 function formatValue(v: unknown): string {
@@ -72,7 +72,7 @@ export function buildPivot(db: Db, experiments: string[]): PivotTable {
   const groups = new Map<string, { runIds: number[]; values: Record<string, unknown> }>()
   runs.forEach((r, i) => {
     const values = Object.fromEntries(rowKeys.map((k) => [k, diffs[i]![k] ?? '(default)']))
-    const label = rowKeys.map((k) => `${k.split('.').pop()}=${formatValue(values[k])}`).join(', ') || 'all runs'
+    const label = variantName(r.name) ?? (rowKeys.map((k) => `${k}=${formatValue(values[k])}`).join(', ') || 'all runs')
     const g = groups.get(label) ?? { runIds: [], values }
     g.runIds.push(r.id)
     groups.set(label, g)
@@ -102,7 +102,7 @@ export function buildPivot(db: Db, experiments: string[]): PivotTable {
       const vals = g.runIds.map((id) => perRun.get(id)?.[c]).filter((v): v is NonNullable<typeof v> => v !== undefined)
       if (vals.length === 0) cells[c] = null
       else if (vals.length === 1) cells[c] = { mean: vals[0]!.top1, std: vals[0]!.std, n: vals[0]!.n, over: 'subsets', best: false }
-      else cells[c] = { mean: mean(vals.map((v) => v.top1)), std: sampleStd(vals.map((v) => v.top1)), n: vals.length, over: 'seeds', best: false }
+      else cells[c] = { ...meanStd(vals.map((v) => v.top1)), over: 'seeds', best: false }
     }
     return { label, runIds: g.runIds, values: g.values, cells }
   })

@@ -4,6 +4,10 @@ import { appInfo } from './app'
 import { createExperiment, listExperiments } from '../store/experiments'
 import { getRun, getRunSummary, listRuns } from '../store/runs'
 import { listMetrics } from '../store/metrics'
+import { buildPivot } from '../export/pivot'
+import { formatPivot } from '../export/formats'
+import { readExperiment } from './experiment-input'
+import { listExperimentFiles } from '../experiments/library'
 
 export type Handlers = {
   [C in CommandName]: (input: ParsedCommandInput<C>) => CommandOutput<C> | Promise<CommandOutput<C>>
@@ -27,6 +31,19 @@ export function createHandlers(ctx: EngineContext): Handlers {
       return listMetrics(ctx.db, runId, names)
     },
     'logs.recent': ({ limit }) => ctx.log.recent(limit),
+    'experiments.files': () => listExperimentFiles(ctx.dataDir),
+    'runs.launch': (input) => {
+      const launched = ctx.runs.launch(readExperiment(input, ctx.dataDir))
+      ctx.kickQueue()
+      return launched
+    },
+    'runs.cancel': ({ id }) => ctx.runs.cancel(id),
+    'runs.resume': ({ id }) => {
+      const run = ctx.runs.resume(id)
+      ctx.kickQueue()
+      return run
+    },
+    'export.table': ({ experiments, format }) => ({ text: formatPivot(buildPivot(ctx.db, experiments), format) }),
   }
 }
 

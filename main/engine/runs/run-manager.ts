@@ -94,6 +94,12 @@ export class RunManager {
       this.deps.log.info('runs', `cancelling run ${runId} at the next step`)
       return run
     }
+    if (run.status === 'running') {
+      // Another engine process runs it: leave a request that it reads at its next step.
+      this.deps.db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId)
+      this.deps.log.info('runs', `asked the engine running run ${runId} to cancel it at its next step`)
+      return run
+    }
     if (run.status !== 'queued') throw new ContractError('conflict', `run ${runId} is ${run.status}; only queued or running runs can be cancelled`)
     dequeue(this.deps.db, runId)
     setRunStatus(this.deps.db, runId, 'cancelled')
@@ -117,14 +123,16 @@ export class RunManager {
 
   /** Runs everything in the queue, in order, one at a time; resolves when the queue is empty. */
   drainQueue(): Promise<void> {
-    this.pumping ??= (async () => {
-      try {
-        for (let id = queuedRunIds(this.deps.db)[0]; id !== undefined; id = queuedRunIds(this.deps.db)[0]) await this.runOne(id)
-      } finally {
-        this.pumping = null
-      }
+    if (this.pumping) return this.pumping
+    const pump = (async () => {
+      for (let id = queuedRunIds(this.deps.db)[0]; id !== undefined; id = queuedRunIds(this.deps.db)[0]) await this.runOne(id)
     })()
-    return this.pumping
+    // Cleared once the pump has settled (never from inside it: an empty queue settles synchronously).
+    this.pumping = pump.finally(() => {
+      if (this.pumping === guarded) this.pumping = null
+    })
+    const guarded = this.pumping
+    return guarded
   }
 
   /** Runs just these runs, in order (the CLI's `stdd run`), leaving the rest of the queue alone. */
@@ -145,7 +153,7 @@ export class RunManager {
   private async runOne(runId: number): Promise<void> {
     const { db, log } = this.deps
     if (!claim(db, runId, this.deps.backendName(), this.host)) return
-    db.prepare('UPDATE runs SET pid = ?, heartbeat_at = ? WHERE id = ?').run(process.pid, nowIso(), runId)
+    db.prepare('UPDATE runs SET pid = ?, heartbeat_at = ?, cancel_requested = 0 WHERE id = ?').run(process.pid, nowIso(), runId)
     const controller = new AbortController()
     this.active = { runId, controller }
     this.announce(runId)
@@ -161,7 +169,8 @@ export class RunManager {
         db,
         signal: controller.signal,
         progress: (p) => {
-          db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?').run(nowIso(), runId)
+          const { cancel_requested } = db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ? RETURNING cancel_requested').get(nowIso(), runId) as { cancel_requested: number }
+          if (cancel_requested) controller.abort()
           this.deps.bus.emit('run.progress', { runId, ...p })
         },
         log: (m) => log.info(`run ${runId}`, m),

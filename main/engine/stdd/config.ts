@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { describeIssues } from '../../../contract/validate'
+import { deepFreeze } from '../util/deep-freeze'
 
 /**
  * The STDD model's options, one knob per disagreement of method-spec §9 and per ablation of the
@@ -133,35 +135,15 @@ export class StddConfigError extends Error {
   }
 }
 
-function describe(issue: z.core.$ZodIssue): { path: string; message: string } {
-  const path = issue.path.map(String).join('.') || '(config)'
-  switch (issue.code) {
-    case 'invalid_value':
-      return { path, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }
-    case 'unrecognized_keys':
-      return { path, message: `has unknown option(s) ${issue.keys.join(', ')}` }
-    default:
-      return { path, message: issue.message }
-  }
-}
-
 /** Validates and completes a (partial) STDD config with the defaults of design.md; the result is frozen. */
 export function resolveStddConfig(input: unknown = {}): StddConfig {
   const parsed = stddConfigSchema.safeParse(input ?? {})
-  if (!parsed.success) throw new StddConfigError(parsed.error.issues.map(describe))
+  if (!parsed.success) throw new StddConfigError(describeIssues(parsed.error))
   return deepFreeze(parsed.data)
 }
 
 /** The defaults (design.md's table). */
 export const STDD_DEFAULTS: StddConfig = resolveStddConfig({})
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v)
-    Object.freeze(value)
-  }
-  return value
-}
 
 /** Whether encoder layer `index` runs as STCA under `stca`. */
 export function isStcaLayer(stca: StcaConfig, index: number): boolean {

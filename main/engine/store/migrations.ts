@@ -117,11 +117,12 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    description: 'runs: the process that runs them (pid) and its heartbeat, to tell a live run from one whose engine died',
+    description: 'runs: the process that runs them (pid), its heartbeat, and a cancel request another process can leave',
     up(db) {
       db.exec(`
         ALTER TABLE runs ADD COLUMN pid INTEGER;
         ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+        ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
       `)
     },
   },

@@ -20,7 +20,7 @@ class FakeExecutor implements RunExecutor {
       throwIfCancelled(ctx.signal)
       if (this.failOn === ctx.runId) throw new Error('out of memory at step 2')
       recordStep(ctx.db, ctx.runId, step, step / 3, { loss: 1 / step })
-      ctx.progress({ step, totalSteps: 3, epoch: step / 3, loss: 1 / step, throughput: null, etaSeconds: null })
+      ctx.progress({ phase: 'train', step, totalSteps: 3, epoch: step / 3, loss: 1 / step, throughput: null, etaSeconds: null })
     }
   }
 }
@@ -113,5 +113,32 @@ describe('the run lifecycle', () => {
     expect(getRunSummary(engine.db, id)).toMatchObject({ status: 'failed', error: expect.stringContaining(`stdd resume ${id}`) })
     engine.db.prepare("UPDATE runs SET status = 'running', pid = ? WHERE id = ?").run(process.pid, id)
     expect(manager.recoverInterrupted()).toEqual([]) // a live process keeps its run
+  })
+})
+
+describe('cancelling from another process', () => {
+  it('leaves a request that the running engine honours at its next step', async () => {
+    const { runs } = manager.launch(experiment({ seed: [0] }))
+    const id = runs[0]!.id
+    let release!: () => void
+    exec.gate = new Promise((r) => (release = r))
+    const draining = manager.drainQueue()
+    await new Promise((r) => setTimeout(r, 10))
+    // A second manager on the same database (another `stdd` process) asks for the cancel.
+    const other = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor: exec, backendName: () => null })
+    expect(other.cancel(id).status).toBe('running')
+    release()
+    await draining
+    expect(getRunSummary(engine.db, id).status).toBe('cancelled')
+    expect(exec.started).toEqual([id])
+  })
+})
+
+describe('an engine that works through the queue by itself', () => {
+  it('starts runs launched after an earlier drain found the queue empty', async () => {
+    await manager.drainQueue() // empty queue
+    const { runs } = manager.launch(experiment({ seed: [0] }))
+    await manager.drainQueue()
+    expect(getRunSummary(engine.db, runs[0]!.id).status).toBe('done')
   })
 })

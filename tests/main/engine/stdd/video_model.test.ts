@@ -52,7 +52,7 @@ describe('config', () => {
     expect(err({ stca: { masking: { ratio: 0.3 } } })).toMatch(/stca\.masking\.ratio must be one of 0\.25, 0\.5, 0\.75/)
     expect(err({ distillation: { gradient: 'detach' } })).toMatch(/distillation\.gradient must be one of "flow", "stop", "off"/)
     expect(err({ adaptation: { mode: 'lora' } })).toMatch(/adaptation\.mode must be one of "full", "frozen", "prompt"/)
-    expect(err({ stca: { colour: 1 } })).toMatch(/stca has unknown option\(s\) colour/)
+    expect(err({ stca: { colour: 1 } })).toMatch(/stca unknown field\(s\) colour/)
   })
 })
 

@@ -1,0 +1,92 @@
+import { resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { startInProcessEngine } from '../../engine/in-process'
+import type { Engine } from '../../engine/engine'
+import { formatTable } from '../format'
+import { ENGINE_OPTION_HELP, ENGINE_OPTIONS, engineOptions } from '../global-options'
+import { progressPrinter } from '../progress'
+import { CliUsageError, type CliCommand, type CliContext } from '../types'
+
+/** Runs the given runs in this process with a progress bar; Ctrl-C cancels the active one. Returns the exit code. */
+export async function executeRuns(engine: Engine, runIds: number[], ctx: CliContext): Promise<number> {
+  const bar = progressPrinter((s) => process.stderr.write(s), Boolean(process.stderr.isTTY))
+  const off = engine.subscribe((event, payload) => {
+    if (event === 'run.progress') bar.update(payload as Parameters<typeof bar.update>[0])
+    if (event === 'log') {
+      const e = payload as { level: string; source: string; message: string }
+      if (e.source.startsWith('run') || e.level !== 'info') {
+        bar.done()
+        ctx.io.err(`${e.level === 'info' ? '' : e.level + ': '}${e.source}: ${e.message}`)
+      }
+    }
+  })
+  let stopping = false
+  void ctx.stopSignal.then(() => {
+    stopping = true
+    const active = engine.runs.activeRunId
+    if (active !== null) engine.runs.cancel(active)
+  })
+  try {
+    for (const id of runIds) {
+      if (stopping) break
+      await engine.runs.runOnly([id])
+    }
+  } finally {
+    bar.done()
+    off()
+  }
+  const runs = await engine.invoke('runs.list', {})
+  const mine = runs.filter((r) => runIds.includes(r.id)).sort((a, b) => a.id - b.id)
+  ctx.io.out(
+    formatTable(
+      ['id', 'run', 'status', 'metrics'],
+      mine.map((r) => [
+        String(r.id),
+        r.name,
+        r.status + (r.error ? ` (${r.error})` : ''),
+        Object.entries(r.lastMetrics)
+          .filter(([k]) => k.startsWith('eval/') && k.endsWith('/top1'))
+          .map(([k, v]) => `${k.slice(5, -5)} top1=${v.toFixed(2)}`)
+          .join('  '),
+      ]),
+    ),
+  )
+  return mine.every((r) => r.status === 'done') ? 0 : 1
+}
+
+/** `KEY=VALUE` pairs; values are read as YAML (numbers, booleans, lists). */
+export function parseOverrides(pairs: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const eq = pair.indexOf('=')
+      if (eq < 1) throw new CliUsageError(`--set ${pair}: write KEY=VALUE, e.g. --set train.epochs=2`)
+      return [pair.slice(0, eq), parseYaml(pair.slice(eq + 1)) as unknown]
+    }),
+  )
+}
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'train and evaluate the runs of an experiment file, with a progress bar',
+  usage: 'FILE.yaml [--set KEY=VALUE]… [--backend NAME] [--data-dir DIR]',
+  details: [
+    'Each run of the file (its sweep) is queued, then run here one at a time. Ctrl-C cancels; "stdd resume ID" continues.',
+    '--set KEY=VALUE  override a key in every run (YAML value), e.g. to run a SynthMotion suite on real data:',
+    '                 --set model.checkpoint=/models/clip-vit-base-patch16 --set eval.0.dataset=ucf101 --set eval.0.root=/data/ucf101 --set eval.0.protocol=ep3',
+    ...ENGINE_OPTION_HELP,
+  ],
+  options: { set: { type: 'string', multiple: true }, ...ENGINE_OPTIONS },
+  positionals: true,
+  async run({ values, positionals }, ctx) {
+    if (positionals.length !== 1) throw new CliUsageError('give exactly one experiment file, e.g. "stdd run experiments/smoke.yaml"')
+    const overrides = parseOverrides((values.set as string[] | undefined) ?? [])
+    const conn = await startInProcessEngine(engineOptions(values))
+    try {
+      const launched = await conn.engine.invoke('runs.launch', { file: resolve(positionals[0]!), overrides })
+      ctx.io.err(`experiment "${launched.experiment.name}": ${launched.runs.length} run(s) queued (${launched.runs.map((r) => `${r.id} ${r.name}`).join(', ')})`)
+      return await executeRuns(conn.engine, launched.runs.map((r) => r.id), ctx)
+    } finally {
+      await conn.close()
+    }
+  },
+}

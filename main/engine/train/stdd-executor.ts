@@ -1,0 +1,60 @@
+import { dirname, join } from 'node:path'
+import { loadImageProcessorConfig } from '../clip/image_processing_clip'
+import { ClipModel } from '../clip/modeling_clip_model'
+import { ClipTokenizer } from '../clip/tokenization_clip'
+import { evaluate } from '../eval/evaluator'
+import type { RunContext, RunExecutor } from '../runs/executor'
+import { buildStddModel, disposeStddModel } from '../stdd/adaptation'
+import { resolveStddConfig } from '../stdd/config'
+import { resolveCheckpoint } from '../synthclip/checkpoints'
+import { namedTrainables } from './model-input'
+import { checkpointKey, promptFeatures } from './text-features'
+import { train } from './trainer'
+import { trainSource, type ModelGeometry } from './video-data'
+
+export interface StddExecutorDeps {
+  whenBackendReady(): Promise<void>
+}
+
+/**
+ * Executes a run: loads the CLIP checkpoint, builds the STDD video model for the run's config,
+ * trains it on the training classes (unless the adaptation mode trains nothing or `train.epochs` is 0),
+ * then evaluates it zero-shot on every evaluation target.
+ */
+export function createStddExecutor(deps: StddExecutorDeps): RunExecutor {
+  return {
+    async execute(ctx: RunContext) {
+      await deps.whenBackendReady()
+      const { config } = ctx
+      const dir = resolveCheckpoint(config.model.checkpoint)
+      const clip = ClipModel.fromPretrained(dir)
+      const tokenizer = ClipTokenizer.fromFolder(dir, clip.config.text.maxPositionEmbeddings)
+      const processor = loadImageProcessorConfig(dir, clip.config.vision.imageSize)
+      const geometry: ModelGeometry = { imageSize: clip.config.vision.imageSize, mean: processor.imageMean, std: processor.imageStd }
+      const { checkpoint: _checkpoint, ...stdd } = config.model
+      const stddConfig = resolveStddConfig(stdd)
+      const willTrain = config.train.epochs > 0 && stddConfig.adaptation.mode !== 'frozen'
+      const model = buildStddModel(clip.weights, clip.config, stddConfig, { seed: config.seed, teacher: willTrain })
+      const dataDir = dirname(dirname(ctx.runDir))
+      const prompts = (classes: readonly string[], dataset: string) =>
+        promptFeatures({ db: ctx.db, cacheDir: join(dataDir, 'cache', 'text-features'), clip, tokenizer, modelKey: checkpointKey(dir), text: config.text, dataset, classes })
+      ctx.log(`model ${config.model.checkpoint} (${dir}): ${clip.config.vision.numHiddenLayers} vision layers, ${clip.config.vision.imageSize} px; STCA ${stddConfig.stca.enabled ? 'on' : 'off'}; adaptation ${stddConfig.adaptation.mode}`)
+      try {
+        if (willTrain && namedTrainables(model).length > 0) {
+          const source = trainSource(config, geometry)
+          const text = prompts(source.classes, config.train.data.dataset)
+          try {
+            await train({ ctx, model, source, prompts: text.features })
+          } finally {
+            text.features.dispose()
+          }
+        }
+        const { step } = ctx.db.prepare("SELECT COALESCE(MAX(step), 0) AS step FROM metrics WHERE run_id = ? AND name LIKE 'train/%'").get(ctx.runId) as { step: number }
+        await evaluate({ ctx, model, geometry, prompts, step })
+      } finally {
+        disposeStddModel(model)
+        clip.dispose()
+      }
+    },
+  }
+}

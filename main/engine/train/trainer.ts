@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs'
+import { prefetch, seededRng as dataRng } from '../data'
+import type { RunContext } from '../runs/executor'
+import { throwIfCancelled } from '../runs/executor'
+import type { StddVideoModel } from '../stdd/adaptation'
+import { AdamW } from '../stdd/adamw'
+import { permutation, seededRng as maskRng } from '../stdd/random'
+import { stddLosses } from '../stdd/train_step'
+import { teacherForward } from '../stdd/video_model'
+import { recordStep } from '../store/metrics'
+import { addArtifact } from '../store/artifacts'
+import { averageCheckpoints, checkpointEpochs, loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint'
+import { clipsTensor, namedTrainables } from './model-input'
+import { learningRate } from './schedule'
+import type { ClipSource, LoadedClip } from './video-data'
+
+/**
+ * The training loop (method-spec §2): epochs over the seen classes' videos; AdamW with linear warm-up
+ * and cosine decay updated every iteration; gradient accumulation to the global batch; global-norm
+ * clipping; a checkpoint and its metrics at the end of every epoch; resume from the last checkpoint;
+ * epoch weight averaging at the end. All randomness of epoch e is seeded by (seed, e).
+ */
+
+export interface TrainInputs {
+  ctx: RunContext
+  model: StddVideoModel
+  source: ClipSource
+  /** Prompt embeddings of the training classes [K, M, E]. */
+  prompts: tf.Tensor3D
+}
+
+/** 32-bit mix of the run seed, the epoch and a purpose tag (for the mask generator). */
+function mix(seed: number, epoch: number, tag: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0
+  for (const v of [epoch, tag]) {
+    h = Math.imul(h ^ v, 0x85ebca6b) >>> 0
+    h = (h ^ (h >>> 13)) >>> 0
+  }
+  return h
+}
+
+function meanOf(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
+}
+
+export async function train({ ctx, model, source, prompts }: TrainInputs): Promise<void> {
+  const { config, db, runId, runDir, signal } = ctx
+  const t = config.train
+  const named = namedTrainables(model)
+  if (t.epochs === 0 || named.length === 0) {
+    ctx.log(named.length === 0 ? `adaptation "${config.model.adaptation.mode}" trains no parameter: evaluation only` : 'train.epochs is 0: evaluation only')
+    return
+  }
+  const vars = named.map(([, v]) => v)
+  const accumSteps = Math.max(1, Math.ceil(t.globalBatch / t.batchSize))
+  const perStep = t.batchSize * accumSteps
+  const stepsPerEpoch = Math.max(1, Math.floor(source.size / perStep))
+  const totalSteps = stepsPerEpoch * t.epochs
+  const optimizer = new AdamW({ lr: t.lr, weightDecay: t.weightDecay, ...(t.clipGradNorm === null ? {} : { clipNorm: t.clipGradNorm }) })
+  const schedule = { lr: t.lr, endLr: t.endLr, warmupEpochs: t.warmupEpochs, epochs: t.epochs }
+
+  let startEpoch = 0
+  const done = checkpointEpochs(runDir).filter((e) => e <= t.epochs)
+  if (done.length) {
+    const loaded = loadCheckpoint(runDir, done[done.length - 1]!, named)
+    optimizer.loadState(vars, loaded.optimizer.step, loaded.optimizer.moments)
+    tf.dispose(loaded.optimizer.moments.flatMap((mv) => (mv ? [mv.m, mv.v] : [])))
+    startEpoch = loaded.state.epoch
+    ctx.log(`resuming after epoch ${startEpoch} from its checkpoint`)
+  }
+  ctx.log(`training ${named.length} tensors (${vars.reduce((n, v) => n + v.size, 0).toLocaleString('en')} parameters) for ${t.epochs} epoch(s): ${stepsPerEpoch} steps of ${perStep} clips (${accumSteps} × ${t.batchSize})`)
+
+  const started = Date.now()
+  let stepsThisSession = 0
+  try {
+    for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
+      const order = permutation(source.size, maskRng(mix(config.seed, epoch, 1))).slice(0, stepsPerEpoch * perStep)
+      const masks = maskRng(mix(config.seed, epoch, 2))
+      const stream = prefetch(order, (index, position) => source.load(index, dataRng(BigInt(config.seed) * 2n ** 40n + BigInt(epoch) * 2n ** 20n + BigInt(position))))[Symbol.asyncIterator]()
+      const epochLosses: number[] = []
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        throwIfCancelled(signal)
+        const progress = epoch + step / stepsPerEpoch
+        optimizer.lr = learningRate(progress, schedule)
+        let sum: tf.Tensor[] | null = null
+        const parts = { total: [] as number[], ce: [] as number[], fd: [] as number[] }
+        for (let a = 0; a < accumSteps; a++) {
+          const clips: LoadedClip[] = []
+          for (let i = 0; i < t.batchSize; i++) {
+            const next = await stream.next()
+            if (next.done) break
+            if (next.value.ok) clips.push(next.value.value)
+            else ctx.log(`skipped an unreadable training video: ${next.value.error.message}`)
+          }
+          if (clips.length === 0) continue
+          const input = clipsTensor(clips)
+          const teacher = model.teacher && model.projector ? teacherForward(model.teacher, model, input) : null
+          const { value, grads } = tf.variableGrads(() => {
+            const l = stddLosses(model, { clips: input, labels: clips.map((c) => c.label), prompts }, teacher, { rng: masks })
+            parts.ce.push(l.ce.dataSync()[0]!)
+            if (l.fd) parts.fd.push(l.fd.dataSync()[0]!)
+            return l.total
+          }, vars)
+          parts.total.push(value.dataSync()[0]!)
+          tf.dispose([value, input, ...(teacher ? [teacher] : [])])
+          const g = vars.map((v) => grads[v.name] ?? tf.zerosLike(v))
+          if (sum === null) sum = g
+          else {
+            const prev: tf.Tensor[] = sum
+            sum = prev.map((s, i) => tf.add(s, g[i]!))
+            tf.dispose([...prev, ...g])
+          }
+        }
+        if (sum === null) continue
+        const summed: tf.Tensor[] = sum
+        const averaged = summed.map((s) => tf.div(s, parts.total.length))
+        tf.dispose(summed)
+        const gradNorm = optimizer.step(vars, averaged)
+        tf.dispose(averaged)
+
+        const globalStep = epoch * stepsPerEpoch + step + 1
+        const loss = meanOf(parts.total)
+        epochLosses.push(loss)
+        const values: Record<string, number> = { 'train/loss': loss, 'train/ce': meanOf(parts.ce), 'train/lr': optimizer.lr, 'train/grad_norm': gradNorm }
+        if (parts.fd.length) values['train/fd'] = meanOf(parts.fd)
+        recordStep(db, runId, globalStep, epoch + (step + 1) / stepsPerEpoch, values)
+        stepsThisSession++
+        const secondsPerStep = (Date.now() - started) / 1000 / stepsThisSession
+        ctx.progress({ phase: 'train', step: globalStep, totalSteps, epoch: epoch + (step + 1) / stepsPerEpoch, loss, throughput: perStep / secondsPerStep, etaSeconds: secondsPerStep * (totalSteps - globalStep) })
+      }
+      await stream.return?.(undefined)
+      const state: TrainState = { epoch: epoch + 1, optimizerStep: optimizer.stepCount, lr: optimizer.lr, rng: { scheme: 'per-epoch', seed: config.seed }, dataPosition: { epoch: epoch + 1, batch: 0 } }
+      const path = saveCheckpoint(runDir, named, optimizer.exportState(vars), state)
+      db.transaction(() => {
+        recordStep(db, runId, (epoch + 1) * stepsPerEpoch, epoch + 1, { 'train/epoch_loss': meanOf(epochLosses) })
+        addArtifact(db, { runId, kind: 'checkpoint', name: `epoch ${epoch + 1}`, step: (epoch + 1) * stepsPerEpoch, epoch: epoch + 1, path, meta: { ...state } })
+      })()
+      ctx.log(`epoch ${epoch + 1}/${t.epochs}: mean loss ${meanOf(epochLosses).toFixed(4)}; checkpoint saved`)
+    }
+    if (t.averaging) {
+      const used = averageCheckpoints(runDir, t.averaging.from, Math.min(t.averaging.to, t.epochs), named)
+      ctx.log(`weights averaged over epochs ${used.join(', ')}`)
+    }
+  } finally {
+    optimizer.dispose()
+  }
+}

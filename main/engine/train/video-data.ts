@@ -1,0 +1,158 @@
+import { loadEvalClip, loadHmdb51, loadKineticsRoot, loadTrainClip, loadUcf101, normalize, protocolSets, restrictClasses, synth, trainIndices, evalIndices, CLIP_MEAN, CLIP_STD, type ClipOptions, type DatasetName, type Rng, type VideoItem, type VideoList } from '../data'
+import type { ExperimentConfig } from '../experiments/schema'
+
+/**
+ * Where the trainer and the evaluator get their clips: SynthMotion rendered in memory, or a data
+ * set in its official layout decoded by ffmpeg. Clips leave as channel-last float32
+ * `[T, H, W, 3]` (training) or `[V, T, H, W, 3]` (evaluation views), normalised with CLIP mean/std.
+ */
+
+type DataRef = ExperimentConfig['train']['data']
+type EvalTarget = ExperimentConfig['eval'][number]
+
+export interface ModelGeometry {
+  /** The model's input side in pixels. */
+  imageSize: number
+  mean: readonly number[]
+  std: readonly number[]
+}
+
+export interface LoadedClip {
+  label: number
+  /** `[V, T, H, W, 3]`. */
+  data: Float32Array
+  shape: [number, number, number, number, 3]
+}
+
+export interface ClipSource {
+  /** Display names; label i is `classes[i]`. */
+  classes: string[]
+  /** SynthMotion: the label of each class's order-only partner (its videos played backwards), −1 if absent. */
+  partners?: number[]
+  /** One entry per video: what `load` takes. */
+  size: number
+  describe(index: number): string
+  load(index: number, rng: Rng | null): Promise<LoadedClip>
+}
+
+export interface EvalSet extends ClipSource {
+  /** "unseen classes", "subset 3", "split 2"… */
+  name: string
+  /** Listed videos missing on disk (counted as skipped). */
+  missing: number
+}
+
+function synthWorld(ref: DataRef): ReturnType<typeof synth.buildSynthWorld> {
+  return synth.buildSynthWorld({ seed: ref.synth.worldSeed })
+}
+
+function partnerLabels(world: ReturnType<typeof synth.buildSynthWorld>, classIndices: readonly number[]): number[] {
+  return classIndices.map((k) => classIndices.indexOf(world.classes[k]!.reverseIndex))
+}
+
+function synthClassIndices(world: ReturnType<typeof synth.buildSynthWorld>, which: 'seen' | 'unseen' | 'all'): number[] {
+  return which === 'seen' ? world.seen : which === 'unseen' ? world.unseen : world.classes.map((c) => c.index)
+}
+
+/** SynthMotion in memory: video v of class k is deterministic; training draws the frame window. */
+function synthSource(ref: DataRef, role: 'train' | 'eval', frames: number, views: number, geometry: ModelGeometry, firstVideo: number): ClipSource {
+  const world = synthWorld(ref)
+  const classIndices = synthClassIndices(world, ref.synth.classes ?? (role === 'train' ? 'seen' : 'unseen'))
+  const items = synth.synthItems(classIndices, ref.synth.videosPerClass, firstVideo)
+  const temporal = synth.synthTemporal(ref.synth.videoFrames, 30, frames)
+  return {
+    classes: classIndices.map((k) => world.classes[k]!.name),
+    partners: partnerLabels(world, classIndices),
+    size: items.length,
+    describe: (i) => `${world.classes[items[i]!.classIndex]!.folder} video ${items[i]!.videoIndex}`,
+    async load(i, rng) {
+      const item = items[i]!
+      const video = synth.generateSynthVideo(world, item.classIndex, item.videoIndex, { frames: ref.synth.videoFrames, size: geometry.imageSize })
+      const s = geometry.imageSize
+      const frameBytes = s * s * 3
+      // No flips: mirroring turns "sliding left" into "sliding right".
+      const picks = rng ? [trainIndices(ref.synth.videoFrames, 30, temporal, rng)] : Array.from({ length: views }, (_, v) => evalIndices(ref.synth.videoFrames, 30, temporal, v, views))
+      const raw = new Uint8Array(picks.length * frames * frameBytes)
+      picks.flat().forEach((f, j) => raw.set(video.data.subarray(f * frameBytes, (f + 1) * frameBytes), j * frameBytes))
+      return { label: classIndices.indexOf(item.classIndex), data: normalize(raw, geometry.mean, geometry.std), shape: [picks.length, frames, s, s, 3] }
+    },
+  }
+}
+
+function clipOptions(config: ExperimentConfig, ref: DataRef, geometry: ModelGeometry, views: number): ClipOptions {
+  const { frames, stride, sampling } = config.train
+  const synthetic = ref.dataset === 'synthmotion'
+  return {
+    // SynthMotion videos are short (16 frames at 30 fps): sample across the whole video.
+    temporal: synthetic ? synth.synthTemporal(ref.synth.videoFrames, 30, frames) : { numFrames: frames, mode: sampling === 'window' ? 'window' : 'segments', samplingRate: stride, targetFps: 30 },
+    // …and never mirror them: a flip turns "sliding left" into "sliding right".
+    spatial: { size: geometry.imageSize, jitter: [geometry.imageSize, Math.round((geometry.imageSize * 256) / 224)], flip: !synthetic },
+    views,
+    mean: geometry.mean,
+    std: geometry.std,
+  }
+}
+
+function listSource(list: VideoList, options: ClipOptions): ClipSource {
+  return {
+    classes: list.classes,
+    size: list.items.length,
+    describe: (i) => `${list.items[i]!.path} (${list.items[i]!.source})`,
+    async load(i, rng) {
+      const item: VideoItem = list.items[i]!
+      const clip = rng ? await loadTrainClip(item, rng, options) : await loadEvalClip(item, options)
+      return { label: item.label, data: clip.data, shape: clip.shape }
+    },
+  }
+}
+
+function needRoot(ref: { dataset: string; root?: string | undefined }, where: string): string {
+  if (!ref.root) throw new Error(`${where}: data set "${ref.dataset}" needs "root:", the folder of its official layout`)
+  return ref.root
+}
+
+/** A SynthMotion data set written to disk (`stdd synth make`), read by the UCF101 adapter, restricted to the seen or unseen classes. */
+function synthOnDisk(ref: DataRef, root: string, role: 'train' | 'eval'): VideoList {
+  const world = synthWorld(ref)
+  const which = ref.synth.classes ?? (role === 'train' ? 'seen' : 'unseen')
+  const list = loadUcf101(root, { split: ref.split as 1 | 2 | 3, list: role === 'train' ? 'train' : 'test' })
+  return restrictClasses(list, synthClassIndices(world, which), `SynthMotion ${which} classes, ${role === 'train' ? 'train' : 'test'} list ${ref.split}`)
+}
+
+/** The training videos of `train.data`. */
+export function trainSource(config: ExperimentConfig, geometry: ModelGeometry): ClipSource {
+  const ref = config.train.data
+  if (ref.dataset === 'synthmotion' && !ref.root) return synthSource(ref, 'train', config.train.frames, 1, geometry, 0)
+  const root = needRoot(ref, 'train.data')
+  const list =
+    ref.dataset === 'synthmotion'
+      ? synthOnDisk(ref, root, 'train')
+      : ref.dataset === 'ucf101'
+      ? loadUcf101(root, { split: ref.split as 1 | 2 | 3, list: 'train' })
+      : ref.dataset === 'hmdb51'
+        ? loadHmdb51(root, { split: ref.split as 1 | 2 | 3, tags: [1] })
+        : loadKineticsRoot(root, 'train', ref.dataset)
+  return listSource(list, clipOptions(config, ref, geometry, 1))
+}
+
+/** The evaluation sets of one target: a protocol's subsets or splits, or SynthMotion's unseen classes. */
+export function evalSets(config: ExperimentConfig, target: EvalTarget, geometry: ModelGeometry): EvalSet[] {
+  if (target.dataset === 'synthmotion' && !target.root) {
+    // Videos 1000+ never appear in training (which uses 0 … videosPerClass − 1).
+    const source = synthSource(target, 'eval', config.train.frames, target.views, geometry, 1000)
+    return [{ ...source, name: `${target.synth.classes ?? 'unseen'} classes`, missing: 0 }]
+  }
+  const root = needRoot(target, `eval (${target.dataset})`)
+  const options = clipOptions(config, target, geometry, target.views)
+  if (target.dataset === 'synthmotion') {
+    const list = synthOnDisk(target, root, 'eval')
+    const world = synthWorld(target)
+    const indices = list.classes.map((name) => world.classes.find((c) => c.name === name)!.index)
+    return [{ ...listSource(list, options), partners: partnerLabels(world, indices), name: list.description, missing: list.missing.length }]
+  }
+  const dataset = target.dataset as DatasetName
+  const protocol = target.protocol === 'full' ? (dataset === 'k600' ? 'k600' : 'ep2') : target.protocol
+  return protocolSets(protocol, dataset, root).map((set) => ({ ...listSource(set.list, options), name: set.name, missing: set.list.missing.length }))
+}
+
+export const DEFAULT_GEOMETRY: ModelGeometry = { imageSize: 224, mean: CLIP_MEAN, std: CLIP_STD }

@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Engine } from '../../../../main/engine/engine'
+import { checkpointEpochs } from '../../../../main/engine/train/checkpoint'
+import { tempDir } from '../../../helpers/temp-dir'
+import { writeTinyExperiment } from './tiny-experiment'
+
+let dir: ReturnType<typeof tempDir>
+let engine: Engine
+let runId: number
+let tensorsBefore: number
+
+beforeAll(async () => {
+  dir = tempDir()
+  engine = await Engine.start({ dataDir: dir.path, backend: 'wasm' })
+  await engine.whenBackendReady()
+  tensorsBefore = tf.memory().numTensors
+  const launched = await engine.invoke('runs.launch', { file: writeTinyExperiment(dir.path) })
+  runId = launched.runs[0]!.id
+  await engine.runs.runOnly([runId])
+}, 300_000)
+afterAll(() => {
+  engine.close()
+  dir.remove()
+})
+
+describe('a run of the STDD trainer and evaluator', () => {
+  it('finishes, leaving no tensor behind', async () => {
+    const run = await engine.invoke('runs.get', { id: runId })
+    expect(run.error).toBeNull()
+    expect(run.status).toBe('done')
+    expect(tf.memory().numTensors).toBe(tensorsBefore)
+  })
+
+  it('records the training curve: loss, CE, distillation, LR and gradient norm at every step', async () => {
+    const points = await engine.invoke('runs.metrics', { runId })
+    const series = (name: string) => points.filter((p) => p.name === name).map((p) => p.value)
+    expect(series('train/loss')).toHaveLength(8) // 2 epochs × 4 steps (16 seen-class videos, 4 per step)
+    for (const name of ['train/ce', 'train/fd', 'train/lr', 'train/grad_norm']) expect(series(name)).toHaveLength(8)
+    // L = CE + 2.0 · L_FD at every step (method-spec §4.4), with 0 ≤ L_FD = 1 − cos ≤ 2.
+    const [loss, ce, fd] = [series('train/loss'), series('train/ce'), series('train/fd')]
+    loss.forEach((l, i) => expect(l).toBeCloseTo(ce[i]! + 2 * fd[i]!, 4))
+    for (const f of fd) expect(f).toBeGreaterThanOrEqual(0)
+    const lr = series('train/lr')
+    expect(lr[0]).toBeLessThan(lr[2]!) // warm-up
+    expect(lr[7]).toBeLessThan(lr[3]!) // cosine decay
+    expect(series('train/epoch_loss')).toHaveLength(2)
+  })
+
+  it('writes a checkpoint per epoch, listed as artifacts', () => {
+    const rows = engine.db.prepare("SELECT name, path FROM artifacts WHERE run_id = ? AND kind = 'checkpoint' ORDER BY epoch").all(runId) as { name: string; path: string }[]
+    expect(rows.map((r) => r.name)).toEqual(['epoch 1', 'epoch 2'])
+    expect(checkpointEpochs(`${dir.path}/runs/${runId}`)).toEqual([1, 2])
+  })
+
+  it('evaluates zero-shot on the unseen classes with per-class results, order-pair accuracy and maps', async () => {
+    const run = await engine.invoke('runs.get', { id: runId })
+    const m = run.lastMetrics
+    expect(m['eval/synthmotion/unseen/videos']).toBe(8) // 8 unseen classes × 1 video
+    expect(m['eval/synthmotion/unseen/skipped']).toBe(0)
+    expect(m['eval/synthmotion/unseen/top1']).toBeGreaterThanOrEqual(0)
+    expect(m['eval/synthmotion/unseen/top5']).toBeGreaterThanOrEqual(m['eval/synthmotion/unseen/top1']!)
+    expect(m['eval/synthmotion/unseen/pair_acc']).toBeDefined()
+    const perClass = engine.db.prepare('SELECT SUM(total) AS n, COUNT(*) AS k FROM class_results WHERE run_id = ?').get(runId) as { n: number; k: number }
+    expect(perClass).toEqual({ n: 8, k: 8 })
+    const maps = engine.db.prepare('SELECT kind, meta_json, length(blob) AS bytes FROM artifacts WHERE run_id = ? AND kind IN (?, ?) ORDER BY id').all(runId, 'attention_map', 'score_map') as { kind: string; meta_json: string; bytes: number }[]
+    expect(maps.filter((a) => a.kind === 'attention_map')).toHaveLength(4)
+    for (const a of maps) {
+      const meta = JSON.parse(a.meta_json) as { shape: number[] }
+      expect(a.bytes).toBe(4 * meta.shape.reduce((x, y) => x * y, 1))
+      expect(meta.shape[0]).toBe(8) // frames
+    }
+    expect(run.backend).toBe('wasm')
+  })
+
+  it('links the run to the prompt set it used', () => {
+    const row = engine.db.prepare('SELECT p.kind, p.hash FROM runs r JOIN prompt_sets p ON p.id = r.prompt_set_id WHERE r.id = ?').get(runId) as { kind: string; hash: string }
+    expect(row.kind).toBe('st')
+    expect(row.hash).toMatch(/^[0-9a-f]{64}$/)
+  })
+})
