@@ -87,17 +87,29 @@ export function attentionOutput(x: tf.Tensor3D, w: ClipAttentionWeights): tf.Ten
   return linear(x, w.out_proj)
 }
 
-/** transformers' `CLIPAttention`: q/k/v projections, scaled dot-product attention, out_proj. */
-export const clipAttention: ClipAttentionFn = (x, w, call) =>
-  tf.tidy(() => {
-    const q = linear(x, w.q_proj)
-    const k = linear(x, w.k_proj)
-    const v = linear(x, w.v_proj)
-    const r = scaledDotProductAttention(q, k, v, { numHeads: call.numHeads, mask: call.mask, probs: call.probs })
+/** The query, key and value projections of (layer-normed) hidden states, each [B, L, D]. */
+export interface QkvProjections {
+  q: tf.Tensor3D
+  k: tf.Tensor3D
+  v: tf.Tensor3D
+}
+
+export function qkvProjections(x: tf.Tensor3D, w: ClipAttentionWeights): QkvProjections {
+  return tf.tidy(() => ({ q: linear(x, w.q_proj), k: linear(x, w.k_proj), v: linear(x, w.v_proj) }))
+}
+
+/** Scaled dot-product attention over given projections, then out_proj (the rest of `CLIPAttention`). */
+export function attendProjections(p: QkvProjections, w: ClipAttentionWeights, call: AttentionCall): SdpaResult {
+  return tf.tidy(() => {
+    const r = scaledDotProductAttention(p.q, p.k, p.v, { numHeads: call.numHeads, mask: call.mask, probs: call.probs })
     const out: SdpaResult = { out: attentionOutput(r.out, w) }
     if (r.probs) out.probs = r.probs
     return out as unknown as tf.TensorContainer
   }) as unknown as SdpaResult
+}
+
+/** transformers' `CLIPAttention`: q/k/v projections, scaled dot-product attention, out_proj. */
+export const clipAttention: ClipAttentionFn = (x, w, call) => tf.tidy(() => attendProjections(qkvProjections(x, w), w, call) as unknown as tf.TensorContainer) as unknown as SdpaResult
 
 /** transformers' `CLIPMLP`: fc2(act(fc1(x))). */
 export function clipMlp<T extends tf.Tensor>(x: T, w: ClipMlpWeights, act: HiddenAct): T {

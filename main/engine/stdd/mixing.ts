@@ -74,32 +74,44 @@ function reindexFrames(x: tf.Tensor4D, src: number[]): tf.Tensor4D {
   return (pieces.length === 1 ? pieces[0]! : tf.concat(pieces, 1)) as tf.Tensor4D
 }
 
+/** The channels mixing can change: [0, 2·(width // fold)) at every scale and in both modes. */
+export function mixedWidth(width: number, fold: number): number {
+  return 2 * Math.floor(width / fold)
+}
+
 /**
- * Mixes the branch tokens `m` [B·T, 1 + N', D] (frame index b·T + t, CLS first) at one scale;
- * returns the same shape. Differentiable (slices and concatenations only).
+ * The mixed channels [0, {@link mixedWidth}) of the branch tokens `m` [B·T, 1 + N', D] (frame index
+ * b·T + t, CLS first, CLS unmixed) at one scale: [B·T, 1 + N', 2d]. Channels from 2d on are `m`'s own.
+ * Differentiable (slices and concatenations only).
  */
-export function mixChannels(m: tf.Tensor3D, frames: number, mode: MixingMode, scale: number, fold: number): tf.Tensor3D {
+export function mixHead(m: tf.Tensor3D, frames: number, mode: MixingMode, scale: number, fold: number): tf.Tensor3D {
   const [bt, len, width] = m.shape
   if (bt % frames !== 0) throw new Error(`mixChannels: ${bt} frames are not a whole number of ${frames}-frame clips`)
-  const segs = mixingSegments(mode, scale, width, fold)
-  // Only channels [0, 2d) move: they are cut out once (a small tensor), shifted segment by segment,
-  // and joined with the untouched rest, so the full-width tensor is copied only twice.
-  const moving = segs.filter((s) => s.offset !== 0)
-  const split = moving.length ? Math.max(...moving.map((s) => s.end)) : 0
-  if (segs.some((s) => s.offset === 0 && s.start < split)) throw new Error('mixChannels: unmoved channels inside the mixed range')
+  const split = mixedWidth(width, fold)
+  const moving = mixingSegments(mode, scale, width, fold).filter((s) => s.offset !== 0)
+  if (moving.some((s) => s.end > split)) throw new Error('mixChannels: a mixed segment lies beyond the mixed width')
   ensureFastSlices()
   return tf.tidy(() => {
-    if (!moving.length) return tf.clone(m)
-    const x = m.reshape([bt / frames, frames, len, width]) as tf.Tensor4D
-    const head = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, split]) as tf.Tensor4D
+    const head = tf.slice(m.reshape([bt / frames, frames, len, width]), [0, 0, 0, 0], [-1, -1, -1, split]) as tf.Tensor4D
     const cls = tf.slice(head, [0, 0, 0, 0], [-1, -1, 1, -1])
     const patches = tf.slice(head, [0, 0, 1, 0], [-1, -1, len - 1, -1]) as tf.Tensor4D
     const parts = moving.map((s) => {
       const channels = tf.slice(patches, [0, 0, 0, s.start], [-1, -1, -1, s.end - s.start]) as tf.Tensor4D
       return reindexFrames(channels, Array.from({ length: frames }, (_, t) => sourceFrame(mode, t, frames, s.offset)))
     })
-    const mixedHead = tf.concat([cls, parts.length === 1 ? parts[0]! : tf.concat(parts, 3)], 2)
-    const rest = split < width ? [tf.slice(x, [0, 0, 0, split], [-1, -1, -1, width - split])] : []
-    return tf.concat([mixedHead, ...rest], 3).reshape([bt, len, width]) as tf.Tensor3D
+    return tf.concat([cls, parts.length === 1 ? parts[0]! : tf.concat(parts, 3)], 2).reshape([bt, len, split]) as tf.Tensor3D
+  })
+}
+
+/**
+ * Mixes the branch tokens `m` [B·T, 1 + N', D] at one scale; returns the same shape: the mixed
+ * channels of {@link mixHead} joined with the untouched rest, so the full width is copied once.
+ */
+export function mixChannels(m: tf.Tensor3D, frames: number, mode: MixingMode, scale: number, fold: number): tf.Tensor3D {
+  const width = m.shape[2]
+  const split = mixedWidth(width, fold)
+  return tf.tidy(() => {
+    const head = mixHead(m, frames, mode, scale, fold)
+    return (split < width ? tf.concat([head, tf.slice(m, [0, 0, split], [-1, -1, width - split])], 2) : head) as tf.Tensor3D
   })
 }

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs'
 import { scaledDotProductAttention } from '../tf/attention'
 import { layerNorm } from '../tf/layer_norm'
-import { linear } from '../tf/linear'
-import { attentionOutput, clipAttention, clipMlp, type AttentionCall, type ClipEncoderLayerWeights, type ClipEncoderOptions, type LayerResult } from '../clip/modeling_clip'
+import { attendProjections, attentionOutput, clipMlp, qkvProjections, type AttentionCall, type ClipEncoderLayerWeights, type ClipEncoderOptions, type LayerResult, type QkvProjections } from '../clip/modeling_clip'
 import type { StcaConfig } from './config'
 import { fromWindowLayout, toWindowLayout } from './layout'
 import type { MaskPlan } from './masking'
-import { mixChannels } from './mixing'
+import { correctionWeights, mixedProjections, rowStats } from './branch_projections'
+import { mixedWidth, mixHead } from './mixing'
 import { maskTokens, padTokens, type SelectionPath } from './selection'
 
 /**
@@ -21,10 +21,13 @@ import { maskTokens, padTokens, type SelectionPath } from './selection'
  *   out   = z̃ + MLP(LN2(z))                                       (Eq. 2: the MLP reads z, not z̃)
  *
  * Tokens are in the window layout (layout.ts), where masking and padding are slices of whole slot
- * blocks (selection.ts). All scales go through the same `ln_1` and q/k/v projections as the main path
- * in one product each, then attend per scale within their frames; since out_proj is linear,
- * mean_s(m_s + out_proj(a_s)) is computed as mean_s(m_s) + out_proj(mean_s a_s): one out_proj over
- * the branch instead of S.
+ * blocks (selection.ts). The branch's work is kept small without changing what it computes:
+ * - its q/k/v are not projected at full width: m's rows of LN1(x)·Wᵀ + b are the main path's own
+ *   (selected like m), and each scale's mixing changes only 2·width/fold channels, whose effect on
+ *   LayerNorm and the projections is a small correction product (branch_projections.ts);
+ * - since out_proj is linear, mean_s(u_s + out_proj(a_s)) = mean_s(u_s) + out_proj(mean_s a_s): one
+ *   out_proj over the branch instead of one per scale.
+ * What is left per scale is the attention over the branch's tokens (method-spec §1.9).
  */
 
 export interface StcaBlockRun {
@@ -34,23 +37,32 @@ export interface StcaBlockRun {
   selection?: SelectionPath
 }
 
-/** ȳ [B·T, 1+N', D]: the branch of every scale through the block's LN1 and attention, averaged. */
-export function stcaBranch(x: tf.Tensor3D, w: ClipEncoderLayerWeights, opts: ClipEncoderOptions, run: StcaBlockRun): tf.Tensor3D {
+/**
+ * ȳ [B·T, 1+N', D]: the branch of every scale through the block's LN1 and attention, averaged.
+ * `main` are the main path's q/k/v of LN1(x) when already computed (else the branch projects LN1(m)).
+ */
+export function stcaBranch(x: tf.Tensor3D, w: ClipEncoderLayerWeights, opts: ClipEncoderOptions, run: StcaBlockRun, main?: QkvProjections): tf.Tensor3D {
   const { plan, stca } = run
   const frames = plan.geometry.frames
-  const scales = stca.mixing.scales
+  const { mode, fold, scales } = stca.mixing
   return tf.tidy(() => {
     const m = maskTokens(x, plan, run.selection)
-    const [bt, len, width] = m.shape
-    const n = scales.length
-    const mixed = scales.map((s) => mixChannels(m, frames, stca.mixing.mode, s, stca.mixing.fold))
-    // all scales through LN1 and the q/k/v projections together (larger products), attention per scale
-    const h = layerNorm((n === 1 ? mixed[0]! : tf.concat(mixed, 0)) as tf.Tensor3D, w.layer_norm1, opts.layerNormEps)
-    const [q, k, v] = [w.self_attn.q_proj, w.self_attn.k_proj, w.self_attn.v_proj].map((p) => linear(h, p))
-    const part = (t: tf.Tensor3D, i: number): tf.Tensor3D => (n === 1 ? t : (tf.slice(t, [i * bt, 0, 0], [bt, len, width]) as tf.Tensor3D))
-    const ctx = scales.map((_, i) => scaledDotProductAttention(part(q!, i), part(k!, i), part(v!, i), { numHeads: opts.numHeads }).out)
+    const [, len, width] = m.shape
+    const split = mixedWidth(width, fold)
+    const pm: QkvProjections = main
+      ? { q: maskTokens(main.q, plan, run.selection), k: maskTokens(main.k, plan, run.selection), v: maskTokens(main.v, plan, run.selection) }
+      : qkvProjections(layerNorm(m, w.layer_norm1, opts.layerNormEps), w.self_attn)
+    const stats = rowStats(m)
+    const mHead = tf.slice(m, [0, 0, 0], [-1, len, split]) as tf.Tensor3D
+    const weights = correctionWeights(w.self_attn, w.layer_norm1, split)
+    const heads = scales.map((s) => mixHead(m, frames, mode, s, fold))
+    const ctx = heads.map((uHead) => {
+      const p = mixedProjections(pm, stats, mHead, uHead, width, weights, w.layer_norm1.weight, opts.layerNormEps)
+      return scaledDotProductAttention(p.q, p.k, p.v, { numHeads: opts.numHeads }).out
+    })
     const mean = (ts: tf.Tensor3D[]): tf.Tensor3D => (ts.length === 1 ? ts[0]! : (tf.div(tf.addN(ts), ts.length) as tf.Tensor3D))
-    return tf.add(mean(mixed), attentionOutput(mean(ctx), w.self_attn)) as tf.Tensor3D
+    const residual = split < width ? tf.concat([mean(heads), tf.slice(m, [0, 0, split], [-1, len, width - split])], 2) : mean(heads)
+    return tf.add(residual, attentionOutput(mean(ctx), w.self_attn)) as tf.Tensor3D
   })
 }
 
@@ -60,8 +72,9 @@ export function stcaBranch(x: tf.Tensor3D, w: ClipEncoderLayerWeights, opts: Cli
  */
 export function stcaLayer(x: tf.Tensor3D, w: ClipEncoderLayerWeights, opts: ClipEncoderOptions, call: AttentionCall, run: StcaBlockRun): LayerResult {
   return tf.tidy(() => {
-    const ybar = stcaBranch(x, w, opts, run)
-    const a = clipAttention(layerNorm(x, w.layer_norm1, opts.layerNormEps), w.self_attn, call)
+    const projections = qkvProjections(layerNorm(x, w.layer_norm1, opts.layerNormEps), w.self_attn)
+    const a = attendProjections(projections, w.self_attn, call)
+    const ybar = stcaBranch(x, w, opts, run, projections)
     const z = tf.add(x, a.out) as tf.Tensor3D
     const padded = padTokens(z, ybar, run.plan, run.stca.cls, run.selection)
     const hidden = tf.add(padded, clipMlp(layerNorm(z, w.layer_norm2, opts.layerNormEps), w.mlp, opts.hiddenAct)) as tf.Tensor3D

@@ -44,10 +44,7 @@ export function initRule(name: string, config: ClipConfig): { constant: number }
   if (/(layer_norm\d|layrnorm|layernorm|final_layer_norm)\.weight$/.test(name)) return { constant: 1 }
   if (name.endsWith('.bias')) return { constant: 0 }
   if (name.endsWith('class_embedding')) return { std: d ** -0.5 }
-  if (name === 'text_model.embeddings.token_embedding.weight') return { std: 0.02 * Number(process.env.SC_TOK ?? 1) }
   if (/embedding\.weight$/.test(name)) return { std: 0.02 }
-  if (/vision_model.*self_attn\.(q|k)_proj\.weight$/.test(name)) return { std: inProj * Number(process.env.SC_QK ?? 1) }
-  if (/text_model.*self_attn\.(q|k)_proj\.weight$/.test(name)) return { std: inProj * Number(process.env.SC_TQK ?? 1) }
   if (/self_attn\.(q|k|v)_proj\.weight$/.test(name)) return { std: inProj }
   if (name.endsWith('self_attn.out_proj.weight')) return { std: d ** -0.5 }
   if (name.endsWith('mlp.fc1.weight')) return { std: (2 * d) ** -0.5 }
@@ -83,7 +80,7 @@ export function sincosPositions(grid: number, width: number, scale: number): Flo
 }
 
 /** Amplitude of the vision position codes: about the patch embeddings' size at initialisation. */
-export const POSITION_CODE_SCALE = Number(process.env.SC_POS ?? 0.5)
+export const POSITION_CODE_SCALE = 0.5
 
 function initialValues(spec: WeightSpec, config: ClipConfig, normal: () => number): Float32Array {
   const n = spec.shape.reduce((a, b) => a * b, 1)

@@ -79,7 +79,6 @@ class ClipAdamW extends AdamW {
 /** Linear warm-up to `peak`, then cosine to 0. `step` counts from 0. */
 export function learningRate(step: number, steps: number, warmup: number, peak: number): number {
   if (step < warmup) return (peak * (step + 1)) / warmup
-  if (process.env.SC_LATE) { const start = Math.floor(steps * Number(process.env.SC_LATE)); return step < start ? peak : peak * (1 - (step - start) / Math.max(1, steps - start)) }
   const progress = (step - warmup) / Math.max(1, steps - warmup)
   return 0.5 * peak * (1 + Math.cos(Math.PI * Math.min(1, progress)))
 }
