@@ -14,6 +14,8 @@ export default defineConfig({
           index: resolve(root, 'main/index.ts'),
           cli: resolve(root, 'main/cli.ts'),
           'engine-host': resolve(root, 'main/engine/host.ts'),
+          // The clip worker thread, beside the bundles that start it (main/engine/data/clip-workers/locate.ts).
+          'clip-worker': resolve(root, 'main/engine/data/clip-workers/entry.ts'),
         },
       },
     },

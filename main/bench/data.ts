@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadEvalClip, REFERENCE_CLIP } from '../engine/data/sampling/clip'
+import { ClipWorkerPool } from '../engine/data/clip-workers/pool'
+import { loadEvalClip, REFERENCE_CLIP, type Clip } from '../engine/data/sampling/clip'
 import { evalIndices } from '../engine/data/sampling/temporal'
 import { evalPlan } from '../engine/data/sampling/spatial'
 import { newPrefetchStats, prefetch } from '../engine/data/prefetch'
@@ -37,8 +38,14 @@ async function makeTestVideo(dir: string): Promise<string> {
   return file
 }
 
-/** Time per clip the consumer waited, over `n` clips each followed by a model step; depth 0 = no prefetch. */
-async function evalLoop(item: VideoItem, n: number, depth: number): Promise<{ waitMs: number; firstMs: number; totalMs: number }> {
+interface LoopResult {
+  waitMs: number
+  firstMs: number
+  totalMs: number
+}
+
+/** Time the consumer waited over `n` clips, each followed by a model step; depth 0 = no prefetch (loads on this thread, one after another). */
+async function evalLoop(item: VideoItem, n: number, depth: number, load: (item: VideoItem) => Promise<Clip>): Promise<LoopResult> {
   const items = Array.from({ length: n }, () => item)
   const t0 = performance.now()
   if (depth === 0) {
@@ -46,7 +53,7 @@ async function evalLoop(item: VideoItem, n: number, depth: number): Promise<{ wa
     let firstMs = 0
     for (let i = 0; i < n; i++) {
       const w0 = performance.now()
-      await loadEvalClip(item)
+      await load(item)
       const w = performance.now() - w0
       if (i === 0) firstMs = w
       else waitMs += w
@@ -57,7 +64,7 @@ async function evalLoop(item: VideoItem, n: number, depth: number): Promise<{ wa
   const stats = newPrefetchStats()
   let firstMs = 0
   let i = 0
-  for await (const r of prefetch(items, (it) => loadEvalClip(it), { depth, stats })) {
+  for await (const r of prefetch(items, (it) => load(it), { depth, stats })) {
     if (!r.ok) throw r.error
     if (i++ === 0) firstMs = stats.waitMs
     busy(MODEL_STEP_MS)
@@ -65,9 +72,14 @@ async function evalLoop(item: VideoItem, n: number, depth: number): Promise<{ wa
   return { waitMs: stats.waitMs - firstMs, firstMs, totalMs: performance.now() - t0 }
 }
 
+/** Wait per clip after the first, and the share of the time after the first clip the model step was running. */
+function loopFigures(r: LoopResult, n: number): { waitPerClipMs: number; modelBusyPct: number } {
+  return { waitPerClipMs: r.waitMs / (n - 1), modelBusyPct: Number(((100 * n * MODEL_STEP_MS) / (r.totalMs - r.firstMs)).toFixed(1)) }
+}
+
 export const dataBench: BenchSuite = {
   name: 'data',
-  description: 'video decoding through ffmpeg (8 frames at 224² from a 10 s 320×240 clip) and background prefetch under a model step',
+  description: 'video decoding through ffmpeg (8 frames at 224² from a 10 s 320×240 clip) and background prefetch under a model step, on this thread and in a clip worker thread',
   async run(ctx) {
     const dir = mkdtempSync(join(tmpdir(), 'stdd-bench-data-'))
     try {
@@ -104,23 +116,31 @@ export const dataBench: BenchSuite = {
         normalize(pixels)
         normTimes.push(performance.now() - t0)
       }
-      const seq = await evalLoop(item, n, 0)
-      ctx.log(`eval loop, ${n} clips, ${MODEL_STEP_MS} ms model step: sequential wait ${seq.waitMs.toFixed(0)} ms`)
-      for (const depth of ctx.quick ? [2] : [2, 3]) {
-        const pre = await evalLoop(item, n, depth)
-        ctx.log(`  prefetch depth ${depth}: wait ${pre.waitMs.toFixed(0)} ms`)
-        rows.push({
-          name: `prefetch depth ${depth}: wait per clip after the first (3 views), ${MODEL_STEP_MS} ms model step on this thread`,
-          ms: pre.waitMs / (n - 1),
-          extra: {
-            without_prefetch_ms: Number((seq.waitMs / (n - 1)).toFixed(1)),
-            model_busy_pct: Number(((100 * n * MODEL_STEP_MS) / (pre.totalMs - pre.firstMs)).toFixed(1)),
-            model_busy_pct_without: Number(((100 * n * MODEL_STEP_MS) / (seq.totalMs - seq.firstMs)).toFixed(1)),
-            normalise_on_this_thread_ms: Number(median(normTimes).toFixed(1)),
-            clips: n,
-            load_avg_1m: Number(loadavg()[0].toFixed(2)),
-          },
-        })
+      const seq = loopFigures(await evalLoop(item, n, 0, (it) => loadEvalClip(it)), n)
+      ctx.log(`eval loop, ${n} clips, ${MODEL_STEP_MS} ms model step: sequential wait ${seq.waitPerClipMs.toFixed(0)} ms per clip`)
+      const pool = new ClipWorkerPool({ workers: 1 })
+      try {
+        const s0 = performance.now()
+        await pool.evalClip(item) // starts the worker thread
+        const workerStartMs = performance.now() - s0
+        for (const depth of ctx.quick ? [2] : [2, 3]) {
+          const here = loopFigures(await evalLoop(item, n, depth, (it) => loadEvalClip(it)), n)
+          const worker = loopFigures(await evalLoop(item, n, depth, (it) => pool.evalClip(it)), n)
+          ctx.log(`  prefetch depth ${depth}: wait per clip ${here.waitPerClipMs.toFixed(0)} ms on this thread, ${worker.waitPerClipMs.toFixed(0)} ms with 1 clip worker`)
+          const common = { without_prefetch_ms: Number(seq.waitPerClipMs.toFixed(1)), model_busy_pct_without: seq.modelBusyPct, clips: n, load_avg_1m: Number(loadavg()[0].toFixed(2)) }
+          rows.push({
+            name: `prefetch depth ${depth}, clips made on this thread: wait per clip after the first (3 views), ${MODEL_STEP_MS} ms model step on this thread`,
+            ms: here.waitPerClipMs,
+            extra: { model_busy_pct: here.modelBusyPct, normalise_on_this_thread_ms: Number(median(normTimes).toFixed(1)), ...common },
+          })
+          rows.push({
+            name: `prefetch depth ${depth}, clips made by 1 clip worker thread: wait per clip after the first (3 views), ${MODEL_STEP_MS} ms model step on this thread`,
+            ms: worker.waitPerClipMs,
+            extra: { model_busy_pct: worker.modelBusyPct, in_thread_ms: Number(here.waitPerClipMs.toFixed(1)), in_thread_model_busy_pct: here.modelBusyPct, first_clip_new_worker_ms: Number(workerStartMs.toFixed(0)), ...common },
+          })
+        }
+      } finally {
+        await pool.close()
       }
       return rows
     } finally {

@@ -71,7 +71,7 @@ export const clipEncodeCommand: CliCommand = {
     const pipeline = ClipPipeline.load(values.model)
     try {
       if (pipeline.model.unexpected.length) io.err(`warning: ${pipeline.model.unexpected.length} tensor(s) in the checkpoint are not CLIP parameters, ignored: ${pipeline.model.unexpected.slice(0, 5).join(', ')}${pipeline.model.unexpected.length > 5 ? ', …' : ''}`)
-      const result = pipeline.encode({ texts, imagePaths: images, ...(pixels ? { pixels } : {}) })
+      const result = await pipeline.encode({ texts, imagePaths: images, ...(pixels ? { pixels } : {}) })
       io.out(values.json ? JSON.stringify({ backend: backend.name, model: values.model, ...result }, null, 2) : describe(result))
       return 0
     } finally {

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { SafetensorsCheckpoint } from '../io/safetensors_checkpoint'
-import { writeSafetensors } from '../io/safetensors_write'
+import { writeSafetensorsAsync } from '../io/safetensors_write'
 import type { AttentionProbs } from '../tf/attention'
 import { linear } from '../tf/linear'
 import { flattenWeights, type WeightTree } from '../tf/tree'
@@ -118,11 +118,11 @@ export class ClipModel {
    * `model.safetensors` (float32, Hugging Face names); with `companionsFrom`, copies the tokenizer
    * and preprocessor files from that folder. Returns the bytes of weights written.
    */
-  savePretrained(dir: string, companionsFrom?: string): number {
+  async savePretrained(dir: string, companionsFrom?: string): Promise<number> {
     mkdirSync(dir, { recursive: true })
     writeFileSync(join(dir, 'config.json'), JSON.stringify(clipConfigToJson(this.config), null, 2) + '\n')
-    const tensors = flattenWeights(this.weights as unknown as WeightTree).map(([name, t]) => ({ name, shape: t.shape, data: () => t.dataSync() as Float32Array }))
-    const bytes = writeSafetensors(join(dir, 'model.safetensors'), tensors)
+    const tensors = flattenWeights(this.weights as unknown as WeightTree).map(([name, t]) => ({ name, shape: t.shape, data: async () => (await t.data()) as Float32Array }))
+    const bytes = await writeSafetensorsAsync(join(dir, 'model.safetensors'), tensors)
     for (const f of companionsFrom ? COMPANION_FILES : []) if (existsSync(join(companionsFrom!, f))) copyFileSync(join(companionsFrom!, f), join(dir, f))
     return bytes
   }

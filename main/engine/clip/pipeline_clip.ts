@@ -61,38 +61,40 @@ export class ClipPipeline {
     return tf.tensor4d(all, [arrays.length, 3, height, width])
   }
 
-  encode(input: ClipEncodeInput): ClipEncodeResult {
+  async encode(input: ClipEncodeInput): Promise<ClipEncodeResult> {
     const texts = input.texts ?? []
     const images = [...(input.imagePaths ?? [])]
     const batch = texts.length ? this.tokenizer.call(texts) : { inputIds: [], attentionMask: [] }
     const pixelParts: tf.Tensor4D[] = []
+    let out: { text: tf.Tensor | null; image: tf.Tensor | null; logits: tf.Tensor | null } = { text: null, image: null, logits: null }
     try {
       if (input.imagePaths?.length) pixelParts.push(this.pixelsFromFiles(input.imagePaths))
       if (input.pixels?.length) {
         pixelParts.push(tf.tensor4d(input.pixels))
         images.push(...input.pixels.map((_, i) => `pixels[${i}]`))
       }
-      return tf.tidy(() => {
+      out = tf.tidy(() => {
         const text = texts.length ? this.model.encodeTexts(batch.inputIds, batch.attentionMask).textEmbeds : null
         const image = pixelParts.length ? this.model.encodeImages(pixelParts.length === 1 ? pixelParts[0]! : tf.concat(pixelParts, 0)).imageEmbeds : null
-        const logits = text && image ? this.model.logitsPerImage(image, text) : null
-        const logitScale = this.model.weights.logit_scale.dataSync()[0]!
-        const scale = Math.exp(logitScale)
-        const logitsPerImage = logits ? (logits.arraySync() as number[][]) : []
-        return {
-          texts,
-          images,
-          textEmbeds: text ? (text.arraySync() as number[][]) : [],
-          imageEmbeds: image ? (image.arraySync() as number[][]) : [],
-          logitsPerImage,
-          cosine: logitsPerImage.map((row) => row.map((v) => v / scale)),
-          logitScale,
-          inputIds: batch.inputIds,
-          tokenCounts: batch.attentionMask.map((m) => m.reduce((a, b) => a + b, 0)),
-        }
-      })
+        return { text, image, logits: text && image ? this.model.logitsPerImage(image, text) : null } as unknown as tf.TensorContainer
+      }) as unknown as typeof out
+      // read asynchronously: GPU backends have no synchronous read in Node
+      const rows = async (t: tf.Tensor | null): Promise<number[][]> => (t ? ((await t.array()) as number[][]) : [])
+      const [logitScale, textEmbeds, imageEmbeds, logitsPerImage] = await Promise.all([this.model.weights.logit_scale.data().then((d) => d[0]!), rows(out.text), rows(out.image), rows(out.logits)])
+      const scale = Math.exp(logitScale)
+      return {
+        texts,
+        images,
+        textEmbeds,
+        imageEmbeds,
+        logitsPerImage,
+        cosine: logitsPerImage.map((row) => row.map((v) => v / scale)),
+        logitScale,
+        inputIds: batch.inputIds,
+        tokenCounts: batch.attentionMask.map((m) => m.reduce((a, b) => a + b, 0)),
+      }
     } finally {
-      tf.dispose(pixelParts)
+      tf.dispose([...pixelParts, ...[out.text, out.image, out.logits].filter((t): t is tf.Tensor => t !== null)])
     }
   }
 

@@ -46,3 +46,14 @@ export class FfmpegNotFoundError extends Error {
     this.name = 'FfmpegNotFoundError'
   }
 }
+
+/** The clip worker thread died while it was loading this video: skipped and counted like a broken video. */
+export class ClipWorkerCrashError extends DataError {
+  constructor(video: string, reason: string) {
+    super(`the clip worker thread stopped (${reason}) while loading this video; it is restarted for the next ones`, {
+      file: video,
+      fix: 'check that the file plays (e.g. "ffprobe FILE"); if every video fails like this, set STDD_DATA_WORKERS=0 to decode on the engine thread',
+    })
+    this.name = 'ClipWorkerCrashError'
+  }
+}

@@ -6,12 +6,13 @@
  * - video/      ffprobe/ffmpeg decoding (spawn, argv, timeout, stderr in errors), frame folders
  * - sampling/   frame indices, resize/crop plans, flip, CLIP normalisation, clip loaders
  * - prefetch    background loading that skips and counts broken videos
+ * - clip-workers/ clips made in worker threads, off the thread that runs the model
  * - synth/      the SynthMotion world (in-memory batches, captions, UCF101-layout writer)
  *
  * Frames leave as plain typed arrays with explicit shapes; the model code makes tensors of them.
  */
 export * from './types'
-export { DataError, FfmpegNotFoundError, VideoDecodeError } from './errors'
+export { ClipWorkerCrashError, DataError, FfmpegNotFoundError, VideoDecodeError } from './errors'
 export * from './adapters'
 export * from './protocols'
 export * from './video'
@@ -19,6 +20,7 @@ export { loadEvalClip, loadTrainClip, stackClips, REFERENCE_CLIP, type Clip, typ
 export { evalIndices, trainIndices, segmentIndices, linspaceIndices, windowLength, REFERENCE_TEMPORAL, type TemporalOptions } from './sampling/temporal'
 export { evalPlan, trainPlan, shortSideScale, REFERENCE_SPATIAL, type SpatialOptions } from './sampling/spatial'
 export { CLIP_MEAN, CLIP_STD, flipHorizontal, normalize } from './sampling/transforms'
-export { seededRng, randomInt, type Rng } from './sampling/rng'
+export { seededRng, rngFromState, isPortableRng, randomInt, type Rng, type PortableRng, type RngState } from './sampling/rng'
 export { prefetch, batched, newPrefetchStats, type Loaded, type PrefetchOptions, type PrefetchStats } from './prefetch'
+export * from './clip-workers'
 export * as synth from './synth'

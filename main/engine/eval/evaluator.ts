@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { prefetch } from '../data'
+import { createClipLoader, prefetch, type ClipLoader } from '../data'
 import type { ExperimentConfig } from '../experiments/schema'
 import type { RunContext } from '../runs/executor'
 import { throwIfCancelled } from '../runs/executor'
@@ -27,9 +27,11 @@ export interface EvalInputs {
   model: StddVideoModel
   geometry: ModelGeometry
   /** Prompt features of a set's classes under the run's text config. */
-  prompts(classes: readonly string[], dataset: string): PromptFeatures
+  prompts(classes: readonly string[], dataset: string): Promise<PromptFeatures>
   /** The step the results are recorded at (the training's last). */
   step: number
+  /** Decodes videos on disk (default: a clip worker pool of its own, per STDD_DATA_WORKERS, closed at the end). */
+  loader?: ClipLoader
 }
 
 /** Videos per evaluation set whose attention and score maps are kept. */
@@ -50,9 +52,14 @@ interface SetOutcome {
   pairAccuracy: number | null
 }
 
-function floatBlob(t: tf.Tensor): Uint8Array {
-  const data = t.dataSync() as Float32Array
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+/** The tensor's float32 bytes (read asynchronously: GPU backends have no synchronous read in Node); the tensor is disposed. */
+async function floatBlob(t: tf.Tensor): Promise<Uint8Array> {
+  try {
+    const data = (await t.data()) as Float32Array
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  } finally {
+    t.dispose()
+  }
 }
 
 async function evaluateSet(inputs: EvalInputs, target: EvalTarget, set: EvalSet, key: string, features: tf.Tensor3D, done: { videos: number; total: number; started: number }): Promise<SetOutcome> {
@@ -82,7 +89,7 @@ async function evaluateSet(inputs: EvalInputs, target: EvalTarget, set: EvalSet,
     const input = tf.tidy(() => tf.concat(Array.from({ length: views }, (_, v) => clipsTensor([clip], v))) as tf.Tensor5D)
     const p = predictClips(model, input, features, { capture })
     const summed = tf.tidy(() => tf.sum(p.scores, 0))
-    const row = summed.dataSync() as Float32Array
+    const row = (await summed.data()) as Float32Array
     rows.push(Float32Array.from(row))
     labels.push(clip.label)
     const partner = set.partners?.[clip.label] ?? -1
@@ -95,13 +102,13 @@ async function evaluateSet(inputs: EvalInputs, target: EvalTarget, set: EvalSet,
       const meta = { video: set.describe(loaded.index), label: clip.label, className: set.classes[clip.label], predicted: row.indexOf(Math.max(...row)), view: 0 }
       if (p.clsAttention) {
         const a = tf.tidy(() => p.clsAttention!.slice([0], [1]).squeeze([0]))
-        addArtifact(ctx.db, { runId: ctx.runId, kind: 'attention_map', name, step: inputs.step, blob: floatBlob(a), mime: 'application/x-float32', meta: { ...meta, shape: a.shape, what: 'class token → patches attention of the last block, mean over heads, per frame' } })
-        a.dispose()
+        const shape = a.shape
+        addArtifact(ctx.db, { runId: ctx.runId, kind: 'attention_map', name, step: inputs.step, blob: await floatBlob(a), mime: 'application/x-float32', meta: { ...meta, shape, what: 'class token → patches attention of the last block, mean over heads, per frame' } })
       }
       if (p.frameByPrompt) {
         const s = tf.tidy(() => p.frameByPrompt!.slice([0], [1]).squeeze([0]))
-        addArtifact(ctx.db, { runId: ctx.runId, kind: 'score_map', name, step: inputs.step, blob: floatBlob(s), mime: 'application/x-float32', meta: { ...meta, shape: s.shape, classes: set.classes, what: 'λ·cos(frame, prompt): [frames, classes, prompts per class]' } })
-        s.dispose()
+        const shape = s.shape
+        addArtifact(ctx.db, { runId: ctx.runId, kind: 'score_map', name, step: inputs.step, blob: await floatBlob(s), mime: 'application/x-float32', meta: { ...meta, shape, classes: set.classes, what: 'λ·cos(frame, prompt): [frames, classes, prompts per class]' } })
       }
       captured++
     }
@@ -122,13 +129,22 @@ async function evaluateSet(inputs: EvalInputs, target: EvalTarget, set: EvalSet,
 
 /** Evaluates every target of the run's config and records `eval/<key>/…` metrics at `step`. */
 export async function evaluate(inputs: EvalInputs): Promise<void> {
+  const loader = inputs.loader ?? createClipLoader()
+  try {
+    await evaluateTargets(inputs, loader)
+  } finally {
+    if (!inputs.loader) await loader.close()
+  }
+}
+
+async function evaluateTargets(inputs: EvalInputs, loader: ClipLoader): Promise<void> {
   const { ctx } = inputs
-  const plans = ctx.config.eval.map((target) => ({ target, key: evalKey(target), sets: evalSets(ctx.config, target, inputs.geometry) }))
+  const plans = ctx.config.eval.map((target) => ({ target, key: evalKey(target), sets: evalSets(ctx.config, target, inputs.geometry, loader) }))
   const done = { videos: 0, total: plans.reduce((n, p) => n + p.sets.reduce((m, s) => m + s.size, 0), 0), started: Date.now() }
   for (const { target, key, sets } of plans) {
     const outcomes: SetOutcome[] = []
     for (const set of sets) {
-      const text = inputs.prompts(set.classes, target.dataset)
+      const text = await inputs.prompts(set.classes, target.dataset)
       if (outcomes.length === 0) ctx.db.prepare('UPDATE runs SET prompt_set_id = COALESCE(prompt_set_id, ?) WHERE id = ?').run(text.promptSet.id, ctx.runId)
       try {
         outcomes.push(await evaluateSet(inputs, target, set, key, text.features, done))

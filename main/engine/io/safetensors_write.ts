@@ -51,6 +51,26 @@ function headerBytes(tensors: TensorToWrite[], metadata: Record<string, string>)
   return { bytes, dataBytes: offset }
 }
 
+/**
+ * {@link writeSafetensors} for tensors whose values must be read asynchronously (a GPU backend's
+ * tensors: `await t.data()`), one tensor at a time so a big checkpoint never sits in memory whole.
+ */
+export async function writeSafetensorsAsync(path: string, tensors: (Omit<TensorToWrite, 'data'> & { data: () => Promise<Float32Array> })[], metadata: Record<string, string> = { format: 'pt' }): Promise<number> {
+  const { bytes, dataBytes } = headerBytes(tensors.map((t) => ({ ...t, data: new Float32Array(0) })), metadata)
+  const fd = openSync(path, 'w')
+  try {
+    writeSync(fd, bytes)
+    for (const t of tensors) {
+      const data = encode({ ...t, data: await t.data() })
+      let done = 0
+      while (done < data.length) done += writeSync(fd, data, done, data.length - done)
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return bytes.length + dataBytes
+}
+
 /** Writes one `.safetensors` file, tensor by tensor, in the given order. Returns the bytes written. */
 export function writeSafetensors(path: string, tensors: TensorToWrite[], metadata: Record<string, string> = { format: 'pt' }): number {
   const { bytes, dataBytes } = headerBytes(tensors, metadata)

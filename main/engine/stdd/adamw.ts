@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { addMany } from '../tf/add_many'
 
 /**
  * AdamW as PyTorch's `torch.optim.AdamW` (decoupled weight decay, then the bias-corrected Adam step),
@@ -41,15 +42,21 @@ export class AdamW {
     return v.rank === 1 ? 0 : this.weightDecay
   }
 
-  /** One update of `vars` with `grads` (same order; a null gradient skips its variable, as PyTorch). Returns the gradient norm before clipping. */
-  step(vars: readonly tf.Variable[], grads: readonly (tf.Tensor | null)[]): number {
+  /**
+   * One update of `vars` with `grads` (same order; a null gradient skips its variable, as PyTorch).
+   * Returns the gradient norm before clipping as a scalar tensor (the caller disposes it). Nothing is
+   * read back to the CPU: clipping scales by min(1, clipNorm / (norm + 1e-6)) on the device, as
+   * `torch.nn.utils.clip_grad_norm_`, so a GPU step never waits for a read.
+   */
+  step(vars: readonly tf.Variable[], grads: readonly (tf.Tensor | null)[]): tf.Scalar {
     if (vars.length !== grads.length) throw new Error(`AdamW.step: ${vars.length} variables but ${grads.length} gradients`)
     this.t++
     const c1 = 1 - this.beta1 ** this.t
     const c2 = 1 - this.beta2 ** this.t
     const present = grads.filter((g): g is tf.Tensor => g !== null)
-    const norm = tf.tidy(() => (present.length ? Math.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!) : 0))
-    const scale = this.clipNorm !== undefined && norm > this.clipNorm ? this.clipNorm / (norm + 1e-6) : 1
+    const norm = tf.tidy(() => (present.length ? tf.sqrt(addMany(present.map((g) => tf.sum(tf.square(g))))) : tf.scalar(0))) as tf.Scalar
+    const clipNorm = this.clipNorm
+    const scale = clipNorm === undefined ? null : tf.tidy(() => tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6))))
     vars.forEach((p, i) => {
       const g0 = grads[i]
       if (!g0) return
@@ -60,7 +67,7 @@ export class AdamW {
       }
       const { m, v } = state
       tf.tidy(() => {
-        const g = scale === 1 ? g0 : tf.mul(g0, scale)
+        const g = scale ? tf.mul(g0, scale) : g0
         const decay = this.decayOf(p)
         const decayed = decay ? tf.mul(p, 1 - this.lr * decay) : p
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)))
@@ -69,6 +76,7 @@ export class AdamW {
         p.assign(tf.sub(decayed, tf.mul(update, this.lr)))
       })
     })
+    scale?.dispose()
     return norm
   }
 

@@ -75,7 +75,10 @@ export function ensureFastSlices(): void {
   if (tf.getBackend() === 'wasm') installWasmSliceFix()
 }
 
-/** Slices while there are at most this many runs, or runs average at least 8 rows; else one gather. */
+/**
+ * On the CPU backends, slices while there are at most this many runs, or runs average at least 8
+ * rows; else one gather. On a GPU every slice is a kernel launch: always one gather there.
+ */
 const MAX_SLICE_RUNS = 64
 const MIN_MEAN_RUN = 8
 
@@ -90,7 +93,8 @@ export function selectRows(sources: tf.Tensor2D[], index: RowIndex, method: 'aut
   const inv = inverse(index, sizes)
   const runs = toRuns(index)
   ensureFastSlices()
-  const useSlices = method === 'auto' && (runs.length <= MAX_SLICE_RUNS || index.row.length >= runs.length * MIN_MEAN_RUN)
+  const cpu = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu'
+  const useSlices = method === 'auto' && cpu && (runs.length <= MAX_SLICE_RUNS || index.row.length >= runs.length * MIN_MEAN_RUN)
   const op = customOp((srcs) => {
     let value: tf.Tensor
     if (useSlices) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { addMany } from '../tf/add_many'
 import { scaledDotProductAttention } from '../tf/attention'
 import { layerNorm } from '../tf/layer_norm'
 import { attendProjections, attentionOutput, clipMlp, qkvProjections, type AttentionCall, type ClipEncoderLayerWeights, type ClipEncoderOptions, type LayerResult, type QkvProjections } from '../clip/modeling_clip'
@@ -60,7 +61,7 @@ export function stcaBranch(x: tf.Tensor3D, w: ClipEncoderLayerWeights, opts: Cli
       const p = mixedProjections(pm, stats, mHead, uHead, width, weights, w.layer_norm1.weight, opts.layerNormEps)
       return scaledDotProductAttention(p.q, p.k, p.v, { numHeads: opts.numHeads }).out
     })
-    const mean = (ts: tf.Tensor3D[]): tf.Tensor3D => (ts.length === 1 ? ts[0]! : (tf.div(tf.addN(ts), ts.length) as tf.Tensor3D))
+    const mean = (ts: tf.Tensor3D[]): tf.Tensor3D => (ts.length === 1 ? ts[0]! : (tf.div(addMany(ts), ts.length) as tf.Tensor3D))
     const residual = split < width ? tf.concat([mean(heads), tf.slice(m, [0, 0, split], [-1, len, width - split])], 2) : mean(heads)
     return tf.add(residual, attentionOutput(mean(ctx), w.self_attn)) as tf.Tensor3D
   })

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { readScalars } from '../tf/read'
 import { trainableVariables, type StddVideoModel } from './adaptation'
 import type { AdamW } from './adamw'
 import { classScores } from './alignment'
@@ -51,25 +52,26 @@ export function stddLosses(model: StddVideoModel, batch: TrainBatch, teacherEmbe
   return { total, ce, fd }
 }
 
-export function stddTrainStep(model: StddVideoModel, batch: TrainBatch, optimizer: AdamW, opts: StepOptions): StepResult {
+export async function stddTrainStep(model: StddVideoModel, batch: TrainBatch, optimizer: AdamW, opts: StepOptions): Promise<StepResult> {
   const vars = trainableVariables(model)
   if (vars.length === 0) throw new Error(`stddTrainStep: adaptation mode "${model.config.adaptation.mode}" trains no parameter`)
   const teacherEmbeds = model.teacher && model.projector ? teacherForward(model.teacher, model, batch.clips) : null
-  let ce = NaN
-  let fd: number | null = null
+  const kept: { ce?: tf.Scalar; fd?: tf.Scalar } = {}
   try {
     const { value, grads } = tf.variableGrads(() => {
       const l = stddLosses(model, batch, teacherEmbeds, opts)
-      ce = l.ce.dataSync()[0]!
-      fd = l.fd ? l.fd.dataSync()[0]! : null
+      kept.ce = tf.keep(l.ce)
+      if (l.fd) kept.fd = tf.keep(l.fd)
       return l.total
     }, vars)
-    const total = value.dataSync()[0]!
-    value.dispose()
     const gradNorm = optimizer.step(vars, vars.map((v) => grads[v.name] ?? null))
     tf.dispose(Object.values(grads))
-    return { total, ce, fd, gradNorm }
+    const { ce, fd } = kept
+    delete kept.ce
+    delete kept.fd
+    return await readScalars({ total: value, ce: ce!, gradNorm, fd: fd ?? null })
   } finally {
     teacherEmbeds?.dispose()
+    tf.dispose([kept.ce, kept.fd].filter((t): t is tf.Scalar => t !== undefined))
   }
 }

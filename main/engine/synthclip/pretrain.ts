@@ -112,9 +112,9 @@ export async function pretrainSynthClip(options: PretrainOptions = {}): Promise<
       const frames = sampler.batch(o.batchSize, o.hardFraction)
       const text = trimPadding(clipTokenizer.call(frames.captions.map((c) => c.text)))
       const patches = cutPatches(frames.pixels, o.batchSize, 3, o.imageSize, config.vision.patchSize)
-      const r = contrastiveStep(model.weights, config, vars, optimizer, { patches, ...text })
+      const r = await contrastiveStep(model.weights, config, vars, optimizer, { patches, ...text })
       losses.push(r.loss)
-      const temperatureInverse = Math.exp((model.weights.logit_scale as tf.Variable).dataSync()[0]!)
+      const temperatureInverse = Math.exp((await (model.weights.logit_scale as tf.Variable).data())[0]!)
       await options.onStep?.({ step: step + 1, steps: o.steps, loss: r.loss, lr: optimizer.lr, temperatureInverse, gradNorm: r.gradNorm, seconds: (performance.now() - t0) / 1000 })
       await new Promise((done) => setImmediate(done)) // let signals (Ctrl-C) and progress output through
     }

@@ -31,20 +31,22 @@ export function trainEmbeddings(weights: ClipModelWeights, config: ClipConfig, b
  * One optimisation step of the symmetric InfoNCE loss over all variables, then CLIP's clamp of the
  * logit scale to ln 100. Returns the loss and the gradient norm (before clipping).
  */
-export function contrastiveStep(weights: ClipModelWeights, config: ClipConfig, vars: tf.Variable[], optimizer: AdamW, batch: PairBatch): { loss: number; gradNorm: number } {
+export async function contrastiveStep(weights: ClipModelWeights, config: ClipConfig, vars: tf.Variable[], optimizer: AdamW, batch: PairBatch): Promise<{ loss: number; gradNorm: number }> {
   const { value, grads } = tf.variableGrads(() => {
     const e = trainEmbeddings(weights, config, batch)
     return clipContrastiveLoss(e.image, e.text, weights.logit_scale)
   }, vars)
   try {
-    const loss = value.dataSync()[0]!
+    const loss = (await value.data())[0]!
     if (!Number.isFinite(loss)) throw new Error(`SynthCLIP training: the loss became ${loss}; lower the learning rate`)
-    const gradNorm = optimizer.step(
+    const norm = optimizer.step(
       vars,
       vars.map((v) => grads[v.name] ?? null),
     )
     const scale = weights.logit_scale as tf.Variable
-    if (scale.dataSync()[0]! > MAX_LOGIT_SCALE) tf.tidy(() => scale.assign(tf.scalar(MAX_LOGIT_SCALE)))
+    tf.tidy(() => scale.assign(tf.minimum(scale, MAX_LOGIT_SCALE)))
+    const gradNorm = (await norm.data())[0]!
+    norm.dispose()
     return { loss, gradNorm }
   } finally {
     tf.dispose([value, ...Object.values(grads)])

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { SafetensorsFile } from '../io/safetensors'
-import { writeSafetensors } from '../io/safetensors_write'
+import { writeSafetensorsAsync } from '../io/safetensors_write'
 
 /**
  * Per-epoch checkpoints of a run: `checkpoints/epoch-NNNN/` holds `weights.safetensors` (every
@@ -47,19 +47,20 @@ export function checkpointEpochs(runDir: string): number[] {
     .sort((a, b) => a - b)
 }
 
-const tensorData = (t: tf.Tensor): (() => Float32Array) => () => t.dataSync() as Float32Array
+/** Read when written (asynchronously: GPU backends have no synchronous read in Node). */
+const tensorData = (t: tf.Tensor): (() => Promise<Float32Array>) => async () => (await t.data()) as Float32Array
 
-export function saveCheckpoint(runDir: string, named: readonly [string, tf.Variable][], optimizer: OptimizerMoments, state: TrainState): string {
+export async function saveCheckpoint(runDir: string, named: readonly [string, tf.Variable][], optimizer: OptimizerMoments, state: TrainState): Promise<string> {
   const final = join(checkpointsDir(runDir), dirName(state.epoch))
   const tmp = `${final}.tmp`
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(tmp, { recursive: true })
-  writeSafetensors(join(tmp, 'weights.safetensors'), named.map(([name, v]) => ({ name, shape: v.shape, data: tensorData(v) })), { format: 'pt', epoch: String(state.epoch) })
+  await writeSafetensorsAsync(join(tmp, 'weights.safetensors'), named.map(([name, v]) => ({ name, shape: v.shape, data: tensorData(v) })), { format: 'pt', epoch: String(state.epoch) })
   const moments = named.flatMap(([name], i) => {
     const mv = optimizer.moments[i]
     return mv ? [{ name: `${name}.m`, shape: mv.m.shape, data: tensorData(mv.m) }, { name: `${name}.v`, shape: mv.v.shape, data: tensorData(mv.v) }] : []
   })
-  writeSafetensors(join(tmp, 'optimizer.safetensors'), moments, { format: 'pt', step: String(optimizer.step) })
+  await writeSafetensorsAsync(join(tmp, 'optimizer.safetensors'), moments, { format: 'pt', step: String(optimizer.step) })
   writeFileSync(join(tmp, 'state.json'), JSON.stringify(state, null, 2))
   rmSync(final, { recursive: true, force: true })
   renameSync(tmp, final)

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path'
 import { loadImageProcessorConfig } from '../clip/image_processing_clip'
 import { ClipModel } from '../clip/modeling_clip_model'
 import { ClipTokenizer } from '../clip/tokenization_clip'
+import { createClipLoader } from '../data'
 import { evaluate } from '../eval/evaluator'
 import type { RunContext, RunExecutor } from '../runs/executor'
 import { buildStddModel, disposeStddModel } from '../stdd/adaptation'
@@ -26,6 +27,9 @@ export function createStddExecutor(deps: StddExecutorDeps): RunExecutor {
     async execute(ctx: RunContext) {
       await deps.whenBackendReady()
       const { config } = ctx
+      // Clip worker threads (started on first use) decode the videos on disk while the model runs here.
+      const loader = createClipLoader()
+      ctx.log(loader.workers ? `videos on disk are decoded by ${loader.workers} clip worker thread(s)` : 'videos on disk are decoded on the engine thread (STDD_DATA_WORKERS=0)')
       const dir = resolveCheckpoint(config.model.checkpoint)
       const clip = ClipModel.fromPretrained(dir)
       const tokenizer = ClipTokenizer.fromFolder(dir, clip.config.text.maxPositionEmbeddings)
@@ -41,8 +45,8 @@ export function createStddExecutor(deps: StddExecutorDeps): RunExecutor {
       ctx.log(`model ${config.model.checkpoint} (${dir}): ${clip.config.vision.numHiddenLayers} vision layers, ${clip.config.vision.imageSize} px; STCA ${stddConfig.stca.enabled ? 'on' : 'off'}; adaptation ${stddConfig.adaptation.mode}`)
       try {
         if (willTrain && namedTrainables(model).length > 0) {
-          const source = trainSource(config, geometry)
-          const text = prompts(source.classes, config.train.data.dataset)
+          const source = trainSource(config, geometry, loader)
+          const text = await prompts(source.classes, config.train.data.dataset)
           try {
             await train({ ctx, model, source, prompts: text.features })
           } finally {
@@ -50,8 +54,9 @@ export function createStddExecutor(deps: StddExecutorDeps): RunExecutor {
           }
         }
         const { step } = ctx.db.prepare("SELECT COALESCE(MAX(step), 0) AS step FROM metrics WHERE run_id = ? AND name LIKE 'train/%'").get(ctx.runId) as { step: number }
-        await evaluate({ ctx, model, geometry, prompts, step })
+        await evaluate({ ctx, model, geometry, prompts, step, loader })
       } finally {
+        await loader.close()
         disposeStddModel(model)
         clip.dispose()
       }

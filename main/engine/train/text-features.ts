@@ -81,7 +81,7 @@ export interface PromptFeatureRequest {
   classes: readonly string[]
 }
 
-export function promptFeatures(r: PromptFeatureRequest): PromptFeatures {
+export async function promptFeatures(r: PromptFeatureRequest): Promise<PromptFeatures> {
   const { graphId, classes } = graphClassesFor(r.db, r.text.graph, r.text.promptSet, r.classes)
   const set = buildPromptSet(classes, { kind: r.text.promptSet, style: r.text.templates, dataset: r.dataset, pad: r.text.padCyclic })
   const counts = new Set(set.classes.map((c) => c.prompts.length))
@@ -111,7 +111,7 @@ export function promptFeatures(r: PromptFeatureRequest): PromptFeatures {
   const features = tf.tidy(() => tf.concat(chunks).reshape([k, m, -1]) as tf.Tensor3D)
   tf.dispose(chunks)
   const tmp = `${file}.tmp`
-  writeSafetensors(tmp, [{ name: 'features', shape: features.shape, data: features.dataSync() as Float32Array }], { format: 'pt', prompt_set: set.hash })
+  writeSafetensors(tmp, [{ name: 'features', shape: features.shape, data: (await features.data()) as Float32Array }], { format: 'pt', prompt_set: set.hash })
   renameSync(tmp, file)
   return { features, promptSet: stored, cached: false }
 }

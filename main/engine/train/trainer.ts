@@ -6,6 +6,7 @@ import type { StddVideoModel } from '../stdd/adaptation'
 import { AdamW } from '../stdd/adamw'
 import { permutation, seededRng as maskRng } from '../stdd/random'
 import { stddLosses } from '../stdd/train_step'
+import { readNumbers } from '../tf/read'
 import { teacherForward } from '../stdd/video_model'
 import { recordStep } from '../store/metrics'
 import { addArtifact } from '../store/artifacts'
@@ -83,7 +84,7 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
         const progress = epoch + step / stepsPerEpoch
         optimizer.lr = learningRate(progress, schedule)
         let sum: tf.Tensor[] | null = null
-        const parts = { total: [] as number[], ce: [] as number[], fd: [] as number[] }
+        const parts = { total: [] as tf.Scalar[], ce: [] as tf.Scalar[], fd: [] as tf.Scalar[] }
         for (let a = 0; a < accumSteps; a++) {
           const clips: LoadedClip[] = []
           for (let i = 0; i < t.batchSize; i++) {
@@ -97,12 +98,12 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
           const teacher = model.teacher && model.projector ? teacherForward(model.teacher, model, input) : null
           const { value, grads } = tf.variableGrads(() => {
             const l = stddLosses(model, { clips: input, labels: clips.map((c) => c.label), prompts }, teacher, { rng: masks })
-            parts.ce.push(l.ce.dataSync()[0]!)
-            if (l.fd) parts.fd.push(l.fd.dataSync()[0]!)
+            parts.ce.push(tf.keep(l.ce))
+            if (l.fd) parts.fd.push(tf.keep(l.fd))
             return l.total
           }, vars)
-          parts.total.push(value.dataSync()[0]!)
-          tf.dispose([value, input, ...(teacher ? [teacher] : [])])
+          parts.total.push(value)
+          tf.dispose([input, ...(teacher ? [teacher] : [])])
           const g = vars.map((v) => grads[v.name] ?? tf.zerosLike(v))
           if (sum === null) sum = g
           else {
@@ -115,14 +116,16 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
         const summed: tf.Tensor[] = sum
         const averaged = summed.map((s) => tf.div(s, parts.total.length))
         tf.dispose(summed)
-        const gradNorm = optimizer.step(vars, averaged)
+        const norm = optimizer.step(vars, averaged)
         tf.dispose(averaged)
+        // read back only now, after the update was queued: a GPU step never stalls on a read
+        const [losses, ces, fds, [gradNorm]] = await Promise.all([parts.total, parts.ce, parts.fd, [norm]].map((ts) => readNumbers(ts)))
 
         const globalStep = epoch * stepsPerEpoch + step + 1
-        const loss = meanOf(parts.total)
+        const loss = meanOf(losses!)
         epochLosses.push(loss)
-        const values: Record<string, number> = { 'train/loss': loss, 'train/ce': meanOf(parts.ce), 'train/lr': optimizer.lr, 'train/grad_norm': gradNorm }
-        if (parts.fd.length) values['train/fd'] = meanOf(parts.fd)
+        const values: Record<string, number> = { 'train/loss': loss, 'train/ce': meanOf(ces!), 'train/lr': optimizer.lr, 'train/grad_norm': gradNorm! }
+        if (fds!.length) values['train/fd'] = meanOf(fds!)
         recordStep(db, runId, globalStep, epoch + (step + 1) / stepsPerEpoch, values)
         stepsThisSession++
         const secondsPerStep = (Date.now() - started) / 1000 / stepsThisSession
@@ -130,7 +133,7 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
       }
       await stream.return?.(undefined)
       const state: TrainState = { epoch: epoch + 1, optimizerStep: optimizer.stepCount, lr: optimizer.lr, rng: { scheme: 'per-epoch', seed: config.seed }, dataPosition: { epoch: epoch + 1, batch: 0 } }
-      const path = saveCheckpoint(runDir, named, optimizer.exportState(vars), state)
+      const path = await saveCheckpoint(runDir, named, optimizer.exportState(vars), state)
       db.transaction(() => {
         recordStep(db, runId, (epoch + 1) * stepsPerEpoch, epoch + 1, { 'train/epoch_loss': meanOf(epochLosses) })
         addArtifact(db, { runId, kind: 'checkpoint', name: `epoch ${epoch + 1}`, step: (epoch + 1) * stepsPerEpoch, epoch: epoch + 1, path, meta: { ...state } })

@@ -1,10 +1,11 @@
-import { loadEvalClip, loadHmdb51, loadKineticsRoot, loadTrainClip, loadUcf101, normalize, protocolSets, restrictClasses, synth, trainIndices, evalIndices, CLIP_MEAN, CLIP_STD, type ClipOptions, type DatasetName, type Rng, type VideoItem, type VideoList } from '../data'
+import { inThreadLoader, loadHmdb51, loadKineticsRoot, loadUcf101, normalize, protocolSets, restrictClasses, synth, trainIndices, evalIndices, CLIP_MEAN, CLIP_STD, type ClipLoader, type ClipOptions, type DatasetName, type Rng, type VideoItem, type VideoList } from '../data'
 import type { ExperimentConfig } from '../experiments/schema'
 
 /**
  * Where the trainer and the evaluator get their clips: SynthMotion rendered in memory, or a data
  * set in its official layout decoded by ffmpeg. Clips leave as channel-last float32
  * `[T, H, W, 3]` (training) or `[V, T, H, W, 3]` (evaluation views), normalised with CLIP mean/std.
+ * Data sets on disk are decoded by a ClipLoader: clip worker threads, or this thread (`inThreadLoader`).
  */
 
 type DataRef = ExperimentConfig['train']['data']
@@ -93,14 +94,14 @@ function clipOptions(config: ExperimentConfig, ref: DataRef, geometry: ModelGeom
   }
 }
 
-function listSource(list: VideoList, options: ClipOptions): ClipSource {
+function listSource(list: VideoList, options: ClipOptions, loader: ClipLoader): ClipSource {
   return {
     classes: list.classes,
     size: list.items.length,
     describe: (i) => `${list.items[i]!.path} (${list.items[i]!.source})`,
     async load(i, rng) {
       const item: VideoItem = list.items[i]!
-      const clip = rng ? await loadTrainClip(item, rng, options) : await loadEvalClip(item, options)
+      const clip = rng ? await loader.trainClip(item, rng, options) : await loader.evalClip(item, options)
       return { label: item.label, data: clip.data, shape: clip.shape }
     },
   }
@@ -119,8 +120,8 @@ function synthOnDisk(ref: DataRef, root: string, role: 'train' | 'eval'): VideoL
   return restrictClasses(list, synthClassIndices(world, which), `SynthMotion ${which} classes, ${role === 'train' ? 'train' : 'test'} list ${ref.split}`)
 }
 
-/** The training videos of `train.data`. */
-export function trainSource(config: ExperimentConfig, geometry: ModelGeometry): ClipSource {
+/** The training videos of `train.data`; `loader` decodes those on disk. */
+export function trainSource(config: ExperimentConfig, geometry: ModelGeometry, loader: ClipLoader = inThreadLoader): ClipSource {
   const ref = config.train.data
   if (ref.dataset === 'synthmotion' && !ref.root) return synthSource(ref, 'train', config.train.frames, 1, geometry, 0)
   const root = needRoot(ref, 'train.data')
@@ -132,11 +133,11 @@ export function trainSource(config: ExperimentConfig, geometry: ModelGeometry): 
       : ref.dataset === 'hmdb51'
         ? loadHmdb51(root, { split: ref.split as 1 | 2 | 3, tags: [1] })
         : loadKineticsRoot(root, 'train', ref.dataset)
-  return listSource(list, clipOptions(config, ref, geometry, 1))
+  return listSource(list, clipOptions(config, ref, geometry, 1), loader)
 }
 
-/** The evaluation sets of one target: a protocol's subsets or splits, or SynthMotion's unseen classes. */
-export function evalSets(config: ExperimentConfig, target: EvalTarget, geometry: ModelGeometry): EvalSet[] {
+/** The evaluation sets of one target: a protocol's subsets or splits, or SynthMotion's unseen classes; `loader` decodes videos on disk. */
+export function evalSets(config: ExperimentConfig, target: EvalTarget, geometry: ModelGeometry, loader: ClipLoader = inThreadLoader): EvalSet[] {
   if (target.dataset === 'synthmotion' && !target.root) {
     // Videos 1000+ never appear in training (which uses 0 … videosPerClass − 1).
     const source = synthSource(target, 'eval', config.train.frames, target.views, geometry, 1000)
@@ -148,11 +149,11 @@ export function evalSets(config: ExperimentConfig, target: EvalTarget, geometry:
     const list = synthOnDisk(target, root, 'eval')
     const world = synthWorld(target)
     const indices = list.classes.map((name) => world.classes.find((c) => c.name === name)!.index)
-    return [{ ...listSource(list, options), partners: partnerLabels(world, indices), name: list.description, missing: list.missing.length }]
+    return [{ ...listSource(list, options, loader), partners: partnerLabels(world, indices), name: list.description, missing: list.missing.length }]
   }
   const dataset = target.dataset as DatasetName
   const protocol = target.protocol === 'full' ? (dataset === 'k600' ? 'k600' : 'ep2') : target.protocol
-  return protocolSets(protocol, dataset, root).map((set) => ({ ...listSource(set.list, options), name: set.name, missing: set.list.missing.length }))
+  return protocolSets(protocol, dataset, root).map((set) => ({ ...listSource(set.list, options, loader), name: set.name, missing: set.list.missing.length }))
 }
 
 export const DEFAULT_GEOMETRY: ModelGeometry = { imageSize: 224, mean: CLIP_MEAN, std: CLIP_STD }

@@ -1,4 +1,4 @@
-export { MT19937, seedKey } from './mt19937'
+export { MT19937, seedKey, type MT19937State } from './mt19937'
 export { PythonRandom } from './python-random'
 export { EP1_DEFAULT_COUNT, EP1_DEFAULT_SEED, halfClassSubsets } from './subsets'
 export { restrictClasses } from './restrict'

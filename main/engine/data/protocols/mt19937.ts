@@ -8,6 +8,12 @@ const MATRIX_A = 0x9908b0df
 const UPPER_MASK = 0x80000000
 const LOWER_MASK = 0x7fffffff
 
+/** The generator's whole state: its 624 words and the position of the next one (CPython's `getstate()`). */
+export interface MT19937State {
+  words: Uint32Array
+  index: number
+}
+
 export class MT19937 {
   private readonly mt = new Uint32Array(N)
   private mti = N + 1
@@ -53,6 +59,18 @@ export class MT19937 {
       }
     }
     mt[0] = 0x80000000
+  }
+
+  /** A copy of the state (e.g. to continue this sequence in another thread). */
+  getState(): MT19937State {
+    return { words: this.mt.slice(), index: this.mti }
+  }
+
+  /** Continues from a state `getState()` returned. */
+  setState(state: MT19937State): void {
+    if (state.words.length !== N || !Number.isInteger(state.index) || state.index < 0 || state.index > N) throw new RangeError(`MT19937.setState: expected ${N} words and an index in [0, ${N}]`)
+    this.mt.set(state.words)
+    this.mti = state.index
   }
 
   /** The next 32-bit output (`genrand_uint32`). */

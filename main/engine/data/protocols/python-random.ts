@@ -1,4 +1,4 @@
-import { MT19937 } from './mt19937'
+import { MT19937, type MT19937State } from './mt19937'
 
 /**
  * The parts of CPython's `random.Random` (3.2 – 3.13) that the protocols need, bit for bit:
@@ -9,6 +9,23 @@ export class PythonRandom {
 
   constructor(seed: number | bigint) {
     this.mt = new MT19937(seed)
+  }
+
+  /** A generator that continues from `state` (what `getState()` returned, possibly in another thread). */
+  static fromState(state: MT19937State): PythonRandom {
+    const r = new PythonRandom(0)
+    r.setState(state)
+    return r
+  }
+
+  /** A copy of the generator's state (`getstate()`). */
+  getState(): MT19937State {
+    return this.mt.getState()
+  }
+
+  /** Continues from `state` (`setstate()`). */
+  setState(state: MT19937State): void {
+    this.mt.setState(state)
   }
 
   /** `getrandbits(k)` for 0 ≤ k ≤ 32, as a number. */

@@ -165,10 +165,10 @@ describe('CLIPModel', () => {
     )
   })
 
-  it('saves a folder that loads back to the same model (config, weights by Hugging Face name)', () => {
+  it('saves a folder that loads back to the same model (config, weights by Hugging Face name)', async () => {
     const dir = tempDir()
     try {
-      model.savePretrained(dir.path)
+      await model.savePretrained(dir.path)
       const again = ClipModel.fromPretrained(dir.path)
       try {
         expect(again.config).toEqual(model.config)

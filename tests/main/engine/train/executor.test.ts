@@ -9,8 +9,18 @@ let dir: ReturnType<typeof tempDir>
 let engine: Engine
 let runId: number
 let tensorsBefore: number
+/** Synchronous reads by the run (`dataSync`/`arraySync`): GPU backends have none in Node, so the run path must not use them. */
+const syncReads: string[] = []
+const proto = tf.Tensor.prototype as unknown as Record<'dataSync' | 'arraySync', (this: tf.Tensor) => unknown>
+const original = { dataSync: proto.dataSync, arraySync: proto.arraySync }
 
 beforeAll(async () => {
+  for (const name of ['dataSync', 'arraySync'] as const) {
+    proto[name] = function (this: tf.Tensor) {
+      syncReads.push(`${name} of [${this.shape}] at ${new Error().stack?.split('\n')[2]?.trim()}`)
+      return original[name].call(this)
+    }
+  }
   dir = tempDir()
   engine = await Engine.start({ dataDir: dir.path, backend: 'wasm' })
   await engine.whenBackendReady()
@@ -18,8 +28,10 @@ beforeAll(async () => {
   const launched = await engine.invoke('runs.launch', { file: writeTinyExperiment(dir.path) })
   runId = launched.runs[0]!.id
   await engine.runs.runOnly([runId])
+  Object.assign(proto, original)
 }, 300_000)
 afterAll(() => {
+  Object.assign(proto, original)
   engine.close()
   dir.remove()
 })
@@ -30,6 +42,10 @@ describe('a run of the STDD trainer and evaluator', () => {
     expect(run.error).toBeNull()
     expect(run.status).toBe('done')
     expect(tf.memory().numTensors).toBe(tensorsBefore)
+  })
+
+  it('reads tensors back only asynchronously (as a GPU backend needs)', () => {
+    expect(syncReads).toEqual([])
   })
 
   it('records the training curve: loss, CE, distillation, LR and gradient norm at every step', async () => {
