@@ -93,7 +93,7 @@ async function blockRows(s: Shape, quick: boolean, log: (l: string) => void): Pr
   const trainPlan = planMasks({ batch: 1, geometry, masking: stdd.stca.masking, training: true, rng: seededRng(1) })
   const { tree, tensors } = randomLayer(s, 1)
   const x = tf.randomNormal([FRAMES, 1 + s.grid * s.grid, s.width], 0, 1, 'float32', 7) as tf.Tensor3D
-  const reps = quick ? 1 : 3
+  const reps = quick ? 1 : 5
   const rows: BenchRow[] = []
   const figures = (t: Timing, base?: Timing): Record<string, number> =>
     base ? { best_ms: t.best, cpu_ms: t.cpuMedian, ratio_vs_plain: t.median / base.median, ratio_best: t.best / base.best, ratio_cpu: t.cpuMedian / base.cpuMedian } : { best_ms: t.best, cpu_ms: t.cpuMedian }
