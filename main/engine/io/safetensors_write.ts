@@ -31,7 +31,7 @@ function encode(t: TensorToWrite): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }
 
-function headerBytes(tensors: TensorToWrite[], metadata: Record<string, string>): { bytes: Uint8Array; dataBytes: number } {
+function headerBytes(tensors: readonly Omit<TensorToWrite, 'data'>[], metadata: Record<string, string>): { bytes: Uint8Array; dataBytes: number } {
   const header: Record<string, unknown> = { __metadata__: metadata }
   let offset = 0
   for (const t of tensors) {
@@ -51,20 +51,22 @@ function headerBytes(tensors: TensorToWrite[], metadata: Record<string, string>)
   return { bytes, dataBytes: offset }
 }
 
+/** Writes all of `data` at the file's current position (writeSync may write less than asked). */
+function writeAll(fd: number, data: Uint8Array): void {
+  let done = 0
+  while (done < data.length) done += writeSync(fd, data, done, data.length - done)
+}
+
 /**
  * {@link writeSafetensors} for tensors whose values must be read asynchronously (a GPU backend's
  * tensors: `await t.data()`), one tensor at a time so a big checkpoint never sits in memory whole.
  */
 export async function writeSafetensorsAsync(path: string, tensors: (Omit<TensorToWrite, 'data'> & { data: () => Promise<Float32Array> })[], metadata: Record<string, string> = { format: 'pt' }): Promise<number> {
-  const { bytes, dataBytes } = headerBytes(tensors.map((t) => ({ ...t, data: new Float32Array(0) })), metadata)
+  const { bytes, dataBytes } = headerBytes(tensors, metadata)
   const fd = openSync(path, 'w')
   try {
-    writeSync(fd, bytes)
-    for (const t of tensors) {
-      const data = encode({ ...t, data: await t.data() })
-      let done = 0
-      while (done < data.length) done += writeSync(fd, data, done, data.length - done)
-    }
+    writeAll(fd, bytes)
+    for (const t of tensors) writeAll(fd, encode({ ...t, data: await t.data() }))
   } finally {
     closeSync(fd)
   }
@@ -76,12 +78,8 @@ export function writeSafetensors(path: string, tensors: TensorToWrite[], metadat
   const { bytes, dataBytes } = headerBytes(tensors, metadata)
   const fd = openSync(path, 'w')
   try {
-    writeSync(fd, bytes)
-    for (const t of tensors) {
-      const data = encode(t)
-      let done = 0
-      while (done < data.length) done += writeSync(fd, data, done, data.length - done)
-    }
+    writeAll(fd, bytes)
+    for (const t of tensors) writeAll(fd, encode(t))
   } finally {
     closeSync(fd)
   }

@@ -66,12 +66,10 @@ export async function stddTrainStep(model: StddVideoModel, batch: TrainBatch, op
     }, vars)
     const gradNorm = optimizer.step(vars, vars.map((v) => grads[v.name] ?? null))
     tf.dispose(Object.values(grads))
-    const { ce, fd } = kept
-    delete kept.ce
-    delete kept.fd
-    return await readScalars({ total: value, ce: ce!, gradNorm, fd: fd ?? null })
+    return await readScalars({ total: value, ce: kept.ce!, gradNorm, fd: kept.fd ?? null })
   } finally {
     teacherEmbeds?.dispose()
+    // after readScalars these are disposed already (a second dispose does nothing); on an error, not yet
     tf.dispose([kept.ce, kept.fd].filter((t): t is tf.Scalar => t !== undefined))
   }
 }
