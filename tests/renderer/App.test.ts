@@ -1,9 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { describe, expect, it } from 'vitest'
+import type { AppInfo } from '../../contract/api-runtime'
 import { fakeBridge } from './fake-bridge'
 
-const info = {
+const info: AppInfo = {
   appVersion: '0.1.0',
   backend: { name: 'wasm', forced: false, skipped: [{ name: 'node', reason: 'not installed' }], detail: 'tfjs-backend-wasm' },
   versions: { node: '20' },
@@ -19,9 +20,14 @@ describe('the first screen', () => {
   it('shows the empty state, the backend, and live events as they arrive', async () => {
     const bridge = fakeBridge({ 'app.info': info, 'experiments.list': [], 'runs.list': [], 'logs.recent': [] })
     window.api = bridge
+    // The bridge is chosen when the renderer's modules load, so they are imported after window.api is set.
     const { default: App } = await import('../../renderer/App.vue')
-    const wrapper = mount(App, { global: { plugins: [createPinia()] } })
+    const { createExplorerRouter } = await import('../../renderer/router')
+    const router = createExplorerRouter()
+    const wrapper = mount(App, { global: { plugins: [createPinia(), router] } })
     await flushPromises()
+    expect(router.currentRoute.value.name).toBe('runs')
+    expect(wrapper.get('[data-test="nav"]').text()).toMatch(/Runs.*Compare.*Ablations.*Per-class.*Maps.*Settings/s)
 
     expect(wrapper.get('[data-test="empty-state"]').text()).toContain('No runs yet')
     expect(wrapper.get('[data-test="backend"]').text()).toContain('wasm')
