@@ -16,9 +16,32 @@ export const COMMANDS = [
   'runs.cancel',
   'runs.resume',
   'export.table',
+  'runs.page',
+  'runs.configKeys',
+  'runs.compare',
+  'views.runsTable.get',
+  'views.runsTable.set',
+  'export.pivot',
+  'analysis.evalKeys',
+  'analysis.perClass',
+  'analysis.confusion',
+  'analysis.videos',
+  'maps.videos',
+  'maps.get',
+  'artifacts.read',
+  'runs.evaluate',
+  'graphs.list',
+  'graphs.get',
+  'graphs.saveClass',
+  'graphs.diff',
+  'graphs.runs',
+  'graphs.generate',
+  'graphs.cancelJob',
+  'graphs.jobs',
+  'prompts.preview',
 ] as const
 
-export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state'] as const
+export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state', 'run.metrics', 'graphs.changed', 'graphs.job'] as const
 
 export type CommandName = (typeof COMMANDS)[number]
 export type EventName = (typeof EVENTS)[number]

@@ -13,6 +13,9 @@ import {
   RunStatus,
   RunSummary,
 } from './entities'
+import { RunMetricsEvent, runsTableCommandSchemas } from './commands-runs-table'
+import { analysisCommandSchemas } from './commands-analysis'
+import { graphsCommandSchemas, graphsEventSchemas } from './commands-graphs'
 
 const id = z.number().int().positive()
 const name = z
@@ -70,6 +73,9 @@ export const commandSchemas = {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     output: z.array(LogEntry),
   },
+  ...runsTableCommandSchemas,
+  ...analysisCommandSchemas,
+  ...graphsCommandSchemas,
 } satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 /** Payload schema of every event. */
@@ -80,6 +86,8 @@ export const eventSchemas = {
   'runs.changed': RunSummary,
   'run.progress': RunProgress,
   'run.state': RunStateChange,
+  'run.metrics': RunMetricsEvent,
+  ...graphsEventSchemas,
 } satisfies Record<EventName, z.ZodType>
 
 export type CommandInput<C extends CommandName> = z.input<(typeof commandSchemas)[C]['input']>

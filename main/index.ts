@@ -1,17 +1,13 @@
 /** Electron main: the desktop face. Opens the window, starts the engine process, bridges IPC. */
-import { app, BrowserWindow } from 'electron'
-import { existsSync } from 'node:fs'
+import { app, BrowserWindow, session } from 'electron'
 import { join } from 'node:path'
+import { installAppProtocol, registerAppScheme } from './electron/app-protocol'
 import { startUtilityEngine } from './electron/engine-process'
 import { IpcBridge } from './electron/ipc-bridge'
-import { createMainWindow, trustedUrlCheck, type WindowPaths } from './electron/window'
+import { pageUrl, rendererDir, sqliteBinding, type LaunchContext } from './electron/launch-config'
+import { guardAllWebContents, installSessionGuards, trustedUrlCheck } from './electron/security'
+import { createMainWindow, type WindowPaths } from './electron/window'
 import { parseBackendName } from './engine/tf/backend'
-
-/** Electron cannot load the Node-ABI better-sqlite3 that tests use: packaging puts an Electron build here. */
-function electronSqliteBinding(): string | undefined {
-  const candidate = process.env.STDD_SQLITE_BINDING ?? join(process.resourcesPath, 'native', 'better_sqlite3.node')
-  return existsSync(candidate) ? candidate : undefined
-}
 
 function backendFromArgs(): ReturnType<typeof parseBackendName> | undefined {
   const arg = process.argv.find((a) => a.startsWith('--backend='))
@@ -20,20 +16,22 @@ function backendFromArgs(): ReturnType<typeof parseBackendName> | undefined {
 }
 
 async function start(): Promise<void> {
+  const launch: LaunchContext = { isPackaged: app.isPackaged, env: process.env, mainDir: __dirname, resourcesPath: process.resourcesPath }
+  const paths: WindowPaths = { preload: join(__dirname, '../preload/index.cjs'), pageUrl: pageUrl(launch) }
+  const trusted = trustedUrlCheck(paths.pageUrl)
+  guardAllWebContents(app, trusted)
   await app.whenReady()
-  const paths: WindowPaths = {
-    preload: join(__dirname, '../preload/index.cjs'),
-    page: process.env.ELECTRON_RENDERER_URL ? { url: process.env.ELECTRON_RENDERER_URL } : { file: join(__dirname, '../renderer/index.html') },
-  }
-  const sqliteBinding = electronSqliteBinding()
+  installAppProtocol(rendererDir(launch))
+  installSessionGuards(session.defaultSession)
+  const binding = sqliteBinding(launch)
   const backend = backendFromArgs()
   const engine = await startUtilityEngine(join(__dirname, 'engine-host.js'), {
     dataDir: app.getPath('userData'),
     autoRun: true,
     ...(backend ? { backend } : {}),
-    ...(sqliteBinding ? { sqliteBinding } : {}),
+    ...(binding ? { sqliteBinding: binding } : {}),
   })
-  const bridge = new IpcBridge(engine, trustedUrlCheck(paths))
+  const bridge = new IpcBridge(engine, trusted)
   const open = (): void => bridge.addWindow(createMainWindow(paths))
   open()
   app.on('activate', () => {
@@ -48,6 +46,7 @@ async function start(): Promise<void> {
   })
 }
 
+registerAppScheme() // before the app is ready
 app.enableSandbox()
 start().catch((err: unknown) => {
   console.error('STDD Explorer could not start:', err)

@@ -12,7 +12,14 @@ export const routes: RouteRecordRaw[] = [
   { path: '/ablations', name: 'ablations', component: () => import('./views/AblationsView.vue'), meta: { title: 'Ablations' } },
   { path: '/per-class', name: 'per-class', component: () => import('./views/PerClassView.vue'), meta: { title: 'Per-class' } },
   { path: '/maps', name: 'maps', component: () => import('./views/MapsView.vue'), meta: { title: 'Maps' } },
-  // graphs: the knowledge-graph editor registers its routes here
+  {
+    // The editor's selection (`/graphs/<graph>/v/<version>/class/<index>`) is a child, so the view stays mounted while it changes.
+    path: '/graphs',
+    name: 'graphs',
+    component: () => import('./views/KnowledgeGraphsView.vue'),
+    meta: { title: 'Knowledge graphs' },
+    children: [{ path: ':graphName/v/:version/class/:classIndex', name: 'graph-class', component: { render: () => null } }],
+  },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'Settings' } },
   { path: '/:unknown(.*)*', redirect: '/runs' },
 ]

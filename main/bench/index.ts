@@ -1,7 +1,9 @@
 import { clipBench } from './clip'
 import { dataBench } from './data'
+import { gemmBench } from './gemm'
 import { stddBench } from './stdd'
 import type { BenchSuite } from './types'
+import { uiTableBench } from './ui-table'
 
 /** Every benchmark suite, in the order `stdd bench` runs them. Add yours here. */
-export const BENCH_SUITES: BenchSuite[] = [dataBench, clipBench, stddBench]
+export const BENCH_SUITES: BenchSuite[] = [dataBench, gemmBench, clipBench, stddBench, uiTableBench]

@@ -7,16 +7,18 @@ import { buildStddModel, disposeStddModel, trainableVariables } from '../engine/
 import { AdamW } from '../engine/stdd/adamw'
 import { resolveStddConfig } from '../engine/stdd/config'
 import { planMasks } from '../engine/stdd/masking'
-import { seededRng } from '../engine/stdd/random'
+import { seededRng } from '../engine/util/random'
 import { stcaLayer } from '../engine/stdd/stca_block'
 import { stddTrainStep } from '../engine/stdd/train_step'
+import { load1 } from './machine'
+import { benchGemmProviders, withGemm } from './providers'
 import type { BenchRow, BenchSuite } from './types'
 
 /**
  * STDD model benchmarks on the active backend:
  * - one STCA block against the plain CLIP block it is built from, same weights and input, same
  *   run: forward (eval masks) and forward + backward (training masks), with the time ratio
- *   (target on WASM: STCA ≤ 1.35× plain);
+ *   (target on WASM: STCA ≤ 1.35× plain), on each matMul provider the backend has (BLAS, WASM);
  * - one full STDD training step of a ViT-B/16 (random weights) on one 8-frame clip: teacher
  *   forward, student forward with STCA in all 12 blocks, backward (per-block recomputation), AdamW.
  * Quick mode shrinks the shapes (width 192, 3 heads, grid 8, 4 layers) and repeats once.
@@ -44,7 +46,7 @@ function randomLayer(s: Shape, seed: number): { tree: ClipEncoderLayerWeights; t
 interface Timing {
   median: number
   best: number
-  /** Median process CPU time (user + system), ms: WASM runs on one thread, so this is its compute time, less disturbed than wall time by other work on the machine. */
+  /** Median process CPU time (user + system, all threads: the BLAS products use every core), ms: less disturbed than wall time by other work on the machine. */
   cpuMedian: number
 }
 
@@ -84,7 +86,8 @@ async function settle(f: () => tf.Tensor | tf.Tensor[]): Promise<void> {
   }
 }
 
-async function blockRows(s: Shape, quick: boolean, log: (l: string) => void): Promise<BenchRow[]> {
+/** `gemm` names the matMul provider in the rows (the suite times the block on each one the backend has). */
+async function blockRows(s: Shape, quick: boolean, log: (l: string) => void, gemm: string): Promise<BenchRow[]> {
   const stdd = resolveStddConfig({})
   const opts: ClipEncoderOptions = { numHeads: s.heads, layerNormEps: 1e-5, hiddenAct: 'quick_gelu' }
   const call = { numHeads: s.heads, probs: 'none' as const, layerIndex: 0 }
@@ -96,7 +99,7 @@ async function blockRows(s: Shape, quick: boolean, log: (l: string) => void): Pr
   const reps = quick ? 1 : 5
   const rows: BenchRow[] = []
   const figures = (t: Timing, base?: Timing): Record<string, number> =>
-    base ? { best_ms: t.best, cpu_ms: t.cpuMedian, ratio_vs_plain: t.median / base.median, ratio_best: t.best / base.best, ratio_cpu: t.cpuMedian / base.cpuMedian } : { best_ms: t.best, cpu_ms: t.cpuMedian }
+    base ? { best_ms: t.best, cpu_ms: t.cpuMedian, ratio_vs_plain: t.median / base.median, ratio_best: t.best / base.best, ratio_cpu: t.cpuMedian / base.cpuMedian, load: load1() } : { best_ms: t.best, cpu_ms: t.cpuMedian, load: load1() }
   try {
     const plainFwd = () => settle(() => clipEncoderLayer(x, tree, opts, call).hidden)
     const stcaFwd = () => settle(() => stcaLayer(x, tree, opts, call, { plan: evalPlan, stca: stdd.stca }).hidden)
@@ -114,12 +117,12 @@ async function blockRows(s: Shape, quick: boolean, log: (l: string) => void): Pr
     await stcaFwd()
     const [pf, sf] = await timePair(plainFwd, stcaFwd, reps)
     const ratios = (p: Timing, q: Timing): string => `median ${(q.median / p.median).toFixed(3)}×, best ${(q.best / p.best).toFixed(3)}×, CPU time ${(q.cpuMedian / p.cpuMedian).toFixed(3)}×; target ≤ 1.35×`
-    log(`  block forward: plain ${pf.median.toFixed(0)} ms, STCA ${sf.median.toFixed(0)} ms (${ratios(pf, sf)})`)
+    log(`  [${gemm} matMul] block forward: plain ${pf.median.toFixed(0)} ms, STCA ${sf.median.toFixed(0)} ms (${ratios(pf, sf)})`)
     await plainBwd()
     await stcaBwd()
     const [pb, sb] = await timePair(plainBwd, stcaBwd, reps)
-    log(`  block forward+backward: plain ${pb.median.toFixed(0)} ms, STCA ${sb.median.toFixed(0)} ms (${ratios(pb, sb)})`)
-    const what = `${s.label} block, ${FRAMES} frames × ${1 + s.grid * s.grid} tokens`
+    log(`  [${gemm} matMul] block forward+backward: plain ${pb.median.toFixed(0)} ms, STCA ${sb.median.toFixed(0)} ms (${ratios(pb, sb)})`)
+    const what = `[${gemm} matMul] ${s.label} block, ${FRAMES} frames × ${1 + s.grid * s.grid} tokens`
     rows.push(
       { name: `${what}: plain CLIP forward`, ms: pf.median, extra: figures(pf) },
       { name: `${what}: STCA forward (scales [1,2], 50 % dropped)`, ms: sf.median, extra: { ...figures(sf, pf), target: 1.35 } },
@@ -143,7 +146,7 @@ async function trainStepRow(s: Shape, log: (l: string) => void): Promise<BenchRo
   const config = visionConfig(s)
   const placed = new Map<string, tf.Tensor>()
   clipWeightSpecs(config, ['vision']).forEach((sp, i) => {
-    placed.set(sp.name, sp.name === 'logit_scale' ? tf.scalar(Math.log(100)) : /(layer_norm\d|layrnorm|layernorm)\.weight$/.test(sp.name) ? tf.ones(sp.shape) : tf.randomNormal(sp.shape, 0, 0.02, 'float32', i))
+    placed.set(sp.name, sp.name === 'logit_scale' ? tf.scalar(Math.log(100)) : /(layer_norm\d|layrnorm|layernorm)\.weight$/.test(sp.name) ? tf.ones(sp.shape) : tf.randomNormal(sp.shape, 0, 0.02, 'float32', 100 + i))
   })
   const model = buildStddModel(clipModelWeights(placed), config, resolveStddConfig({}))
   tf.dispose([...placed.values()]) // the model holds its own variables and teacher copy
@@ -154,21 +157,27 @@ async function trainStepRow(s: Shape, log: (l: string) => void): Promise<BenchRo
   const opt = new AdamW({ lr: 3.33e-6, weightDecay: 0.01, clipNorm: 1 })
   const params = trainableVariables(model).reduce((n, v) => n + v.size, 0)
   try {
-    const step = () => stddTrainStep(model, { clips, labels: [3], prompts }, opt, { rng: seededRng(5), recompute: true })
-    const timed = async (): Promise<{ ms: number; r: Awaited<ReturnType<typeof step>> }> => {
+    const step = async () => {
+      const r = await stddTrainStep(model, [{ clips, labels: [3], prompts }], opt, { rng: seededRng(5), recompute: true })
+      if (!r) throw new Error('bench: the training step saw no clip')
+      return r
+    }
+    const timed = async (): Promise<{ ms: number; cpuMs: number; load: number; r: Awaited<ReturnType<typeof step>> }> => {
       const t0 = performance.now()
+      const c0 = process.cpuUsage()
       const r = await step()
-      return { ms: performance.now() - t0, r }
+      const c = process.cpuUsage(c0)
+      return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, load: load1(), r }
     }
     const first = await timed()
     // A fast backend (GPU) compiles its kernels in the first step: time a second, warm one too.
     const warm = first.ms < 20_000 ? await timed() : null
-    const { ms, r } = warm ?? first
-    log(`  training step: ${ms.toFixed(0)} ms${warm ? ` warm (first ${first.ms.toFixed(0)} ms)` : ''} (loss ${r.total.toFixed(4)} = CE ${r.ce.toFixed(4)} + 2·FD ${r.fd?.toFixed(4)}, gradient norm ${r.gradNorm.toFixed(3)}), ${(params / 1e6).toFixed(1)} M trainable parameters`)
+    const { ms, cpuMs, load, r } = warm ?? first
+    log(`  training step: ${ms.toFixed(0)} ms (CPU ${cpuMs.toFixed(0)} ms, load ${load})${warm ? ` warm (first ${first.ms.toFixed(0)} ms)` : ''} (loss ${r.total.toFixed(4)} = CE ${r.ce.toFixed(4)} + 2·FD ${r.fd?.toFixed(4)}, gradient norm ${r.gradNorm.toFixed(3)}), ${(params / 1e6).toFixed(1)} M trainable parameters`)
     return {
       name: `${s.label} STDD training step, 1 clip × ${FRAMES} frames (teacher fwd, STCA fwd, bwd with recompute, AdamW), ${warm ? 'second step' : 'first step'}`,
       ms,
-      extra: { params_M: params / 1e6, loss: r.total, ...(warm ? { first_step_ms: first.ms } : {}) },
+      extra: { params_M: params / 1e6, loss: r.total, cpu_ms: cpuMs, load, ...(warm ? { first_step_ms: first.ms } : {}) },
     }
   } finally {
     tf.dispose([clips, prompts])
@@ -179,10 +188,11 @@ async function trainStepRow(s: Shape, log: (l: string) => void): Promise<BenchRo
 
 export const stddBench: BenchSuite = {
   name: 'stdd',
-  description: 'STCA block vs plain CLIP block, and one ViT-B/16 STDD training step',
+  description: 'STCA block vs plain CLIP block (on each matMul provider of the backend), and one ViT-B/16 STDD training step',
   async run(ctx) {
     const shape = ctx.quick ? QUICK : VIT_B16
-    const rows = await blockRows(shape, ctx.quick, ctx.log)
+    const rows: BenchRow[] = []
+    for (const gemm of benchGemmProviders()) rows.push(...(await withGemm(gemm, () => blockRows(shape, ctx.quick, ctx.log, gemm))))
     rows.push(await trainStepRow(shape, ctx.log))
     return rows
   },

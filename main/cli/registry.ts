@@ -11,6 +11,7 @@ import { exportCommand } from './commands/export'
 import { resumeCommand } from './commands/resume'
 import { runCommand } from './commands/run'
 import { dataInspectCommand } from './commands/data-inspect'
+import { dbBackupsCommand, dbRestoreCommand } from './commands/db'
 import { infoCommand } from './commands/info'
 import { promptsShowCommand } from './commands/prompts-show'
 import { protocolSubsetsCommand } from './commands/protocol-subsets'
@@ -42,4 +43,6 @@ export const COMMANDS: readonly CliCommand[] = [
   synthPretrainClipCommand,
   dataInspectCommand,
   clipEncodeCommand,
+  dbBackupsCommand,
+  dbRestoreCommand,
 ]

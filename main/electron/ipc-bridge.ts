@@ -16,7 +16,7 @@ export class IpcBridge {
 
   constructor(
     private readonly engine: EngineConnection,
-    /** Whether a frame URL is our renderer (file:// of out/renderer, or the dev server). */
+    /** Whether a frame URL is our renderer (app://stdd, or the dev server). */
     private readonly isTrustedUrl: (url: string) => boolean,
   ) {
     ipcMain.handle(INVOKE_CHANNEL, (event, command: unknown, input: unknown) => this.handleInvoke(event, command, input))

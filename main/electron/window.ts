@@ -1,27 +1,14 @@
-import { BrowserWindow, shell } from 'electron'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { BrowserWindow } from 'electron'
 
 export interface WindowPaths {
   preload: string
-  /** `out/renderer/index.html`, or the dev server URL under `electron-vite dev`. */
-  page: { file: string } | { url: string }
-}
-
-/** Whether a URL is our own page: the built renderer folder, or the dev server. */
-export function trustedUrlCheck(paths: WindowPaths): (url: string) => boolean {
-  if ('url' in paths.page) {
-    const origin = new URL(paths.page.url).origin
-    return (url) => URL.canParse(url) && new URL(url).origin === origin
-  }
-  const root = pathToFileURL(join(paths.page.file, '..')).href + '/'
-  return (url) => url.startsWith(root)
+  /** `app://stdd/index.html`, or the dev server URL under `electron-vite dev`. */
+  pageUrl: string
 }
 
 /**
- * The one application window: context isolation and the sandbox on, no Node in the page, no
- * navigation away from our page, no new windows (external links open in the system browser),
- * and every permission request (camera, notifications…) denied.
+ * The one application window: context isolation and the sandbox on, no Node in the page. Navigation,
+ * new windows and permissions are guarded app-wide (see `security.ts`).
  */
 export function createMainWindow(paths: WindowPaths): BrowserWindow {
   const win = new BrowserWindow({
@@ -40,20 +27,11 @@ export function createMainWindow(paths: WindowPaths): BrowserWindow {
       nodeIntegrationInWorker: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      webviewTag: false,
       spellcheck: false,
     },
   })
-  const trusted = trustedUrlCheck(paths)
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!trusted(url)) event.preventDefault()
-  })
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  win.webContents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   win.once('ready-to-show', () => win.show())
-  if ('url' in paths.page) void win.loadURL(paths.page.url)
-  else void win.loadFile(paths.page.file)
+  void win.loadURL(paths.pageUrl)
   return win
 }

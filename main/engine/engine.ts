@@ -59,7 +59,7 @@ export class Engine implements EngineContext {
   private constructor(opts: EngineOptions) {
     this.log = new EngineLog(this.bus, 1000, opts.echoLog ?? null)
     this.dataDir = resolveDataDir(opts.dataDir)
-    this.db = openDatabase({ path: databasePath(this.dataDir), ...(opts.sqliteBinding ? { nativeBinding: opts.sqliteBinding } : {}) })
+    this.db = openDatabase({ path: databasePath(this.dataDir), onWarning: (m) => this.log.warn('store', m), ...(opts.sqliteBinding ? { nativeBinding: opts.sqliteBinding } : {}) })
     this.autoRun = opts.autoRun ?? false
     this.runs = new RunManager({
       db: this.db,

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { ref } from 'vue'
 import type { Experiment, RunProgress, RunSummary } from '../../contract/api-runtime'
 import { invoke, onEvent } from '../api/bridge'
 
@@ -10,11 +10,8 @@ export const useRunsStore = defineStore('runs', () => {
   const progress = ref<Record<number, RunProgress>>({})
   const loaded = ref(false)
   const error = ref<string | null>(null)
+  /** The experiment the runs table shows (the sidebar's choice), or null for all. */
   const selectedExperimentId = ref<number | null>(null)
-
-  const visibleRuns = computed(() =>
-    selectedExperimentId.value === null ? runs.value : runs.value.filter((r) => r.experimentId === selectedExperimentId.value),
-  )
 
   async function load(): Promise<void> {
     try {
@@ -48,5 +45,5 @@ export const useRunsStore = defineStore('runs', () => {
   const cancel = (id: number) => invoke('runs.cancel', { id })
   const resume = (id: number) => invoke('runs.resume', { id })
 
-  return { experiments, runs, progress, loaded, error, selectedExperimentId, visibleRuns, load, launch, cancel, resume }
+  return { experiments, runs, progress, loaded, error, selectedExperimentId, load, launch, cancel, resume }
 })

@@ -14,10 +14,22 @@ export const ipcMain = {
   removeHandler: vi.fn((channel: string) => ipcHandlers.delete(channel)),
 }
 
+type HeadersListener = (details: { url: string; responseHeaders?: Record<string, string[]> }, callback: (r: { responseHeaders?: Record<string, string[]> }) => void) => void
+
+/** A session: records what the app installs on it, so tests can call the handlers. */
+export class MockSession {
+  headersListener: HeadersListener | null = null
+  permissionCheck: ((...args: unknown[]) => boolean) | null = null
+  permissionRequest: ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null
+  readonly webRequest = { onHeadersReceived: vi.fn((l: HeadersListener) => void (this.headersListener = l)) }
+  readonly setPermissionCheckHandler = vi.fn((h: (...args: unknown[]) => boolean) => void (this.permissionCheck = h))
+  readonly setPermissionRequestHandler = vi.fn((h: MockSession['permissionRequest']) => void (this.permissionRequest = h))
+}
+
 export class MockWebContents extends EventEmitter {
   readonly sent: unknown[][] = []
   readonly mainFrame: { url: string }
-  readonly session = { setPermissionRequestHandler: vi.fn() }
+  readonly session = new MockSession()
   windowOpenHandler: ((d: { url: string }) => { action: string }) | null = null
   constructor(url = 'file:///app/out/renderer/index.html') {
     super()
@@ -63,9 +75,20 @@ export class BrowserWindow extends EventEmitter {
 }
 
 export const shell = { openExternal: vi.fn(() => Promise.resolve()) }
-export const app = { whenReady: vi.fn(() => Promise.resolve()), getPath: vi.fn(() => '/tmp/stdd-electron'), on: vi.fn(), enableSandbox: vi.fn(), exit: vi.fn() }
+/** Listeners the code under test registered with `app.on`, by event. */
+export const appListeners = new Map<string, ((...args: unknown[]) => void)[]>()
+export const app = {
+  isPackaged: false,
+  whenReady: vi.fn(() => Promise.resolve()),
+  getPath: vi.fn(() => '/tmp/stdd-electron'),
+  on: vi.fn((event: string, listener: (...args: unknown[]) => void) => void appListeners.set(event, [...(appListeners.get(event) ?? []), listener])),
+  enableSandbox: vi.fn(),
+  exit: vi.fn(),
+}
+export const protocol = { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() }
+export const session = { defaultSession: new MockSession() }
 export const utilityProcess = { fork: vi.fn() }
 export const contextBridge = { exposeInMainWorld: vi.fn() }
 export const ipcRenderer = { invoke: vi.fn(), on: vi.fn() }
 
-export default { ipcMain, BrowserWindow, shell, app, utilityProcess, contextBridge, ipcRenderer }
+export default { ipcMain, BrowserWindow, shell, app, protocol, session, utilityProcess, contextBridge, ipcRenderer }

@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { describe, expect, it } from 'vitest'
-import type { AppInfo } from '../../contract/api-runtime'
+import type { AppInfo, RunSummary } from '../../contract/api-runtime'
 import { fakeBridge } from './fake-bridge'
 
 const info: AppInfo = {
@@ -18,7 +18,12 @@ const info: AppInfo = {
 
 describe('the first screen', () => {
   it('shows the empty state, the backend, and live events as they arrive', async () => {
-    const bridge = fakeBridge({ 'app.info': info, 'experiments.list': [], 'runs.list': [], 'logs.recent': [] })
+    const stored: RunSummary[] = []
+    const bridge = fakeBridge({
+      'app.info': info, 'experiments.list': [], 'runs.list': [], 'logs.recent': [],
+      'views.runsTable.get': { columns: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
+      'runs.page': () => ({ rows: stored.map((r) => ({ ...r, config: {}, group: null })), total: stored.length, statusCounts: {}, groups: [] }),
+    })
     window.api = bridge
     // The bridge is chosen when the renderer's modules load, so they are imported after window.api is set.
     const { default: App } = await import('../../renderer/App.vue')
@@ -40,13 +45,16 @@ describe('the first screen', () => {
     expect(wrapper.get('[data-test="experiment-item"]').text()).toContain('table4-adaptation')
     expect(wrapper.get('[data-test="activity-list"]').text()).toContain('created experiment')
 
-    bridge.emit('runs.changed', {
+    const run: RunSummary = {
       id: 5, experimentId: 1, experimentName: 'table4-adaptation', name: 'frozen', status: 'running', seed: 1, backend: 'wasm',
       createdAt: '2026-11-27T00:00:00Z', startedAt: '2026-11-27T00:00:00Z', finishedAt: null, error: null, lastMetrics: { 'train/loss': 2.31, 'train/lr': 0.0001 },
-    })
+    }
+    stored.push(run)
+    bridge.emit('runs.changed', run)
+    await new Promise((r) => setTimeout(r, 300)) // a new run refetches the table once events settle
     await flushPromises()
     expect(wrapper.find('[data-test="empty-state"]').exists()).toBe(false)
     expect(wrapper.get('[data-test="run-row"]').text()).toMatch(/frozen.*running.*loss 2\.31/s)
     expect(window.__stddReady).toBe(true)
-  })
+  }, 30_000) // the first mount also compiles the renderer
 })

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { basename } from 'node:path'
 import { parse } from 'yaml'
 import type { Db } from '../../engine/store/db'
-import { listGraphs, resolveGraphRef, type GraphVersionSummary } from '../../engine/store/knowledge-graphs'
+import { readClasses620 } from '../../engine/data/adapters/k600-zeroshot'
 import { startInProcessEngine } from '../../engine/in-process'
 import { engineOptions } from '../global-options'
 import { CliUsageError } from '../types'
@@ -19,9 +18,17 @@ export async function withDatabase<T>(values: Record<string, unknown>, fn: (db: 
   }
 }
 
-/** A class list: one name per line (# comments allowed), or a YAML file with a `classes:` list (the authors' classes_label_<ds>.yml). */
-export function readClassList(path: string): string[] {
+/**
+ * A class list: one name per line (# comments allowed), a YAML file with a `classes:` list (the
+ * authors' classes_label_<ds>.yml), or ER-ZSAR's classes620_label_defn.json — of which `k600` takes
+ * the 220 classes new in Kinetics-600 (entries 400–619), the ones without a released graph.
+ */
+export function readClassList(path: string, dataset?: string): string[] {
   if (!existsSync(path)) throw new CliUsageError(`--classes: no file ${path}`)
+  if (/\.json$/i.test(path)) {
+    const all = readClasses620(path)
+    return dataset === 'k600' ? all.slice(400) : all
+  }
   const text = readFileSync(path, 'utf8')
   if (/^\s*classes\s*:/m.test(text)) {
     const doc = parse(text) as { classes?: unknown }
@@ -38,24 +45,6 @@ export function readClassList(path: string): string[] {
   return names
 }
 
-/** `classes_ASKG_hmdb51.yml` → `hmdb51`. */
-export function datasetFromFileName(path: string): string | null {
-  const m = /^classes_(?:askg|xprompt|label)_(.+)\.ya?ml$/i.exec(basename(path))
-  return m ? m[1]!.toLowerCase() : null
-}
-
-/** `--graph REF`, or the only graph there is. */
-export function pickGraph(db: Db, ref: unknown): GraphVersionSummary {
-  if (typeof ref === 'string') return resolveGraphRef(db, ref)
-  const names = [...new Set(listGraphs(db).map((g) => g.name))]
-  if (names.length === 1) return resolveGraphRef(db, names[0]!)
-  throw new CliUsageError(
-    names.length === 0
-      ? 'there is no knowledge graph yet; create one with "stdd askg import", "stdd askg generate" or "stdd askg builtin"'
-      : `several graphs exist (${names.join(', ')}); choose one with --graph NAME[@VERSION]`,
-  )
-}
-
 export function numberOption(values: Record<string, unknown>, name: string, fallback: number, o: { min: number; max: number; integer?: boolean }): number {
   const raw = values[name]
   if (raw === undefined) return fallback
@@ -64,8 +53,4 @@ export function numberOption(values: Record<string, unknown>, name: string, fall
     throw new CliUsageError(`--${name}: "${String(raw)}" is not ${o.integer ? 'a whole number' : 'a number'} between ${o.min} and ${o.max}`)
   }
   return n
-}
-
-export function describeGraph(g: GraphVersionSummary): string {
-  return `${g.name}@${g.version} (${g.dataset}, ${g.classCount} classes${g.parentId !== null ? `, parent #${g.parentId}` : ''})`
 }

@@ -1,11 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { getGraph } from '../../engine/store/knowledge-graphs'
-import { exportAskgYaml, exportXpromptYaml } from '../../engine/text/io/authors-export'
-import { exportGraphJson } from '../../engine/text/io/json-format'
+import { exportGraphFiles } from '../../engine/text/graphs/export'
+import { pickGraphVersion } from '../../engine/text/graphs/library'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS } from '../global-options'
 import { CliUsageError, type CliCommand } from '../types'
-import { describeGraph, pickGraph, withDatabase } from './askg-common'
+import { withDatabase } from './askg-common'
 
 export const askgExportCommand: CliCommand = {
   name: 'askg export',
@@ -24,19 +23,12 @@ export const askgExportCommand: CliCommand = {
     if (format !== 'authors' && format !== 'json') throw new CliUsageError(`--format: "${format}" is not one of authors, json`)
     const dir = resolve(typeof values.out === 'string' ? values.out : '.')
     return withDatabase(values, (db) => {
-      const g = getGraph(db, pickGraph(db, values.graph).id)
-      const files: [string, string][] =
-        format === 'json'
-          ? [[`${g.name}@${g.version}.json`, exportGraphJson({ name: g.name, dataset: g.dataset, version: g.version, note: g.note, createdAt: g.createdAt, classes: g.classes })]]
-          : [
-              [`classes_ASKG_${g.dataset}.yml`, exportAskgYaml(g.classes)],
-              [`classes_xprompt_${g.dataset}.yml`, exportXpromptYaml(g.classes)],
-            ]
-      const clash = files.map(([f]) => join(dir, f)).filter((p) => existsSync(p))
+      const { graph, files } = exportGraphFiles(db, pickGraphVersion(db, values.graph as string | undefined).id, format)
+      const clash = files.map(({ file }) => join(dir, file)).filter((p) => existsSync(p))
       if (clash.length && !values.force) throw new CliUsageError(`${clash.join(', ')} already exist(s); add --force to overwrite`)
       mkdirSync(dir, { recursive: true })
-      for (const [f, text] of files) writeFileSync(join(dir, f), text)
-      io.out(`wrote ${describeGraph(g)} to ${files.map(([f]) => join(dir, f)).join(', ')}`)
+      for (const { file, text } of files) writeFileSync(join(dir, file), text)
+      io.out(`wrote ${graph} to ${files.map(({ file }) => join(dir, file)).join(', ')}`)
       return 0
     })
   },

@@ -1,16 +1,13 @@
-import { join } from 'node:path'
 import { buildSynthWorld } from '../../engine/data/synth/world'
-import { addGraphVersion, createGraph, listGraphs } from '../../engine/store/knowledge-graphs'
 import { formatIssue } from '../../engine/text/askg/types'
-import { FileJournal } from '../../engine/text/generation/journal'
-import { generateGraphs, type GenerationProgress } from '../../engine/text/generation/pipeline'
+import type { GenerationProgress } from '../../engine/text/generation/pipeline'
+import { generateIntoStore } from '../../engine/text/graphs/generate'
+import { describeVersion } from '../../engine/text/graphs/library'
 import { resolveApiKey } from '../../engine/text/llm/api-key'
-import { FileLlmCache } from '../../engine/text/llm/cache'
-import { LlmClient } from '../../engine/text/llm/client'
 import { SYNTH_DATASET } from '../../engine/text/synth-graph'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS } from '../global-options'
 import { CliUsageError, type CliCommand } from '../types'
-import { describeGraph, numberOption, readClassList, withDatabase } from './askg-common'
+import { numberOption, readClassList, withDatabase } from './askg-common'
 
 function progressLine(e: GenerationProgress): string {
   switch (e.type) {
@@ -33,7 +30,8 @@ export const askgGenerateCommand: CliCommand = {
     '--dataset DS           data set the graph is for (synthmotion: its classes by default)',
     '--endpoint URL         base URL, e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1 (Ollama), :8000/v1 (vLLM)',
     '--model M              model name, e.g. gpt-3.5-turbo (the paper), llama3.1',
-    '--classes FILE         class names in class-index order (one per line, or classes_label_<ds>.yml)',
+    '--classes FILE         class names in class-index order (one per line, classes_label_<ds>.yml, or ER-ZSAR\'s',
+    '                       classes620_label_defn.json: with --dataset k600 its 220 new classes)',
     '--class NAME           a class (repeatable), instead of --classes',
     '--name NAME            graph name (default <ds>-<model>); an existing name gets a new version',
     '--temperature-graph T  stage 1 temperature (default 0, as the authors)',
@@ -77,62 +75,56 @@ export const askgGenerateCommand: CliCommand = {
     const dataset = values.dataset as string
     const model = values.model as string
     let names: string[]
-    if (typeof values.classes === 'string') names = readClassList(values.classes)
+    if (typeof values.classes === 'string') names = readClassList(values.classes, dataset)
     else if (Array.isArray(values.class)) names = values.class as string[]
     else if (dataset === SYNTH_DATASET) names = buildSynthWorld().classes.map((c) => c.name)
     else throw new CliUsageError('give the classes: --classes FILE or --class NAME (repeatable)')
-    const classes = names.map((name, index) => ({ index, name }))
     const graphName = typeof values.name === 'string' ? values.name : `${dataset}-${model.replace(/[^\w.-]+/g, '-')}`
     const key = await resolveApiKey()
     io.err(`API key: ${key.source}`)
 
     return withDatabase(values, async (db, dataDir) => {
-      const client = new LlmClient({
-        baseUrl: values.endpoint as string,
-        apiKey: key.key,
-        timeoutMs: numberOption(values, 'timeout', 60, { min: 1, max: 3600 }) * 1000,
-        maxRetries: numberOption(values, 'retries', 5, { min: 0, max: 100, integer: true }),
-        concurrency: numberOption(values, 'concurrency', 4, { min: 1, max: 64, integer: true }),
-        cache: values['no-cache'] ? null : new FileLlmCache(join(dataDir, 'askg', 'llm-cache')),
-        onEvent: (e) => {
-          if (e.type === 'retry') io.err(`  retry in ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason}`)
-        },
-      })
-      const journal = new FileJournal(join(dataDir, 'askg', 'generations', `${graphName.replace(/[^\w.@-]+/g, '_')}.jsonl`))
       const stop = new AbortController()
       void stopSignal.then(() => stop.abort())
-      io.out(`generating ${classes.length} classes with ${model} at ${client.baseUrl} (journal ${journal.path})`)
-      const r = await generateGraphs({
-        classes,
-        client,
-        model,
-        graphTemperature: numberOption(values, 'temperature-graph', 0, { min: 0, max: 2 }),
-        clauseTemperature: numberOption(values, 'temperature-clauses', 0.7, { min: 0, max: 2 }),
-        maxTokens: numberOption(values, 'max-tokens', 1024, { min: 16, max: 32768, integer: true }),
-        maxRepairs: numberOption(values, 'repairs', 2, { min: 0, max: 10, integer: true }),
-        journal,
+      io.out(`generating ${names.length} classes with ${model} at ${values.endpoint as string}`)
+      const { result: r, graph: g, journalPath } = await generateIntoStore(db, {
+        dataDir,
+        target: { kind: 'new', name: graphName, dataset, classNames: names },
+        llm: {
+          endpoint: values.endpoint as string,
+          model,
+          graphTemperature: numberOption(values, 'temperature-graph', 0, { min: 0, max: 2 }),
+          clauseTemperature: numberOption(values, 'temperature-clauses', 0.7, { min: 0, max: 2 }),
+          maxTokens: numberOption(values, 'max-tokens', 1024, { min: 16, max: 32768, integer: true }),
+          maxRepairs: numberOption(values, 'repairs', 2, { min: 0, max: 10, integer: true }),
+          timeoutMs: numberOption(values, 'timeout', 60, { min: 1, max: 3600 }) * 1000,
+          maxRetries: numberOption(values, 'retries', 5, { min: 0, max: 100, integer: true }),
+          concurrency: numberOption(values, 'concurrency', 4, { min: 1, max: 64, integer: true }),
+          cache: !values['no-cache'],
+        },
+        apiKey: key.key,
+        allowPartial: !!values['allow-partial'],
         restart: !!values.restart,
         signal: stop.signal,
         onProgress: (e) => io.out(progressLine(e)),
+        onLlmEvent: (e) => {
+          if (e.type === 'retry') io.err(`  retry in ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason}`)
+        },
       })
       if (r.stopped) {
-        io.err(`stopped with ${r.classes.length} of ${classes.length} classes done; run the same command again to resume`)
+        io.err(`stopped with ${r.classes.length} of ${names.length} classes done; run the same command again to resume (journal ${journalPath})`)
         return 130
       }
       if (r.failures.length) {
         io.err(`${r.failures.length} class(es) failed:`)
         for (const f of r.failures) io.err(`  ${f.name} (${f.stage}): ${f.reason}${f.issues.length ? '\n    ' + f.issues.map(formatIssue).join('\n    ') : ''}`)
-        if (!values['allow-partial']) {
+        if (!g) {
           io.err('nothing stored; run the same command again to retry only these classes (the others are kept), or add --allow-partial')
           return 1
         }
       }
-      const note = `generated with ${model} at ${client.baseUrl}${r.failures.length ? `; missing classes: ${r.failures.map((f) => f.name).join(', ')}` : ''}`
-      const latest = listGraphs(db, { name: graphName }).pop()
-      const g = latest ? addGraphVersion(db, latest.id, { classes: r.classes, note }) : createGraph(db, { name: graphName, dataset, note, classes: r.classes })
-      journal.remove()
-      io.out(`${latest ? 'added' : 'created'} ${describeGraph(g)}`)
-      return r.failures.length ? 1 : 0
+      if (g) io.out(`${g.version > 1 ? 'added' : 'created'} ${describeVersion(g)}`)
+      return r.failures.length || !g ? 1 : 0
     })
   },
 }

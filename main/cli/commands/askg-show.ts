@@ -1,9 +1,9 @@
-import { getGraphClass } from '../../engine/store/knowledge-graphs'
+import { describeVersion, graphClassByRef, pickGraphVersion } from '../../engine/text/graphs/library'
 import { formatTriple } from '../../engine/text/askg/triples'
 import { TRIPLE_KINDS, triplesOf, type GraphClass, type TripleKind } from '../../engine/text/askg/types'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS } from '../global-options'
 import { CliUsageError, type CliCommand } from '../types'
-import { describeGraph, pickGraph, withDatabase } from './askg-common'
+import { withDatabase } from './askg-common'
 
 const TITLES: Record<TripleKind, string> = { oo: 'object–object relations [S]', ao: 'action–object relations [S]', aa: 'action–action relations [T]' }
 
@@ -41,9 +41,9 @@ export const askgShowCommand: CliCommand = {
     if (positionals.length === 0) throw new CliUsageError('give the class (name, key or index)')
     const ref = positionals.join(' ')
     return withDatabase(values, (db) => {
-      const g = pickGraph(db, values.graph)
-      const c = getGraphClass(db, g.id, /^\d+$/.test(ref) ? Number(ref) : ref)
-      io.out(values.json ? JSON.stringify(c, null, 2) : `${describeGraph(g)}\n\n${formatGraphClass(c)}`)
+      const g = pickGraphVersion(db, values.graph as string | undefined)
+      const c = graphClassByRef(db, g.id, /^\d+$/.test(ref) ? Number(ref) : ref)
+      io.out(values.json ? JSON.stringify(c, null, 2) : `${describeVersion(g)}\n\n${formatGraphClass(c)}`)
       return 0
     })
   },

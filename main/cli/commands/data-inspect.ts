@@ -55,7 +55,7 @@ export const dataInspectCommand: CliCommand = {
   summary: 'check a downloaded data set: classes, videos, missing files, and decode a sample',
   usage: `ROOT --dataset ${DATASET_NAMES.join('|')} [--split K] [--samples N] [--json]`,
   details: [
-    '--dataset NAME   ucf101 and hmdb51: official split lists; k400: official CSV or class folders; k600: zero-shot splits',
+    '--dataset NAME   ucf101 and hmdb51: official split lists or the authors\' zs_label_db split folders; k400: official CSV (kinetics-400_val.csv, validate.csv …) or class folders; k600: zero-shot splits',
     '--split K        1, 2 or 3 (k400: train, val or test; default 1 / val)',
     '--samples N      videos to decode as the evaluation would (3 × 8 frames at 224², default 1; 0 skips)',
     '--json           print one JSON object',
@@ -75,11 +75,12 @@ export const dataInspectCommand: CliCommand = {
     const decoded = samples > 0 && list.items.length > 0 ? await decodeSample(list, samples, clipOptions(root)) : []
     const ok = list.missing.length === 0 && decoded.every((d) => d.ok)
     if (values.json) {
-      io.out(JSON.stringify({ root, dataset, description: list.description, classes: list.classes.length, videos: list.items.length + list.missing.length, onDisk: list.items.length, missing: list.missing.map((m) => ({ path: m.path, source: m.source })), perClass: counts, samples: decoded, ok }, null, 2))
+      io.out(JSON.stringify({ root, dataset, description: list.description, notes: list.notes ?? [], classes: list.classes.length, videos: list.items.length + list.missing.length, onDisk: list.items.length, missing: list.missing.map((m) => ({ path: m.path, source: m.source })), perClass: counts, samples: decoded, ok }, null, 2))
       return ok ? 0 : 1
     }
     const lines = [
       `${list.description} at ${root}`,
+      ...(list.notes ?? []).map((n) => `note: ${n}`),
       `classes: ${list.classes.length} (${list.classes.slice(0, 3).join(', ')}${list.classes.length > 3 ? ', …' : ''})`,
       `videos: ${list.items.length + list.missing.length} listed, ${list.items.length} on disk, ${list.missing.length} missing`,
       `per class on disk: ${counts.min}–${counts.max}${counts.empty.length ? `; none for ${counts.empty.length} class(es): ${counts.empty.slice(0, 5).join(', ')}` : ''}`,

@@ -1,10 +1,10 @@
-import { getGraph } from '../../engine/store/knowledge-graphs'
-import { savePromptSet } from '../../engine/store/prompt-sets'
-import { KIND_LABEL, PROMPT_SET_KINDS, buildPromptSet, type PromptSetKind } from '../../engine/text/prompts/build'
+import { describeVersion, pickGraphVersion } from '../../engine/text/graphs/library'
+import { classIndexForName, versionPromptSet } from '../../engine/text/graphs/prompt-sets'
+import { KIND_LABEL, PROMPT_SET_KINDS, type PromptSetKind } from '../../engine/text/prompts/build'
 import { formatTable } from '../format'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS } from '../global-options'
 import { CliUsageError, type CliCommand } from '../types'
-import { describeGraph, pickGraph, withDatabase } from './askg-common'
+import { withDatabase } from './askg-common'
 
 export const promptsShowCommand: CliCommand = {
   name: 'prompts show',
@@ -12,7 +12,8 @@ export const promptsShowCommand: CliCommand = {
   usage: '--set c|s|t|st [--class NAME…] [--graph NAME[@VERSION]] [--style dataset|hard] [options]',
   details: [
     '--set K          c = [C], s = [S] (object clauses), t = [T] (sub-action clauses), st = [S]+[T]',
-    '--class NAME     show the prompts of this class (repeatable); without it, a count per class',
+    '--class NAME     show the prompts of this class (repeatable): its name, the data set\'s name (alias) or key, or its index;',
+    '                 without it, a count per class',
     '--graph REF      NAME (latest version), NAME@VERSION or #ID (default: the only graph)',
     '--style S        dataset: the data set\'s first 8 templates (default); hard: "This is a video of {c}, …"',
     '--dataset DS     whose templates (default: the graph\'s data set)',
@@ -40,25 +41,24 @@ export const promptsShowCommand: CliCommand = {
     const style = typeof values.style === 'string' ? values.style : 'dataset'
     if (style !== 'dataset' && style !== 'hard') throw new CliUsageError(`--style: "${style}" is not one of dataset, hard`)
     return withDatabase(values, (db) => {
-      const g = getGraph(db, pickGraph(db, values.graph).id)
-      const set = buildPromptSet(g.classes, {
+      const { graph: g, set, saved } = versionPromptSet(db, pickGraphVersion(db, values.graph as string | undefined).id, {
         kind: kind as PromptSetKind,
         style,
-        dataset: typeof values.dataset === 'string' ? values.dataset : g.dataset,
+        ...(typeof values.dataset === 'string' ? { dataset: values.dataset } : {}),
         pad: !values['no-pad'],
         dedupe: !values['no-dedupe'],
+        save: !!values.save,
       })
-      const saved = values.save ? savePromptSet(db, g.id, set) : null
       if (values.json) {
         io.out(JSON.stringify(saved ? { id: saved.id, graphId: g.id, ...set } : set, null, 2))
         return 0
       }
-      const lines = [`${KIND_LABEL[set.kind]} prompts of ${describeGraph(g)}, ${set.templateStyle} templates (${set.templates.length}), ${set.pad ? 'padded' : 'not padded'}, ${set.dedupe ? 'de-duplicated' : 'with repeats'}`, `hash ${set.hash}${saved ? `  (stored as prompt set ${saved.id}${saved.created ? '' : ', already there'})` : ''}`]
-      const wanted = (values.class as string[] | undefined)?.map((c) => c.toLowerCase())
+      const lines = [`${KIND_LABEL[set.kind]} prompts of ${describeVersion(g)}, ${set.templateStyle} templates (${set.templates.length}), ${set.pad ? 'padded' : 'not padded'}, ${set.dedupe ? 'de-duplicated' : 'with repeats'}`, `hash ${set.hash}${saved ? `  (stored as prompt set ${saved.id}${saved.created ? '' : ', already there'})` : ''}`]
+      const wanted = values.class as string[] | undefined
       if (wanted) {
         for (const w of wanted) {
-          const c = set.classes.find((x) => x.name.toLowerCase() === w || String(x.index) === w || g.classes.find((k) => k.index === x.index)?.key.toLowerCase() === w)
-          if (!c) throw new CliUsageError(`--class: "${w}" is not a class of ${g.name}@${g.version}; e.g. ${set.classes.slice(0, 3).map((x) => `"${x.name}"`).join(', ')}`)
+          const index = classIndexForName(db, g, w)
+          const c = set.classes.find((x) => x.index === index)!
           lines.push('', `${c.name} (index ${c.index}): ${c.unique} distinct per template, ${c.perTemplate} per template, ${c.prompts.length} in all`)
           c.prompts.forEach((p, i) => lines.push(`  ${String(i + 1).padStart(3)}  ${p}`))
         }

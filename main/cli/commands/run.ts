@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { loadExperimentFile } from '../../engine/experiments/resolve'
 import { startInProcessEngine } from '../../engine/in-process'
 import type { Engine } from '../../engine/engine'
 import { formatTable } from '../format'
@@ -82,7 +83,8 @@ export const runCommand: CliCommand = {
     const overrides = parseOverrides((values.set as string[] | undefined) ?? [])
     const conn = await startInProcessEngine(engineOptions(values))
     try {
-      const launched = await conn.engine.invoke('runs.launch', { file: resolve(positionals[0]!), overrides })
+      // The user's own shell may run a file anywhere; "runs.launch" (renderer, browser) only reads the experiment libraries.
+      const launched = conn.engine.runs.launch(loadExperimentFile(resolve(positionals[0]!), overrides))
       ctx.io.err(`experiment "${launched.experiment.name}": ${launched.runs.length} run(s) queued (${launched.runs.map((r) => `${r.id} ${r.name}`).join(', ')})`)
       return await executeRuns(conn.engine, launched.runs.map((r) => r.id), ctx)
     } finally {

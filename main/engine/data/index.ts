@@ -1,7 +1,8 @@
 /**
  * The data layer: files on disk → labelled video lists → decoded, sampled, normalised frames.
  *
- * - adapters/   the official layouts of UCF101, HMDB51, Kinetics-400/600 and the K600 zero-shot splits
+ * - adapters/   the official layouts of UCF101, HMDB51, Kinetics-400/600 and the K600 zero-shot splits,
+ *                and the authors' zs_label_db/ split folders
  * - protocols/  EP1 (CPython-exact half-class subsets), EP2, EP3, K600
  * - video/      ffprobe/ffmpeg decoding (spawn, argv, timeout, stderr in errors), frame folders
  * - sampling/   frame indices, resize/crop plans, flip, CLIP normalisation, clip loaders
@@ -20,7 +21,7 @@ export { loadEvalClip, loadTrainClip, stackClips, REFERENCE_CLIP, type Clip, typ
 export { evalIndices, trainIndices, segmentIndices, linspaceIndices, windowLength, REFERENCE_TEMPORAL, type TemporalOptions } from './sampling/temporal'
 export { evalPlan, trainPlan, shortSideScale, REFERENCE_SPATIAL, type SpatialOptions } from './sampling/spatial'
 export { CLIP_MEAN, CLIP_STD, flipHorizontal, normalize } from './sampling/transforms'
-export { seededRng, rngFromState, isPortableRng, randomInt, type Rng, type PortableRng, type RngState } from './sampling/rng'
+export { seededRng, rngFromState, isPortableRng, randomInt, type Rng, type PortableRng, type RngState } from '../util/random'
 export { prefetch, batched, newPrefetchStats, type Loaded, type PrefetchOptions, type PrefetchStats } from './prefetch'
 export * from './clip-workers'
 export * as synth from './synth'

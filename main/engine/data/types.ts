@@ -24,4 +24,6 @@ export interface VideoList {
   items: VideoItem[]
   /** Listed videos that are not on disk (only filled when the adapter was asked to check). */
   missing: VideoItem[]
+  /** What the adapter decided on the user's behalf (which list it read, a fallback and why): logged by evaluation, printed by `stdd data inspect`. */
+  notes?: string[]
 }

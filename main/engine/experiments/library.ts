@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadExperimentFile } from './resolve'
+import { parse as parseYaml, YAMLParseError } from 'yaml'
+import { ExperimentFileError, resolveExperiment, type ResolvedExperiment } from './resolve'
 
 /**
  * The experiment files a user can launch from the explorer: the user's own (`<data folder>/experiments`)
@@ -37,15 +38,121 @@ function yamlFiles(dir: string): string[] {
     .sort()
 }
 
-export function listExperimentFiles(dataDir: string): ExperimentFileEntry[] {
+function libraryFolders(dataDir: string): [string, ExperimentFileEntry['source']][] {
   const folders: [string, ExperimentFileEntry['source']][] = [[join(dataDir, 'experiments'), 'user']]
   const shipped = shippedFolder()
   if (shipped) folders.push([shipped, 'built-in'])
-  return folders.flatMap(([folder, source]) =>
+  return folders
+}
+
+/** The largest experiment file `runs.launch` reads. */
+export const MAX_EXPERIMENT_FILE_BYTES = 1 << 20
+
+export class ExperimentAccessError extends Error {}
+
+function realFolders(dataDir: string): string[] {
+  return libraryFolders(dataDir).flatMap(([folder]) => {
+    try {
+      return [realpathSync(folder)]
+    } catch {
+      return []
+    }
+  })
+}
+
+function insideAny(folders: string[], real: string): boolean {
+  return folders.some((f) => real === f || real.startsWith(f.endsWith(sep) ? f : f + sep))
+}
+
+function whereAllowed(dataDir: string): string {
+  return libraryFolders(dataDir)
+    .map(([f]) => f)
+    .join(' or ')
+}
+
+/**
+ * A folder that pasted experiment YAML may resolve its relative paths against: the data folder
+ * itself or a folder under an experiment library (symlinks resolved). Anything else is refused.
+ */
+export function checkExperimentBaseDir(baseDir: string, dataDir: string): string {
+  let real: string
+  try {
+    real = realpathSync(resolve(baseDir))
+  } catch {
+    throw new ExperimentAccessError(`baseDir ${baseDir} does not exist; give a folder under the data folder ${dataDir}`)
+  }
+  const allowed = [...realFolders(dataDir), ...(existsSync(dataDir) ? [realpathSync(dataDir)] : [])]
+  if (!insideAny(allowed, real) || !statSync(real).isDirectory()) {
+    const shipped = shippedFolder()
+    throw new ExperimentAccessError(`baseDir ${baseDir} is not a folder under the data folder ${dataDir}${shipped ? ` or ${shipped}` : ''}; relative paths of pasted YAML resolve only there`)
+  }
+  return real
+}
+
+/**
+ * Reads an experiment file for `runs.launch`, which the renderer and the browser may call: only a
+ * regular file (no device, FIFO or folder) of at most {@link MAX_EXPERIMENT_FILE_BYTES}, whose real
+ * path (symlinks resolved) lies under the data folder's `experiments/` or the shipped suites. Errors
+ * name the path and never quote the file's content.
+ */
+export function readLaunchableFile(path: string, dataDir: string): { file: string; text: string } {
+  let real: string
+  try {
+    real = realpathSync(resolve(path))
+  } catch {
+    throw new ExperimentAccessError(`${path}: no such experiment file; put it under ${whereAllowed(dataDir)}`)
+  }
+  if (!insideAny(realFolders(dataDir), real)) {
+    throw new ExperimentAccessError(`${path}: only experiment files under ${whereAllowed(dataDir)} can be launched from here; copy it there, or run it with "stdd run ${path}"`)
+  }
+  let fd: number
+  try {
+    // O_NONBLOCK: opening a FIFO must not hang; the fstat below then refuses it.
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0))
+  } catch (err) {
+    throw new ExperimentAccessError(`${path}: cannot open the experiment file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  try {
+    const st = fstatSync(fd)
+    if (!st.isFile()) throw new ExperimentAccessError(`${path}: not a regular file; an experiment is a .yaml file`)
+    if (st.size > MAX_EXPERIMENT_FILE_BYTES) throw new ExperimentAccessError(`${path}: ${st.size} bytes is larger than the ${MAX_EXPERIMENT_FILE_BYTES}-byte limit for an experiment file`)
+    const buf = Buffer.alloc(MAX_EXPERIMENT_FILE_BYTES + 1)
+    let n = 0
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, n)
+      n += got
+      if (got === 0 || n === buf.length) break
+    }
+    if (n > MAX_EXPERIMENT_FILE_BYTES) throw new ExperimentAccessError(`${path}: larger than the ${MAX_EXPERIMENT_FILE_BYTES}-byte limit for an experiment file`)
+    return { file: real, text: buf.subarray(0, n).toString('utf8') }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** YAML text as a document; a syntax error names the source and the position, never the text itself. */
+export function parseExperimentYaml(text: string, source: string): unknown {
+  try {
+    return parseYaml(text, { prettyErrors: false })
+  } catch (err) {
+    if (!(err instanceof YAMLParseError)) throw err
+    const before = text.slice(0, err.pos[0]).split('\n')
+    throw new ExperimentFileError(`${source} is not valid YAML (${err.code} at line ${before.length}, column ${before.at(-1)!.length + 1})`)
+  }
+}
+
+/** An experiment file of the libraries, read as {@link readLaunchableFile} allows and validated. */
+export function loadLaunchableExperiment(path: string, dataDir: string, overrides: Record<string, unknown> = {}): ResolvedExperiment {
+  const { file, text } = readLaunchableFile(path, dataDir)
+  return { ...resolveExperiment(parseExperimentYaml(text, file), file, dirname(file), overrides), filePath: file }
+}
+
+export function listExperimentFiles(dataDir: string): ExperimentFileEntry[] {
+  return libraryFolders(dataDir).flatMap(([folder, source]) =>
     yamlFiles(folder).map((file) => {
       const label = relative(folder, file)
       try {
-        const e = loadExperimentFile(file)
+        const e = loadLaunchableExperiment(file, dataDir)
         return { file, label, source, name: e.name, description: e.description, runs: e.runs.length, error: null }
       } catch (err) {
         return { file, label, source, name: null, description: '', runs: 0, error: (err as Error).message }

@@ -43,6 +43,11 @@ export const EvalTarget = DataRef.extend({
   views: positiveInt.default(3),
   /** Skip unreadable videos and count them, instead of failing the run. */
   skipBroken: z.boolean().default(true),
+  /**
+   * Warn (log line, `…/unusable_pct` metric, `<set>#coverage` artifact) when more than this percentage
+   * of an evaluation set's listed videos are missing on disk or broken; the run still ends `done`.
+   */
+  warnUnusablePct: z.number().min(0).max(100).default(5),
 }).strict()
 
 export const ExperimentConfig = z

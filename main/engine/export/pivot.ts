@@ -1,6 +1,7 @@
 import { ContractError } from '../../../contract'
 import type { Db } from '../store/db'
 import { meanStd } from '../eval/metrics'
+import { variantName } from './variant'
 
 /**
  * A results table: rows are groups of runs that differ only in their seed, columns are evaluation
@@ -15,6 +16,8 @@ export interface Cell {
   /** What the std is over: the seeds of the group's runs, or the subsets/splits of the one run. */
   over: 'seeds' | 'subsets'
   best: boolean
+  /** The runs the cell pools (the row's runs that were evaluated on the column's target). */
+  runIds: number[]
 }
 
 export interface PivotTable {
@@ -35,16 +38,6 @@ interface RunRow {
 }
 
 const EVAL_METRIC = /^eval\/([^/]+\/[^/]+)\/top1$/
-
-/** A run's variant name without its seed and re-launch suffixes (`full,wsm,seed=1 #2` → `full,wsm`), or null for `default`. */
-function variantName(runName: string): string | null {
-  const name = runName
-    .replace(/ #\d+$/, '')
-    .split(',')
-    .filter((part) => !/^seed=\d+$/.test(part))
-    .join(',')
-  return name && name !== 'default' ? name : null
-}
 
 function formatValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v)
@@ -99,10 +92,11 @@ export function buildPivot(db: Db, experiments: string[]): PivotTable {
   const rows = [...groups.entries()].map(([label, g]) => {
     const cells: Record<string, Cell | null> = {}
     for (const c of cols) {
-      const vals = g.runIds.map((id) => perRun.get(id)?.[c]).filter((v): v is NonNullable<typeof v> => v !== undefined)
+      const runIds = g.runIds.filter((id) => perRun.get(id)?.[c] !== undefined)
+      const vals = runIds.map((id) => perRun.get(id)![c]!)
       if (vals.length === 0) cells[c] = null
-      else if (vals.length === 1) cells[c] = { mean: vals[0]!.top1, std: vals[0]!.std, n: vals[0]!.n, over: 'subsets', best: false }
-      else cells[c] = { ...meanStd(vals.map((v) => v.top1)), over: 'seeds', best: false }
+      else if (vals.length === 1) cells[c] = { mean: vals[0]!.top1, std: vals[0]!.std, n: vals[0]!.n, over: 'subsets', best: false, runIds }
+      else cells[c] = { ...meanStd(vals.map((v) => v.top1)), over: 'seeds', best: false, runIds }
     }
     return { label, runIds: g.runIds, values: g.values, cells }
   })

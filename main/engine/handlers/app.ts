@@ -18,6 +18,15 @@ function packageVersion(name: string): string | null {
   }
 }
 
+/** ffmpeg is looked up (a process start) at most once per this many ms: the UI asks for app.info often. */
+const FFMPEG_RECHECK_MS = 30_000
+let ffmpegSeen: { at: number; info: AppInfo['ffmpeg'] } | null = null
+
+function ffmpegInfo(now = Date.now()): AppInfo['ffmpeg'] {
+  if (!ffmpegSeen || now - ffmpegSeen.at > FFMPEG_RECHECK_MS) ffmpegSeen = { at: now, info: findFfmpeg() }
+  return ffmpegSeen.info
+}
+
 export function appInfo(ctx: EngineContext): AppInfo {
   const versions: Record<string, string> = { node: process.versions.node }
   if (process.versions.electron) versions.electron = process.versions.electron
@@ -33,7 +42,7 @@ export function appInfo(ctx: EngineContext): AppInfo {
     dataDir: ctx.dataDir,
     databasePath: databasePath(ctx.dataDir),
     schemaVersion: schemaVersion(ctx.db),
-    ffmpeg: findFfmpeg(),
+    ffmpeg: ffmpegInfo(),
     host: hostname(),
     platform: `${process.platform}-${process.arch}`,
   }

@@ -8,6 +8,9 @@ import { buildPivot } from '../export/pivot'
 import { formatPivot } from '../export/formats'
 import { readExperiment } from './experiment-input'
 import { listExperimentFiles } from '../experiments/library'
+import { runsTableHandlers } from './runs-table'
+import { analysisHandlers } from './analysis'
+import { createGraphHandlers } from './graphs'
 
 export type Handlers = {
   [C in CommandName]: (input: ParsedCommandInput<C>) => CommandOutput<C> | Promise<CommandOutput<C>>
@@ -44,6 +47,9 @@ export function createHandlers(ctx: EngineContext): Handlers {
       return run
     },
     'export.table': ({ experiments, format }) => ({ text: formatPivot(buildPivot(ctx.db, experiments), format) }),
+    ...runsTableHandlers(ctx),
+    ...analysisHandlers(ctx),
+    ...createGraphHandlers(ctx),
   }
 }
 

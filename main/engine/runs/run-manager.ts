@@ -6,11 +6,14 @@ import type { EventBus } from '../events'
 import type { EngineLog } from '../log'
 import type { ResolvedExperiment } from '../experiments/resolve'
 import type { ExperimentConfig } from '../experiments/schema'
-import { nowIso, type Db } from '../store/db'
+import type { Db } from '../store/db'
 import { createExperiment, getExperiment } from '../store/experiments'
+import { onMetricsRecorded } from '../store/metrics'
 import { claim, dequeue, enqueue, queuedRunIds } from '../store/queue'
 import { createRun, getRunSummary, setRunStatus } from '../store/runs'
-import { runsDir } from '../paths'
+import { markRunOwner, requestCancel, runningRuns, touchRun } from '../store/run-liveness'
+import { describeStorageError, storageProblem } from '../store/storage-errors'
+import { databasePath, runsDir } from '../paths'
 import { gitCommit } from '../system/provenance'
 import { RunCancelled, type RunExecutor } from './executor'
 
@@ -22,6 +25,20 @@ export interface RunManagerDeps {
   executor: RunExecutor
   /** The backend this engine computes on (recorded with each run). */
   backendName(): string | null
+  /** A run whose heartbeat is older than this is dead even if its pid is alive (reused). Default {@link STALE_HEARTBEAT_MS}. */
+  staleAfterMs?: number
+  /** How often a run's final status is written again while the disk is full or read-only. Default 15 s. */
+  statusRetryMs?: number
+}
+
+/** How often a running run's heartbeat is written, besides at each progress report. */
+export const HEARTBEAT_MS = 30_000
+/** A heartbeat older than this means the run's engine is gone (default of `staleAfterMs`). */
+export const STALE_HEARTBEAT_MS = 10 * 60_000
+
+interface FinalStatus {
+  status: 'done' | 'cancelled' | 'failed'
+  error: string | null
 }
 
 export interface Launched {
@@ -47,13 +64,28 @@ export class RunManager {
   private active: { runId: number; controller: AbortController } | null = null
   private pumping: Promise<void> | null = null
   private readonly host = hostname()
+  /** Runs whose final status could not be written yet (disk full or read-only); retried until it can. */
+  private readonly unwritten = new Map<number, FinalStatus>()
+  /** The queue stopped for a status that could not be written: go on once it is. */
+  private resumePumpWhenWritten = false
 
-  constructor(private readonly deps: RunManagerDeps) {}
+  constructor(private readonly deps: RunManagerDeps) {
+    // Every step the trainer or evaluator stores reaches the faces as it lands (live curves, no polling).
+    onMetricsRecorded(deps.db, (runId, points) => deps.bus.emit('run.metrics', { runId, points }))
+  }
 
-  /** Marks runs left `running` by a dead engine process on this machine as failed (interrupted). */
-  recoverInterrupted(): number[] {
-    const rows = this.deps.db.prepare("SELECT id, pid, host FROM runs WHERE status = 'running'").all() as { id: number; pid: number | null; host: string | null }[]
-    const dead = rows.filter((r) => r.host === this.host && (r.pid === null || (r.pid !== process.pid && !isAlive(r.pid))))
+  /**
+   * Marks runs left `running` by a dead engine process on this machine as failed (interrupted): its
+   * pid is gone, or its heartbeat stopped (the pid may since belong to another process), or the pid
+   * is this very process, which is not running it.
+   */
+  recoverInterrupted(now = Date.now()): number[] {
+    const staleAfter = this.deps.staleAfterMs ?? STALE_HEARTBEAT_MS
+    const dead = runningRuns(this.deps.db).filter((r) => {
+      if (r.host !== this.host || r.id === this.active?.runId) return false
+      const stale = r.heartbeatAt === null || now - Date.parse(r.heartbeatAt) > staleAfter
+      return r.pid === null || r.pid === process.pid || !isAlive(r.pid) || stale
+    })
     for (const r of dead) {
       setRunStatus(this.deps.db, r.id, 'failed', `interrupted: its engine process stopped while it ran; "stdd resume ${r.id}" continues from the last checkpoint`)
       this.announce(r.id)
@@ -96,7 +128,7 @@ export class RunManager {
     }
     if (run.status === 'running') {
       // Another engine process runs it: leave a request that it reads at its next step.
-      this.deps.db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId)
+      requestCancel(this.deps.db, runId)
       this.deps.log.info('runs', `asked the engine running run ${runId} to cancel it at its next step`)
       return run
     }
@@ -125,7 +157,14 @@ export class RunManager {
   drainQueue(): Promise<void> {
     if (this.pumping) return this.pumping
     const pump = (async () => {
-      for (let id = queuedRunIds(this.deps.db)[0]; id !== undefined; id = queuedRunIds(this.deps.db)[0]) await this.runOne(id)
+      for (let id = queuedRunIds(this.deps.db)[0]; id !== undefined; id = queuedRunIds(this.deps.db)[0]) {
+        await this.runOne(id)
+        if (this.unwritten.size) {
+          // The disk is full: starting the next run would fail too. Go on once the status is written.
+          this.resumePumpWhenWritten = true
+          return
+        }
+      }
     })()
     // Cleared once the pump has settled (never from inside it: an empty queue settles synchronously).
     this.pumping = pump.finally(() => {
@@ -153,15 +192,25 @@ export class RunManager {
   private async runOne(runId: number): Promise<void> {
     const { db, log } = this.deps
     if (!claim(db, runId, this.deps.backendName(), this.host)) return
-    db.prepare('UPDATE runs SET pid = ?, heartbeat_at = ?, cancel_requested = 0 WHERE id = ?').run(process.pid, nowIso(), runId)
+    markRunOwner(db, runId, process.pid)
     const controller = new AbortController()
     this.active = { runId, controller }
     this.announce(runId)
+    const beat = (): void => {
+      try {
+        if (touchRun(db, runId, this.deps.backendName()).cancelRequested) controller.abort()
+      } catch {
+        // A full or read-only disk: the run's own writes fail and report it.
+      }
+    }
+    const heartbeat = setInterval(beat, HEARTBEAT_MS)
+    heartbeat.unref()
     const row = db.prepare('SELECT config_json FROM runs WHERE id = ?').get(runId) as { config_json: string }
     const runDir = join(runsDir(this.deps.dataDir), String(runId))
-    mkdirSync(runDir, { recursive: true })
     log.info('runs', `run ${runId} started`)
+    let outcome: FinalStatus
     try {
+      mkdirSync(runDir, { recursive: true })
       await this.deps.executor.execute({
         runId,
         config: JSON.parse(row.config_json) as ExperimentConfig,
@@ -169,26 +218,57 @@ export class RunManager {
         db,
         signal: controller.signal,
         progress: (p) => {
-          const { cancel_requested } = db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ? RETURNING cancel_requested').get(nowIso(), runId) as { cancel_requested: number }
-          if (cancel_requested) controller.abort()
+          beat()
           this.deps.bus.emit('run.progress', { runId, ...p })
         },
         log: (m) => log.info(`run ${runId}`, m),
       })
-      setRunStatus(db, runId, 'done')
+      outcome = { status: 'done', error: null }
       log.info('runs', `run ${runId} done`)
     } catch (err) {
       if (err instanceof RunCancelled) {
-        setRunStatus(db, runId, 'cancelled')
+        outcome = { status: 'cancelled', error: null }
         log.info('runs', `run ${runId} cancelled; "stdd resume ${runId}" continues it`)
       } else {
         const message = err instanceof Error ? err.message : String(err)
-        setRunStatus(db, runId, 'failed', message)
-        log.error('runs', `run ${runId} failed: ${message}`)
+        // SQLite errors do not name the file; a file-system error without a path happened in the run's folder.
+        const where = String((err as { code?: unknown }).code).startsWith('SQLITE') ? databasePath(this.deps.dataDir) : runDir
+        outcome = { status: 'failed', error: storageProblem(err) ? `${describeStorageError(err, where)}; then "stdd resume ${runId}" continues it` : message }
+        log.error('runs', `run ${runId} failed: ${outcome.error}`)
       }
     } finally {
+      clearInterval(heartbeat)
       this.active = null
-      this.announce(runId)
+    }
+    beat() // the backend, now known, if no progress was reported
+    this.writeFinalStatus(runId, outcome)
+  }
+
+  /**
+   * Writes a run's final status. While the disk is full (or the folder read-only) the write is
+   * retried every few seconds, and no further run starts; once space returns the run is marked.
+   */
+  private writeFinalStatus(runId: number, outcome: FinalStatus): void {
+    const { status, error } = outcome
+    try {
+      setRunStatus(this.deps.db, runId, status, error)
+    } catch (err) {
+      if (!storageProblem(err)) throw err
+      if (!this.unwritten.has(runId)) {
+        this.deps.log.error('runs', `run ${runId} ended (${status}) but that could not be recorded: ${describeStorageError(err, databasePath(this.deps.dataDir))}; retrying until it can`)
+      }
+      this.unwritten.set(runId, outcome)
+      setTimeout(() => this.writeFinalStatus(runId, outcome), this.deps.statusRetryMs ?? 15_000).unref()
+      return
+    }
+    const wasPending = this.unwritten.delete(runId)
+    this.announce(runId)
+    if (wasPending) {
+      this.deps.log.info('runs', `run ${runId} is now recorded as ${status}`)
+      if (this.unwritten.size === 0 && this.resumePumpWhenWritten) {
+        this.resumePumpWhenWritten = false
+        void this.drainQueue()
+      }
     }
   }
 }

@@ -18,8 +18,22 @@ export interface AdamWOptions {
   clipNorm?: number
 }
 
+/** A variable's optimizer state: its moments and the updates it has had (PyTorch's per-parameter `state['step']`). */
+interface VariableState {
+  m: tf.Variable
+  v: tf.Variable
+  step: number
+}
+
+/** One variable's moments as plain tensors (a checkpoint's), with the updates it has had. */
+export interface VariableMoments {
+  m: tf.Tensor
+  v: tf.Tensor
+  step: number
+}
+
 export class AdamW {
-  private readonly moments = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>()
+  private readonly moments = new Map<tf.Variable, VariableState>()
   private t = 0
   lr: number
   private readonly beta1: number
@@ -43,7 +57,9 @@ export class AdamW {
   }
 
   /**
-   * One update of `vars` with `grads` (same order; a null gradient skips its variable, as PyTorch).
+   * One update of `vars` with `grads` (same order). A null gradient skips its variable as PyTorch
+   * skips a parameter whose `.grad` is None: no decay, no moment update, and its own step count
+   * (the bias correction) does not advance.
    * Returns the gradient norm before clipping as a scalar tensor (the caller disposes it). Nothing is
    * read back to the CPU: clipping scales by min(1, clipNorm / (norm + 1e-6)) on the device, as
    * `torch.nn.utils.clip_grad_norm_`, so a GPU step never waits for a read.
@@ -51,8 +67,6 @@ export class AdamW {
   step(vars: readonly tf.Variable[], grads: readonly (tf.Tensor | null)[]): tf.Scalar {
     if (vars.length !== grads.length) throw new Error(`AdamW.step: ${vars.length} variables but ${grads.length} gradients`)
     this.t++
-    const c1 = 1 - this.beta1 ** this.t
-    const c2 = 1 - this.beta2 ** this.t
     const present = grads.filter((g): g is tf.Tensor => g !== null)
     const norm = tf.tidy(() => (present.length ? tf.sqrt(addMany(present.map((g) => tf.sum(tf.square(g))))) : tf.scalar(0))) as tf.Scalar
     const clipNorm = this.clipNorm
@@ -62,10 +76,13 @@ export class AdamW {
       if (!g0) return
       let state = this.moments.get(p)
       if (!state) {
-        state = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) }))
+        state = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false), step: 0 }))
         this.moments.set(p, state)
       }
       const { m, v } = state
+      const step = ++state.step
+      const c1 = 1 - this.beta1 ** step
+      const c2 = 1 - this.beta2 ** step
       tf.tidy(() => {
         const g = scale ? tf.mul(g0, scale) : g0
         const decay = this.decayOf(p)
@@ -80,18 +97,18 @@ export class AdamW {
     return norm
   }
 
-  /** Updates taken so far (PyTorch's `state['step']`). */
+  /** Calls of {@link step} so far. */
   get stepCount(): number {
     return this.t
   }
 
-  /** The step count and each variable's moments (null before its first update), for a checkpoint. */
-  exportState(vars: readonly tf.Variable[]): { step: number; moments: ({ m: tf.Tensor; v: tf.Tensor } | null)[] } {
+  /** The step count and each variable's moments and own step count (null before its first update), for a checkpoint. */
+  exportState(vars: readonly tf.Variable[]): { step: number; moments: (VariableMoments | null)[] } {
     return { step: this.t, moments: vars.map((p) => this.moments.get(p) ?? null) }
   }
 
   /** Restores {@link exportState}'s output (the variables share the given tensors' data; the caller still disposes its tensors). */
-  loadState(vars: readonly tf.Variable[], step: number, moments: readonly ({ m: tf.Tensor; v: tf.Tensor } | null)[]): void {
+  loadState(vars: readonly tf.Variable[], step: number, moments: readonly (VariableMoments | null)[]): void {
     if (vars.length !== moments.length) throw new Error(`AdamW.loadState: ${vars.length} variables but ${moments.length} moment pairs`)
     this.dispose()
     this.t = step
@@ -99,7 +116,7 @@ export class AdamW {
       const mv = moments[i]
       if (!mv) return
       if (mv.m.shape.join() !== p.shape.join()) throw new Error(`AdamW.loadState: moments of shape [${mv.m.shape}] for a variable of shape [${p.shape}]`)
-      this.moments.set(p, { m: tf.variable(mv.m, false), v: tf.variable(mv.v, false) })
+      this.moments.set(p, { m: tf.variable(mv.m, false), v: tf.variable(mv.v, false), step: mv.step })
     })
   }
 

@@ -5,6 +5,7 @@ import type { ClipModelWeights, ClipVisionWeights } from '../clip/weights_clip'
 import type { LinearWeights } from '../tf/linear'
 import { flattenWeights, replaceWeights, type WeightTree } from '../tf/tree'
 import type { AdaptationMode, StddConfig } from './config'
+import { normalValues, streamSeed, STREAMS } from '../util/random'
 import { createProjector, type Projector } from './distillation'
 
 /**
@@ -63,9 +64,11 @@ const asVariables = <T>(tree: T, trainable: boolean): T => {
   return replaceWeights(tree as unknown as WeightTree, leaves) as unknown as T
 }
 
-function promptMlp(width: number, hidden: number, tokens: number, seed: number, trainable: boolean): PromptMlpWeights {
+/** The prompt MLP of encoder layer `layer`: fc1 ~ N(0, 2/width) drawn from (seed, layer), fc2 = 0. */
+function promptMlp(width: number, hidden: number, tokens: number, seed: number, layer: number, trainable: boolean): PromptMlpWeights {
+  const fc1 = normalValues(hidden * width, Math.sqrt(2 / width), streamSeed(STREAMS.promptInit, seed, layer))
   return tf.tidy(() => ({
-    fc1: { weight: tf.variable(tf.randomNormal([hidden, width], 0, Math.sqrt(2 / width), 'float32', seed), trainable), bias: tf.variable(tf.zeros([hidden]), trainable) },
+    fc1: { weight: tf.variable(tf.tensor2d(fc1, [hidden, width]), trainable), bias: tf.variable(tf.zeros([hidden]), trainable) },
     fc2: { weight: tf.variable(tf.zeros([tokens * width, hidden]), trainable), bias: tf.variable(tf.zeros([tokens * width]), trainable) },
   }))
 }
@@ -91,7 +94,7 @@ export function buildStddModel(clip: ClipModelWeights, clipConfig: ClipConfig, c
   const layers: StddLayerWeights[] = backbone.vision_model.encoder.layers.map((l, i) => {
     if (mode !== 'prompt' || (layersWithPrompts && !layersWithPrompts.has(i))) return l
     const hidden = config.adaptation.promptHidden ?? vision.hiddenSize
-    return { ...l, prompt_mlp: promptMlp(vision.hiddenSize, hidden, config.adaptation.promptTokens, seed + 1 + i, true) }
+    return { ...l, prompt_mlp: promptMlp(vision.hiddenSize, hidden, config.adaptation.promptTokens, seed, i, true) }
   })
   const wantTeacher = (options.teacher ?? true) && config.distillation.gradient !== 'off'
   const teacher = wantTeacher

@@ -4,6 +4,7 @@ import { linear } from '../tf/linear'
 import { l2Normalize } from './alignment'
 import type { DistillGradient } from './config'
 import { stopGradient } from './stop_gradient'
+import { normalValues, streamSeed, STREAMS } from '../util/random'
 
 /**
  * Feature distillation against a frozen plain CLIP (method-spec §4.3–4.4, from FROSTER):
@@ -22,10 +23,10 @@ export interface Projector {
   alpha: number
 }
 
-/** A fresh projector for width `width`: fc1 ~ N(0, 2/width) (kaiming_normal_, fan_in), fc2 = 0. */
+/** A fresh projector for width `width`: fc1 ~ N(0, 2/width) (kaiming_normal_, fan_in) drawn from `seed`, fc2 = 0. */
 export function createProjector(width: number, alpha: number, seed = 0): Projector {
   return tf.tidy(() => ({
-    fc1: tf.variable(tf.randomNormal([width, width], 0, Math.sqrt(2 / width), 'float32', seed), true),
+    fc1: tf.variable(tf.tensor2d(normalValues(width * width, Math.sqrt(2 / width), streamSeed(STREAMS.projectorInit, seed)), [width, width]), true),
     fc2: tf.variable(tf.zeros([width, width]), true),
     alpha,
   }))

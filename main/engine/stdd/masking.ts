@@ -1,5 +1,5 @@
 import type { MaskingConfig, MaskRatio } from './config'
-import { permutation, sample, type Rng } from './random'
+import { permutation, randomInt, sample, type Rng } from '../util/random'
 
 /**
  * Window Shift Masking (method-spec §1.3–1.4): which patches of each frame enter the STCA branch.
@@ -90,11 +90,11 @@ function sampleFrames(variant: MaskingConfig['variant'], g: MaskGeometry, budget
   const frames = Array.from({ length: g.frames }, (_, t) => t)
   switch (variant) {
     case 'repeat_window': {
-      const phase = training && randomPhase ? rng.int(slots) : 0
+      const phase = training && randomPhase ? randomInt(rng, 0, slots - 1) : 0
       return frames.map((t) => fromWindowPatterns(Array.from({ length: windows }, () => shiftedPattern(slots, budget, t, phase))))
     }
     case 'random_window': {
-      const phases = Array.from({ length: windows }, () => (training && randomPhase ? rng.int(slots) : 0))
+      const phases = Array.from({ length: windows }, () => (training && randomPhase ? randomInt(rng, 0, slots - 1) : 0))
       return frames.map((t) => fromWindowPatterns(phases.map((p) => shiftedPattern(slots, budget, t, p))))
     }
     case 'uniform': {

@@ -5,14 +5,19 @@ import type { AdamW } from './adamw'
 import { classScores } from './alignment'
 import { distillationLoss } from './distillation'
 import { crossEntropy } from './losses'
-import type { Rng } from './random'
+import type { Rng } from '../util/random'
 import { stddForward, teacherForward } from './video_model'
 
 /**
- * One STDD training step (method-spec §2, §4): student forward with STCA (training masks), scores
- * over the seen classes' prompts, L = CE + weight·L_FD against the frozen teacher, backward, AdamW on
- * the adaptation mode's trainable variables. The teacher runs before the gradient tape starts, so
- * none of its activations are kept.
+ * One STDD optimizer step (method-spec §2, §4), shared by the trainer and the bench: for each
+ * micro-batch, student forward with STCA (training masks), scores over the seen classes' prompts,
+ * L = CE + weight·L_FD against the frozen teacher, backward; the gradients are accumulated weighted
+ * by clip count, so k micro-batches equal one batch of their union; then one AdamW update of the
+ * adaptation mode's trainable variables. A variable that gets no gradient from any micro-batch is
+ * passed to AdamW as null and left alone (no decay, no moment update), as PyTorch skips a
+ * parameter whose `.grad` is None. The teacher runs before the gradient tape starts, so none of its
+ * activations are kept. Values are read back only after the update is queued, so a GPU step never
+ * stalls on a read.
  */
 
 export interface TrainBatch {
@@ -31,10 +36,14 @@ export interface StepOptions {
 }
 
 export interface StepResult {
+  /** Clip-weighted means over the micro-batches. */
   total: number
   ce: number
   fd: number | null
+  /** The global L2 norm of the accumulated gradient, before clipping. */
   gradNorm: number
+  /** Clips the step was computed on. */
+  clips: number
 }
 
 /** The losses of a batch as tensors (differentiable), for use inside a gradient function. */
@@ -52,9 +61,16 @@ export function stddLosses(model: StddVideoModel, batch: TrainBatch, teacherEmbe
   return { total, ce, fd }
 }
 
-export async function stddTrainStep(model: StddVideoModel, batch: TrainBatch, optimizer: AdamW, opts: StepOptions): Promise<StepResult> {
-  const vars = trainableVariables(model)
-  if (vars.length === 0) throw new Error(`stddTrainStep: adaptation mode "${model.config.adaptation.mode}" trains no parameter`)
+interface MicroBatchResult {
+  total: tf.Scalar
+  ce: tf.Scalar
+  fd: tf.Scalar | null
+  /** Per variable of `vars`, its gradient or null where the loss does not depend on it. */
+  grads: (tf.Tensor | null)[]
+}
+
+function microBatchGradients(model: StddVideoModel, vars: readonly tf.Variable[], batch: TrainBatch, opts: StepOptions): MicroBatchResult {
+  if (batch.clips.shape[0] !== batch.labels.length) throw new Error(`stddTrainStep: a micro-batch of ${batch.clips.shape[0]} clips has ${batch.labels.length} labels`)
   const teacherEmbeds = model.teacher && model.projector ? teacherForward(model.teacher, model, batch.clips) : null
   const kept: { ce?: tf.Scalar; fd?: tf.Scalar } = {}
   try {
@@ -63,13 +79,68 @@ export async function stddTrainStep(model: StddVideoModel, batch: TrainBatch, op
       kept.ce = tf.keep(l.ce)
       if (l.fd) kept.fd = tf.keep(l.fd)
       return l.total
-    }, vars)
-    const gradNorm = optimizer.step(vars, vars.map((v) => grads[v.name] ?? null))
-    tf.dispose(Object.values(grads))
-    return await readScalars({ total: value, ce: kept.ce!, gradNorm, fd: kept.fd ?? null })
+    }, [...vars])
+    return { total: value, ce: kept.ce!, fd: kept.fd ?? null, grads: vars.map((v) => grads[v.name] ?? null) }
+  } catch (err) {
+    tf.dispose([kept.ce, kept.fd].filter((t): t is tf.Scalar => t !== undefined))
+    throw err
   } finally {
     teacherEmbeds?.dispose()
-    // after readScalars these are disposed already (a second dispose does nothing); on an error, not yet
-    tf.dispose([kept.ce, kept.fd].filter((t): t is tf.Scalar => t !== undefined))
+  }
+}
+
+/** `sum + n·x` (either may be null: a missing term); `sum` is disposed, `x` stays the caller's. */
+function addWeighted(sum: tf.Tensor | null, x: tf.Tensor | null, n: number): tf.Tensor | null {
+  if (x === null) return sum
+  const out = tf.tidy(() => (sum === null ? tf.mul(x, n) : tf.add(sum, tf.mul(x, n))))
+  sum?.dispose()
+  return out
+}
+
+/**
+ * One optimizer step over `microBatches` (each disposed by its producer; a producer may create them
+ * lazily, so only one micro-batch's clips need be in memory). Returns null when the micro-batches hold
+ * no clip (nothing is updated then).
+ */
+export async function stddTrainStep(
+  model: StddVideoModel,
+  microBatches: Iterable<TrainBatch> | AsyncIterable<TrainBatch>,
+  optimizer: AdamW,
+  opts: StepOptions,
+): Promise<StepResult | null> {
+  const vars = trainableVariables(model)
+  if (vars.length === 0) throw new Error(`stddTrainStep: adaptation mode "${model.config.adaptation.mode}" trains no parameter`)
+  let grads: (tf.Tensor | null)[] = vars.map(() => null)
+  const sums: { total: tf.Tensor | null; ce: tf.Tensor | null; fd: tf.Tensor | null } = { total: null, ce: null, fd: null }
+  let clips = 0
+  try {
+    for await (const batch of microBatches) {
+      const n = batch.labels.length
+      if (n === 0) continue
+      const r = microBatchGradients(model, vars, batch, opts)
+      try {
+        grads = grads.map((sum, i) => addWeighted(sum, r.grads[i]!, n))
+        sums.total = addWeighted(sums.total, r.total, n)
+        sums.ce = addWeighted(sums.ce, r.ce, n)
+        sums.fd = addWeighted(sums.fd, r.fd, n)
+      } finally {
+        // without distillation the total is the CE tensor itself: disposed once, after both sums
+        tf.dispose([r.total, r.ce, ...(r.fd ? [r.fd] : []), ...r.grads.filter((g): g is tf.Tensor => g !== null)])
+      }
+      clips += n
+    }
+    if (clips === 0) return null
+    const mean = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.div(t, clips) : null)
+    const averaged = grads.map(mean)
+    let gradNorm: tf.Scalar
+    try {
+      gradNorm = optimizer.step(vars, averaged)
+    } finally {
+      tf.dispose(averaged.filter((g): g is tf.Tensor => g !== null))
+    }
+    const read = await readScalars({ total: mean(sums.total)!, ce: mean(sums.ce)!, fd: mean(sums.fd), gradNorm })
+    return { ...read, clips }
+  } finally {
+    tf.dispose([...grads, sums.total, sums.ce, sums.fd].filter((t): t is tf.Tensor => t !== null))
   }
 }

@@ -9,7 +9,7 @@ import { patchesFromWindowLayout, toWindowLayout } from './layout'
 import type { StddLayerWeights, StddVideoModel, TeacherWeights } from './adaptation'
 import { isStcaLayer } from './config'
 import { planMasks, type MaskPlan } from './masking'
-import { seededRng, type Rng } from './random'
+import { seededRng, type Rng } from '../util/random'
 import { stcaBranch, stcaLayer } from './stca_block'
 import { stopGradient } from './stop_gradient'
 

@@ -126,6 +126,70 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    description: 'run_config: every leaf of a run\'s frozen config as a dotted key (eval.0.dataset), kept by triggers, indexed for sort and filter',
+    up(db) {
+      // json_tree's fullkey is `$.model.checkpoint` or `$.eval[0].dataset`; the dotted key drops `$.` and the brackets.
+      const leaves = (runId: string, from: string) =>
+        `SELECT ${runId}, replace(replace(substr(t.fullkey, 3), '[', '.'), ']', ''), t.atom, t.type
+         FROM ${from} WHERE t.type NOT IN ('object', 'array') AND t.fullkey <> '$'`
+      db.exec(`
+        CREATE TABLE run_config (
+          run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          key       TEXT NOT NULL,
+          value,
+          json_type TEXT NOT NULL,
+          PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX run_config_by_key ON run_config(key, value);
+        CREATE TRIGGER run_config_on_insert AFTER INSERT ON runs BEGIN
+          INSERT INTO run_config (run_id, key, value, json_type) ${leaves('NEW.id', 'json_tree(NEW.config_json) t')};
+        END;
+        CREATE TRIGGER run_config_on_update AFTER UPDATE OF config_json ON runs BEGIN
+          DELETE FROM run_config WHERE run_id = NEW.id;
+          INSERT INTO run_config (run_id, key, value, json_type) ${leaves('NEW.id', 'json_tree(NEW.config_json) t')};
+        END;
+        INSERT INTO run_config (run_id, key, value, json_type) ${leaves('r.id', 'runs r, json_tree(r.config_json) t')};
+      `)
+    },
+  },
+  {
+    description: 'kg_aliases: per graph (all its versions), a data set class name → the graph key it means',
+    up(db) {
+      db.exec(`
+        CREATE TABLE kg_aliases (
+          graph_name TEXT NOT NULL,
+          alias      TEXT NOT NULL,
+          class_key  TEXT NOT NULL,
+          source     TEXT NOT NULL,
+          PRIMARY KEY (graph_name, alias)
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
+  {
+    description: 'video_predictions: per evaluated video its true class and top-5 predictions; runs: the run (and checkpoint) an evaluation-only run evaluates',
+    up(db) {
+      db.exec(`
+        CREATE TABLE video_predictions (
+          run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          eval_key       TEXT NOT NULL,
+          video_index    INTEGER NOT NULL,
+          video          TEXT NOT NULL,
+          true_class     INTEGER NOT NULL,
+          predicted      INTEGER NOT NULL,
+          top5_json      TEXT NOT NULL,
+          true_score     REAL NOT NULL,
+          partner_class  INTEGER,
+          partner_score  REAL,
+          PRIMARY KEY (run_id, eval_key, video_index)
+        ) WITHOUT ROWID;
+        CREATE INDEX video_predictions_by_cell ON video_predictions(run_id, eval_key, true_class, predicted);
+        ALTER TABLE runs ADD COLUMN source_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+        ALTER TABLE runs ADD COLUMN source_checkpoint TEXT;
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

@@ -65,3 +65,31 @@ export function listPromptSets(db: Db, f: { graphId?: number } = {}): Omit<Store
   ) as Pick<Row, 'id' | 'hash' | 'graph_id' | 'created_at'>[]
   return rows.map((r) => ({ id: r.id, hash: r.hash, graphId: r.graph_id, createdAt: r.created_at }))
 }
+
+export interface RunUsingGraph {
+  runId: number
+  runName: string
+  experimentName: string
+  status: string
+  createdAt: string
+  /** The prompt set it was evaluated with (null while it has not reached evaluation). */
+  promptSetHash: string | null
+  promptSetKind: string | null
+}
+
+/**
+ * The runs that used a graph version: evaluated with a prompt set built from it, or configured with
+ * it (`text.graph` = `name@version` or `#id`) and not evaluated yet. Newest first.
+ */
+export function runsUsingGraph(db: Db, graph: { id: number; name: string; version: number }): RunUsingGraph[] {
+  return db
+    .prepare(
+      `SELECT r.id AS runId, r.name AS runName, e.name AS experimentName, r.status, r.created_at AS createdAt,
+              p.hash AS promptSetHash, p.kind AS promptSetKind
+       FROM runs r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN prompt_sets p ON p.id = r.prompt_set_id
+       WHERE p.graph_id = ?
+          OR (r.prompt_set_id IS NULL AND r.id IN (SELECT run_id FROM run_config WHERE key = 'text.graph' AND value IN (?, ?)))
+       ORDER BY r.id DESC`,
+    )
+    .all(graph.id, `${graph.name}@${graph.version}`, `#${graph.id}`) as RunUsingGraph[]
+}

@@ -1,5 +1,5 @@
 import { CLIP_MEAN, CLIP_STD } from '../data/sampling/transforms'
-import { seededRng, type Rng } from '../data/sampling/rng'
+import { seededRng, type Rng } from '../util/random'
 import { captionFrame } from '../data/synth/captions'
 import { stateAt } from '../data/synth/motion'
 import { renderFrame, sampleVideoParams } from '../data/synth/render'

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { ClipConfig } from '../clip/configuration_clip'
 import { clipModelWeights, clipWeightSpecs, type ClipModelWeights, type WeightSpec } from '../clip/weights_clip'
-import { seededRng, type Rng } from '../data/sampling/rng'
+import { gaussian, seededRng } from '../util/random'
 
 /**
  * A freshly initialised CLIPModel as trainable variables, as transformers' `CLIPPreTrainedModel.
@@ -16,23 +16,6 @@ export interface TrainableClip {
   weights: ClipModelWeights
   /** Every parameter with its Hugging Face name, in spec order. */
   named: [string, tf.Variable][]
-}
-
-function gaussian(rng: Rng): () => number {
-  let spare: number | undefined
-  return () => {
-    if (spare !== undefined) {
-      const s = spare
-      spare = undefined
-      return s
-    }
-    let u = 0
-    while (u === 0) u = rng.random()
-    const v = rng.random()
-    const r = Math.sqrt(-2 * Math.log(u))
-    spare = r * Math.sin(2 * Math.PI * v)
-    return r * Math.cos(2 * Math.PI * v)
-  }
 }
 
 /** The initial value rule for one parameter: a constant or a normal standard deviation. */

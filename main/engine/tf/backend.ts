@@ -5,6 +5,7 @@ import { dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import type { BackendName, BackendReport } from '../../../contract'
 import { BACKEND_NAMES } from '../../../contract'
+import { GemmSelectionError, selectGemm } from './gemm'
 import { installWasmSliceFix } from './wasm_slice_fix'
 
 /**
@@ -117,9 +118,12 @@ export async function selectBackend(forced?: BackendName): Promise<BackendReport
     try {
       const detail = await ATTEMPTS[name]()
       await tf.ready()
-      chosen = { name, forced: Boolean(forced), skipped, detail }
+      // Matrix products: the BLAS addon or the backend's own (gemm.ts); a forced provider that cannot start throws.
+      const gemm = selectGemm(tf.getBackend())
+      chosen = { name, forced: Boolean(forced), skipped, detail: `${detail}; matMul: ${gemm.name}${gemm.forced ? ' (forced)' : ''}, ${gemm.detail}` }
       return chosen
     } catch (err) {
+      if (err instanceof GemmSelectionError) throw err
       skipped.push({ name, reason: firstLine(err) })
     }
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { customOp } from './custom_grad'
+import { blasMatMul, usesBlasGemm } from './gemm'
 import { matMulFast, needsPlainMatMul } from './matmul'
 
 /**
@@ -11,7 +12,8 @@ import { matMulFast, needsPlainMatMul } from './matmul'
  *
  * Forward on WASM: x·Wᵀ needs a transposed operand. Transposing W costs in·out per call; when there
  * are few rows (n·(in + out) < in·out, e.g. one image or a few prompts) it is cheaper to compute
- * (W·xᵀ)ᵀ, transposing only the small activations.
+ * (W·xᵀ)ᵀ, transposing only the small activations. With the BLAS provider (gemm.ts) every form is
+ * one call, forward and backward.
  */
 function forward(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   const [n, inDim] = x.shape
@@ -20,13 +22,25 @@ function forward(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   return matMulFast(x, w, false, true)
 }
 
+/** x·Wᵀ + b; the BLAS provider adds the bias inside the product (one pass over the output fewer). */
+function forwardWithBias(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  if (usesBlasGemm() && [x, w, b].every((t) => t.dtype === 'float32')) return blasMatMul(x, w, false, true, b)
+  return tf.add(forward(x, w), b)
+}
+
+/** db = Σ dy over rows; with BLAS as the product 1ᵀ·dy (tfjs-wasm's Sum over axis 0 transposes dy first). */
+function biasGrad(dy: tf.Tensor2D): tf.Tensor1D {
+  if (!usesBlasGemm() || dy.dtype !== 'float32') return tf.sum(dy, 0)
+  return tf.tidy(() => blasMatMul(tf.ones([1, dy.shape[0]]) as tf.Tensor2D, dy, false, false).reshape([dy.shape[1]]))
+}
+
 const linearWithBias = customOp(([x, w, b], save) => {
   save([x!, w!])
-  const value = tf.add(forward(x as tf.Tensor2D, w as tf.Tensor2D), b!)
+  const value = forwardWithBias(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D)
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
     const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D]
     const g = dy as tf.Tensor2D
-    return [matMulFast(g, sw), matMulFast(g, sx, true, false), tf.sum(g, 0)]
+    return [matMulFast(g, sw), matMulFast(g, sx, true, false), biasGrad(g)]
   }
   return { value, gradFunc }
 }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D

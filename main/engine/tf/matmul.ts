@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { customOp } from './custom_grad'
+import { blasMatMul, usesBlasGemm } from './gemm'
 import { installWasmSliceFix } from './wasm_slice_fix'
 
 /**
@@ -9,12 +10,14 @@ import { installWasmSliceFix } from './wasm_slice_fix'
  * GFLOP/s); a transposed operand or a batch > 1 falls to a naive loop (1–3 GFLOP/s), and tfjs's
  * default matMul gradient uses exactly those forms (`../shared/docs/backend-measurements.md` §1).
  * So on WASM a transpose is materialised with `tf.transpose` and a batched product is run as one
- * 2-D product per batch entry. Other backends (WebGPU, native, cpu) get `tf.matMul` with its flags.
+ * 2-D product per batch entry — unless the native BLAS provider is active (gemm.ts), which takes
+ * every form directly, in place on the WASM heap. Other backends (WebGPU, native, cpu) get
+ * `tf.matMul` with its flags.
  */
 
 /** Whether the active backend needs the explicit-transpose, one-product-per-batch form. */
 export function needsPlainMatMul(): boolean {
-  if (tf.getBackend() !== 'wasm') return false
+  if (tf.getBackend() !== 'wasm' || usesBlasGemm()) return false
   installWasmSliceFix() // per-batch products unstack their operands: make that cheap
   return true
 }
@@ -31,6 +34,7 @@ export function matMulFast<R extends tf.Rank.R2 | tf.Rank.R3>(a: tf.Tensor<R>, b
   if (a.rank !== b.rank || (a.rank !== 2 && a.rank !== 3)) {
     throw new Error(`matMul: operands must both be 2-D or both 3-D, got shapes [${a.shape}] and [${b.shape}]`)
   }
+  if (usesBlasGemm() && a.dtype === 'float32' && b.dtype === 'float32') return blasMatMul(a, b, transposeA, transposeB)
   if (!needsPlainMatMul()) return tf.matMul(a, b, transposeA, transposeB) as tf.Tensor<R>
   return tf.tidy(() => {
     const a2 = transposeA ? swapLast2(a) : a

@@ -3,10 +3,12 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { SafetensorsFile } from '../io/safetensors'
 import { writeSafetensorsAsync } from '../io/safetensors_write'
+import type { VariableMoments } from '../stdd/adamw'
 
 /**
  * Per-epoch checkpoints of a run: `checkpoints/epoch-NNNN/` holds `weights.safetensors` (every
- * trainable variable, by its path in the model), `optimizer.safetensors` (AdamW's moments) and
+ * trainable variable, by its path in the model), `optimizer.safetensors` (AdamW's moments, and each
+ * variable's own update count in the metadata entry `steps`) and
  * `state.json` (epoch, optimizer step, learning rate, RNG scheme and data position). A checkpoint is
  * written into a temporary folder and renamed into place, so a crash leaves either a whole
  * checkpoint or none. The randomness of epoch e (data order, masks) is drawn from generators seeded by
@@ -26,8 +28,8 @@ export interface TrainState {
 
 export interface OptimizerMoments {
   step: number
-  /** Per variable (same order as the weights): first and second moments, or null before its first update. */
-  moments: ({ m: tf.Tensor; v: tf.Tensor } | null)[]
+  /** Per variable (same order as the weights): first and second moments and its update count, or null before its first update. */
+  moments: (VariableMoments | null)[]
 }
 
 const dirName = (epoch: number): string => `epoch-${String(epoch).padStart(4, '0')}`
@@ -60,7 +62,8 @@ export async function saveCheckpoint(runDir: string, named: readonly [string, tf
     const mv = optimizer.moments[i]
     return mv ? [{ name: `${name}.m`, shape: mv.m.shape, data: tensorData(mv.m) }, { name: `${name}.v`, shape: mv.v.shape, data: tensorData(mv.v) }] : []
   })
-  await writeSafetensorsAsync(join(tmp, 'optimizer.safetensors'), moments, { format: 'pt', step: String(optimizer.step) })
+  const steps = Object.fromEntries(named.flatMap(([name], i) => (optimizer.moments[i] ? [[name, optimizer.moments[i].step]] : [])))
+  await writeSafetensorsAsync(join(tmp, 'optimizer.safetensors'), moments, { format: 'pt', step: String(optimizer.step), steps: JSON.stringify(steps) })
   writeFileSync(join(tmp, 'state.json'), JSON.stringify(state, null, 2))
   rmSync(final, { recursive: true, force: true })
   renameSync(tmp, final)
@@ -95,10 +98,13 @@ export function loadCheckpoint(runDir: string, epoch: number, named: readonly [s
   readNamed(join(dir, 'weights.safetensors'), names, shapes, 'weight').forEach((data, i) => tf.tidy(() => named[i]![1].assign(tf.tensor(data, shapes[i]))))
   const f = SafetensorsFile.open(join(dir, 'optimizer.safetensors'))
   try {
+    const step = Number(f.metadata.step ?? state.optimizerStep)
+    // checkpoints written before per-variable step counts: every variable had every update
+    const steps = (f.metadata.steps ? JSON.parse(f.metadata.steps) : {}) as Record<string, number>
     const moments = named.map(([name, v]) =>
-      f.tensors.has(`${name}.m`) ? { m: tf.tensor(f.readFloat32(`${name}.m`), v.shape), v: tf.tensor(f.readFloat32(`${name}.v`), v.shape) } : null,
+      f.tensors.has(`${name}.m`) ? { m: tf.tensor(f.readFloat32(`${name}.m`), v.shape), v: tf.tensor(f.readFloat32(`${name}.v`), v.shape), step: steps[name] ?? step } : null,
     )
-    return { state, optimizer: { step: Number(f.metadata.step ?? state.optimizerStep), moments } }
+    return { state, optimizer: { step, moments } }
   } finally {
     f.close()
   }

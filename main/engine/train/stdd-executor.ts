@@ -4,6 +4,7 @@ import { ClipModel } from '../clip/modeling_clip_model'
 import { ClipTokenizer } from '../clip/tokenization_clip'
 import { createClipLoader } from '../data'
 import { evaluate } from '../eval/evaluator'
+import { loadSourceWeights } from '../eval/source-checkpoint'
 import type { RunContext, RunExecutor } from '../runs/executor'
 import { buildStddModel, disposeStddModel } from '../stdd/adaptation'
 import { resolveStddConfig } from '../stdd/config'
@@ -44,6 +45,8 @@ export function createStddExecutor(deps: StddExecutorDeps): RunExecutor {
         promptFeatures({ db: ctx.db, cacheDir: join(dataDir, 'cache', 'text-features'), clip, tokenizer, modelKey: checkpointKey(dir), text: config.text, dataset, classes })
       ctx.log(`model ${config.model.checkpoint} (${dir}): ${clip.config.vision.numHiddenLayers} vision layers, ${clip.config.vision.imageSize} px; STCA ${stddConfig.stca.enabled ? 'on' : 'off'}; adaptation ${stddConfig.adaptation.mode}`)
       try {
+        const evaluatesSource = loadSourceWeights(ctx, namedTrainables(model))
+        if (evaluatesSource) ctx.log(evaluatesSource)
         if (willTrain && namedTrainables(model).length > 0) {
           const source = trainSource(config, geometry, loader)
           const text = await prompts(source.classes, config.train.data.dataset)

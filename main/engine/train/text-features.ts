@@ -7,12 +7,11 @@ import { SafetensorsFile } from '../io/safetensors'
 import { writeSafetensors } from '../io/safetensors_write'
 import type { ExperimentConfig } from '../experiments/schema'
 import type { Db } from '../store/db'
-import { getGraph, resolveGraphRef } from '../store/knowledge-graphs'
 import { savePromptSet, type StoredPromptSet } from '../store/prompt-sets'
 import type { GraphClass } from '../text/askg/types'
 import { buildPromptSet } from '../text/prompts/build'
 import { sha256Hex } from '../text/prompts/hash'
-import { ensureBuiltinSynthGraph } from '../text/synth-graph'
+import { graphClassesForEval } from '../text/graphs/eval-classes'
 
 /**
  * The prompt embeddings of a class list: the prompt set is built from the configured knowledge-graph
@@ -20,7 +19,6 @@ import { ensureBuiltinSynthGraph } from '../text/synth-graph'
  * (model, prompt set) — the text tower never runs again for the same pair (method-spec §3.4).
  */
 
-const BUILTIN_SYNTH_GRAPH = 'builtin:synthmotion'
 const ENCODE_BATCH = 64
 
 export interface PromptFeatures {
@@ -48,19 +46,7 @@ function graphClassesFor(db: Db, graphRef: string, kind: ExperimentConfig['text'
       })),
     }
   }
-  const graph = graphRef === BUILTIN_SYNTH_GRAPH ? ensureBuiltinSynthGraph(db) : getGraph(db, resolveGraphRef(db, graphRef).id)
-  const byName = new Map<string, GraphClass>()
-  for (const c of graph.classes) {
-    byName.set(normalise(c.name), c)
-    byName.set(normalise(c.key), c)
-  }
-  const missing = classes.filter((n) => !byName.has(normalise(n)))
-  if (missing.length) {
-    throw new Error(
-      `knowledge graph "${graphRef}" (${graph.name} v${graph.version}) has no entry for ${missing.length} class(es): ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}; generate or import them ("stdd askg generate" / "stdd askg import"), or use text.promptSet: c`,
-    )
-  }
-  return { graphId: graph.id, classes: classes.map((name, index) => ({ ...byName.get(normalise(name))!, index, name })) }
+  return graphClassesForEval(db, graphRef, classes)
 }
 
 /** A key that changes whenever the model's weights file does. */

@@ -1,19 +1,18 @@
 import * as tf from '@tensorflow/tfjs'
-import { prefetch, seededRng as dataRng } from '../data'
+import { prefetch, type Loaded } from '../data'
 import type { RunContext } from '../runs/executor'
 import { throwIfCancelled } from '../runs/executor'
 import type { StddVideoModel } from '../stdd/adaptation'
 import { AdamW } from '../stdd/adamw'
-import { permutation, seededRng as maskRng } from '../stdd/random'
-import { stddLosses } from '../stdd/train_step'
-import { readNumbers } from '../tf/read'
-import { teacherForward } from '../stdd/video_model'
+import { stddTrainStep, type TrainBatch } from '../stdd/train_step'
+import { permutation, seededRng, streamSeed, STREAMS } from '../util/random'
 import { recordStep } from '../store/metrics'
 import { addArtifact } from '../store/artifacts'
 import { averageCheckpoints, checkpointEpochs, loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint'
 import { clipsTensor, namedTrainables } from './model-input'
 import { learningRate } from './schedule'
 import type { ClipSource, LoadedClip } from './video-data'
+import { yieldToEventLoop } from '../util/event-loop'
 
 /**
  * The training loop (method-spec §2): epochs over the seen classes' videos; AdamW with linear warm-up
@@ -30,14 +29,34 @@ export interface TrainInputs {
   prompts: tf.Tensor3D
 }
 
-/** 32-bit mix of the run seed, the epoch and a purpose tag (for the mask generator). */
-function mix(seed: number, epoch: number, tag: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0
-  for (const v of [epoch, tag]) {
-    h = Math.imul(h ^ v, 0x85ebca6b) >>> 0
-    h = (h ^ (h >>> 13)) >>> 0
+/**
+ * The micro-batches of one optimizer step, made one at a time from the clip stream (so only one
+ * micro-batch's clips are in memory) and disposed when the step asks for the next. Unreadable videos
+ * are logged and skipped.
+ */
+async function* microBatches(
+  stream: AsyncIterator<Loaded<number, LoadedClip>>,
+  count: number,
+  batchSize: number,
+  prompts: tf.Tensor3D,
+  log: (line: string) => void,
+): AsyncGenerator<TrainBatch> {
+  for (let a = 0; a < count; a++) {
+    const clips: LoadedClip[] = []
+    for (let i = 0; i < batchSize; i++) {
+      const next = await stream.next()
+      if (next.done) break
+      if (next.value.ok) clips.push(next.value.value)
+      else log(`skipped an unreadable training video: ${next.value.error.message}`)
+    }
+    if (clips.length === 0) continue
+    const batch: TrainBatch = { clips: clipsTensor(clips), labels: clips.map((c) => c.label), prompts }
+    try {
+      yield batch
+    } finally {
+      batch.clips.dispose()
+    }
   }
-  return h
 }
 
 function meanOf(xs: number[]): number {
@@ -75,61 +94,26 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
   let stepsThisSession = 0
   try {
     for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
-      const order = permutation(source.size, maskRng(mix(config.seed, epoch, 1))).slice(0, stepsPerEpoch * perStep)
-      const masks = maskRng(mix(config.seed, epoch, 2))
-      const stream = prefetch(order, (index, position) => source.load(index, dataRng(BigInt(config.seed) * 2n ** 40n + BigInt(epoch) * 2n ** 20n + BigInt(position))))[Symbol.asyncIterator]()
+      const order = permutation(source.size, seededRng(streamSeed(STREAMS.trainOrder, config.seed, epoch))).slice(0, stepsPerEpoch * perStep)
+      const masks = seededRng(streamSeed(STREAMS.trainMasks, config.seed, epoch))
+      const stream = prefetch(order, (index, position) => source.load(index, seededRng(streamSeed(STREAMS.trainClip, config.seed, epoch, position))))[Symbol.asyncIterator]()
       const epochLosses: number[] = []
       for (let step = 0; step < stepsPerEpoch; step++) {
         throwIfCancelled(signal)
         const progress = epoch + step / stepsPerEpoch
         optimizer.lr = learningRate(progress, schedule)
-        let sum: tf.Tensor[] | null = null
-        const parts = { total: [] as tf.Scalar[], ce: [] as tf.Scalar[], fd: [] as tf.Scalar[] }
-        for (let a = 0; a < accumSteps; a++) {
-          const clips: LoadedClip[] = []
-          for (let i = 0; i < t.batchSize; i++) {
-            const next = await stream.next()
-            if (next.done) break
-            if (next.value.ok) clips.push(next.value.value)
-            else ctx.log(`skipped an unreadable training video: ${next.value.error.message}`)
-          }
-          if (clips.length === 0) continue
-          const input = clipsTensor(clips)
-          const teacher = model.teacher && model.projector ? teacherForward(model.teacher, model, input) : null
-          const { value, grads } = tf.variableGrads(() => {
-            const l = stddLosses(model, { clips: input, labels: clips.map((c) => c.label), prompts }, teacher, { rng: masks })
-            parts.ce.push(tf.keep(l.ce))
-            if (l.fd) parts.fd.push(tf.keep(l.fd))
-            return l.total
-          }, vars)
-          parts.total.push(value)
-          tf.dispose([input, ...(teacher ? [teacher] : [])])
-          const g = vars.map((v) => grads[v.name] ?? tf.zerosLike(v))
-          if (sum === null) sum = g
-          else {
-            const prev: tf.Tensor[] = sum
-            sum = prev.map((s, i) => tf.add(s, g[i]!))
-            tf.dispose([...prev, ...g])
-          }
-        }
-        if (sum === null) continue
-        const summed: tf.Tensor[] = sum
-        const averaged = summed.map((s) => tf.div(s, parts.total.length))
-        tf.dispose(summed)
-        const norm = optimizer.step(vars, averaged)
-        tf.dispose(averaged)
-        // read back only now, after the update was queued: a GPU step never stalls on a read
-        const [losses, ces, fds, [gradNorm]] = await Promise.all([parts.total, parts.ce, parts.fd, [norm]].map((ts) => readNumbers(ts)))
-
+        const result = await stddTrainStep(model, microBatches(stream, accumSteps, t.batchSize, prompts, ctx.log), optimizer, { rng: masks })
+        if (result === null) continue
         const globalStep = epoch * stepsPerEpoch + step + 1
-        const loss = meanOf(losses!)
+        const loss = result.total
         epochLosses.push(loss)
-        const values: Record<string, number> = { 'train/loss': loss, 'train/ce': meanOf(ces!), 'train/lr': optimizer.lr, 'train/grad_norm': gradNorm! }
-        if (fds!.length) values['train/fd'] = meanOf(fds!)
+        const values: Record<string, number> = { 'train/loss': loss, 'train/ce': result.ce, 'train/lr': optimizer.lr, 'train/grad_norm': result.gradNorm }
+        if (result.fd !== null) values['train/fd'] = result.fd
         recordStep(db, runId, globalStep, epoch + (step + 1) / stepsPerEpoch, values)
         stepsThisSession++
         const secondsPerStep = (Date.now() - started) / 1000 / stepsThisSession
         ctx.progress({ phase: 'train', step: globalStep, totalSteps, epoch: epoch + (step + 1) / stepsPerEpoch, loss, throughput: perStep / secondsPerStep, etaSeconds: secondsPerStep * (totalSteps - globalStep) })
+        await yieldToEventLoop()
       }
       await stream.return?.(undefined)
       const state: TrainState = { epoch: epoch + 1, optimizerStep: optimizer.stepCount, lr: optimizer.lr, rng: { scheme: 'per-epoch', seed: config.seed }, dataPosition: { epoch: epoch + 1, batch: 0 } }

@@ -39,8 +39,19 @@ export interface ClipSource {
 export interface EvalSet extends ClipSource {
   /** "unseen classes", "subset 3", "split 2"… */
   name: string
-  /** Listed videos missing on disk (counted as skipped). */
-  missing: number
+  /** Listed videos missing on disk, as `path (where listed)`: counted apart from the broken ones. */
+  missing: string[]
+  /** What the data adapter decided (which list it read, a fallback and why), logged before the set is evaluated. */
+  notes: string[]
+}
+
+/** A listed video for messages: its path and where it was listed. */
+function describeItem(item: VideoItem): string {
+  return `${item.path} (${item.source})`
+}
+
+function listEvalSet(list: VideoList, name: string, options: ClipOptions, loader: ClipLoader): EvalSet {
+  return { ...listSource(list, options, loader), name, missing: list.missing.map(describeItem), notes: list.notes ?? [] }
 }
 
 function synthWorld(ref: DataRef): ReturnType<typeof synth.buildSynthWorld> {
@@ -98,7 +109,7 @@ function listSource(list: VideoList, options: ClipOptions, loader: ClipLoader): 
   return {
     classes: list.classes,
     size: list.items.length,
-    describe: (i) => `${list.items[i]!.path} (${list.items[i]!.source})`,
+    describe: (i) => describeItem(list.items[i]!),
     async load(i, rng) {
       const item: VideoItem = list.items[i]!
       const clip = rng ? await loader.trainClip(item, rng, options) : await loader.evalClip(item, options)
@@ -141,7 +152,7 @@ export function evalSets(config: ExperimentConfig, target: EvalTarget, geometry:
   if (target.dataset === 'synthmotion' && !target.root) {
     // Videos 1000+ never appear in training (which uses 0 … videosPerClass − 1).
     const source = synthSource(target, 'eval', config.train.frames, target.views, geometry, 1000)
-    return [{ ...source, name: `${target.synth.classes ?? 'unseen'} classes`, missing: 0 }]
+    return [{ ...source, name: `${target.synth.classes ?? 'unseen'} classes`, missing: [], notes: [] }]
   }
   const root = needRoot(target, `eval (${target.dataset})`)
   const options = clipOptions(config, target, geometry, target.views)
@@ -149,11 +160,10 @@ export function evalSets(config: ExperimentConfig, target: EvalTarget, geometry:
     const list = synthOnDisk(target, root, 'eval')
     const world = synthWorld(target)
     const indices = list.classes.map((name) => world.classes.find((c) => c.name === name)!.index)
-    return [{ ...listSource(list, options, loader), partners: partnerLabels(world, indices), name: list.description, missing: list.missing.length }]
+    return [{ ...listEvalSet(list, list.description, options, loader), partners: partnerLabels(world, indices) }]
   }
-  const dataset = target.dataset as DatasetName
-  const protocol = target.protocol === 'full' ? (dataset === 'k600' ? 'k600' : 'ep2') : target.protocol
-  return protocolSets(protocol, dataset, root).map((set) => ({ ...listSource(set.list, options, loader), name: set.name, missing: set.list.missing.length }))
+  // `full` is every class at once: EP2's full label set on UCF101/HMDB51, the closed-set validation set on Kinetics.
+  return protocolSets(target.protocol, target.dataset as DatasetName, root).map((set) => listEvalSet(set.list, set.name, options, loader))
 }
 
 export const DEFAULT_GEOMETRY: ModelGeometry = { imageSize: 224, mean: CLIP_MEAN, std: CLIP_STD }

@@ -53,8 +53,12 @@ function invoke(command: string, input: unknown): Promise<Reply> {
 }
 
 function openSocket(headers: Record<string, string>): Promise<WebSocket> {
+  return openSocketAt('/ws', headers)
+}
+
+function openSocketAt(path: string, headers: Record<string, string>): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers })
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers })
     ws.once('open', () => resolve(ws))
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
     ws.once('error', reject)
@@ -112,6 +116,40 @@ describe('stdd serve', () => {
     const notJson = await http('/api/invoke', { method: 'POST', headers: bearer(), body: '{oops' })
     expect(notJson.status).toBe(400)
     expect(JSON.parse(notJson.body).error.message).toMatch(/not JSON/)
+  })
+
+  it('answers a malformed percent-encoding (GET /%) with 400 and keeps serving', async () => {
+    for (const path of ['/%', '/%zz', '/assets/%E0%A4%A', '/api/%']) {
+      const r = await http(path, { headers: bearer() })
+      expect(r.status, path).toBe(400)
+      expect(JSON.parse(r.body).error.message).toMatch(/percent-encoding/)
+    }
+    expect((await http('/', { headers: bearer() })).status).toBe(200)
+  })
+
+  it('answers a body over 1 MiB with a JSON 413, not a reset', async () => {
+    const big = JSON.stringify({ command: 'experiments.create', input: { name: 'x'.repeat(1100 * 1024) } })
+    const r = await http('/api/invoke', { method: 'POST', headers: { ...bearer(), 'Content-Type': 'application/json' }, body: big })
+    expect(r.status).toBe(413)
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/larger than 1048576 bytes/) } })
+    expect((await invoke('experiments.list', {})).status).toBe(200)
+  })
+
+  it('accepts the token in the query only on the page URL, never on /api/*', async () => {
+    const body = '{"command":"experiments.list","input":{}}'
+    const r = await http(`/api/invoke?token=${server.token}`, { method: 'POST', body })
+    expect(r.status).toBe(401)
+    expect(JSON.parse(r.body).error.message).toMatch(/never accepted in the query/)
+    await expect(openSocketAt(`/ws?token=${server.token}`, {})).rejects.toThrow('HTTP 401')
+    const cookie = String((await http(`/?token=${server.token}`)).headers['set-cookie']).split(';')[0]!
+    expect((await http('/api/invoke', { method: 'POST', headers: { Cookie: cookie }, body })).status).toBe(200)
+    expect((await http('/api/invoke', { method: 'POST', headers: { Cookie: cookie, Origin: 'http://evil.example' }, body })).status).toBe(403)
+  })
+
+  it('redirects the token URL only to a path of this server', async () => {
+    const r = await http(`/a/..//evil.example/?token=${server.token}`)
+    expect(r.status).toBe(303)
+    expect(r.headers.location).toBe('/evil.example/')
   })
 
   it('refuses sockets without the token or from another origin', async () => {

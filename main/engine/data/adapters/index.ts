@@ -1,13 +1,15 @@
 import { DataError } from '../errors'
 import { DATASET_NAMES, type DatasetName, type VideoList } from '../types'
 import { loadHmdb51 } from './hmdb51'
-import { loadK600ZeroShot, loadKineticsRoot, type KineticsSplit } from './kinetics-root'
+import { loadK600ZeroShot } from './k600-zeroshot-root'
+import { loadKineticsRoot, type KineticsSplit } from './kinetics-root'
 import { loadUcf101 } from './ucf101'
 
 export { loadUcf101, locateUcf101, readUcfClassInd } from './ucf101'
 export { loadHmdb51, locateHmdb51 } from './hmdb51'
 export { loadKineticsCsv, loadKineticsFolders } from './kinetics'
-export { loadKineticsRoot, loadK600ZeroShot } from './kinetics-root'
+export { loadKineticsRoot } from './kinetics-root'
+export { loadK600ZeroShot } from './k600-zeroshot-root'
 export { loadK600ZeroShotSplit, readClasses620, readClassIdxSplits } from './k600-zeroshot'
 
 /** What `--split` means for each data set: 1/2/3 (UCF101, HMDB51, K600 zero-shot) or train/val/test (K400). */

@@ -1,5 +1,5 @@
 import { loadEvalClip, loadTrainClip, type Clip, type ClipOptions } from '../sampling/clip'
-import type { Rng } from '../sampling/rng'
+import type { Rng } from '../../util/random'
 import type { VideoItem } from '../types'
 
 /**

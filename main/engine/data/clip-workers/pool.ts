@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { ClipWorkerCrashError } from '../errors'
 import { loadTrainClip, REFERENCE_CLIP, type Clip, type ClipOptions } from '../sampling/clip'
-import { isPortableRng, type PortableRng, type Rng, type RngState } from '../sampling/rng'
+import { isPortableRng, type PortableRng, type Rng, type RngState } from '../../util/random'
 import type { VideoItem } from '../types'
 import type { ClipLoader } from './loader'
 import { clipWorkerEntry, type WorkerEntry } from './locate'

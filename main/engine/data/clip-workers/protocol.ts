@@ -1,5 +1,5 @@
 import type { Clip, ClipOptions } from '../sampling/clip'
-import type { RngState } from '../sampling/rng'
+import type { RngState } from '../../util/random'
 import type { VideoItem } from '../types'
 import type { SerializedError } from './serialize-error'
 

@@ -1,5 +1,5 @@
 import { loadEvalClip, loadTrainClip, type Clip } from '../sampling/clip'
-import { rngFromState, type PortableRng } from '../sampling/rng'
+import { rngFromState, type PortableRng } from '../../util/random'
 import type { ClipJob, JobReply } from './protocol'
 import { serializeError } from './serialize-error'
 

@@ -1,13 +1,18 @@
 import { loadHmdb51 } from '../adapters/hmdb51'
-import { loadK600ZeroShot } from '../adapters/kinetics-root'
+import { loadK600ZeroShot } from '../adapters/k600-zeroshot-root'
+import { loadKineticsRoot } from '../adapters/kinetics-root'
 import { loadUcf101 } from '../adapters/ucf101'
 import { DataError } from '../errors'
 import type { VideoList } from '../types'
 import { restrictClasses } from './restrict'
 import { EP1_DEFAULT_COUNT, EP1_DEFAULT_SEED, halfClassSubsets } from './subsets'
 
-/** The zero-shot evaluation protocols of method-spec §5 and the data sets each applies to. */
-export const PROTOCOLS = ['ep1', 'ep2', 'ep3', 'k600'] as const
+/**
+ * The zero-shot evaluation protocols of method-spec §5 and the data sets each applies to, and `full`:
+ * every class of the data set at once (UCF101/HMDB51: EP2's full label set; Kinetics: the closed-set
+ * validation set).
+ */
+export const PROTOCOLS = ['ep1', 'ep2', 'ep3', 'k600', 'full'] as const
 export type ProtocolName = (typeof PROTOCOLS)[number]
 
 /** One evaluation set of a protocol; a protocol's result is the mean ± std over its sets (EP2: one set). */
@@ -59,13 +64,26 @@ export function k600Sets(root: string): ProtocolSet[] {
   return ([1, 2, 3] as const).map((split) => ({ name: `split ${split}`, list: loadK600ZeroShot(root, split) }))
 }
 
-/** The evaluation sets of a protocol on a data set (EP1–EP3: ucf101 or hmdb51; k600: k600). */
+/** Kinetics-400/600 closed set: the official validation list with all of its classes (labels = alphabetical index). */
+export function kineticsValSets(root: string, dataset: 'k400' | 'k600'): ProtocolSet[] {
+  const list = loadKineticsRoot(root, 'val', dataset)
+  return [{ name: 'val', list: { ...list, description: `${dataset} validation set, all ${list.classes.length} classes (closed set)` } }]
+}
+
+/** The evaluation sets of a protocol on a data set (EP1–EP3: ucf101 or hmdb51; k600: k600; full: any). */
 export function protocolSets(protocol: ProtocolName, dataset: string, root: string, options: ProtocolOptions = {}): ProtocolSet[] {
+  if (protocol === 'full') {
+    if (dataset === 'k400' || dataset === 'k600') return kineticsValSets(root, dataset)
+    if (dataset === 'ucf101' || dataset === 'hmdb51') return ep2Sets(root, dataset, options)
+    throw new DataError(`the full protocol runs on ucf101, hmdb51, k400 or k600 (got "${dataset}")`)
+  }
   if (protocol === 'k600') {
     if (dataset !== 'k600') throw new DataError(`the k600 protocol runs on the k600 data set (got "${dataset}")`)
     return k600Sets(root)
   }
-  if (dataset !== 'ucf101' && dataset !== 'hmdb51') throw new DataError(`${protocol.toUpperCase()} runs on ucf101 or hmdb51 (got "${dataset}")`)
+  if (dataset !== 'ucf101' && dataset !== 'hmdb51') {
+    throw new DataError(`${protocol.toUpperCase()} runs on ucf101 or hmdb51 (got "${dataset}")`, { fix: dataset === 'k400' || dataset === 'k600' ? `use protocol: full for the closed-set ${dataset} validation set${dataset === 'k600' ? ', or protocol: k600 for the zero-shot splits' : ''}` : undefined })
+  }
   if (protocol === 'ep1') return ep1Sets(root, dataset, options)
   if (protocol === 'ep2') return ep2Sets(root, dataset, options)
   if (protocol === 'ep3') return ep3Sets(root, dataset, options)

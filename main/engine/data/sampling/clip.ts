@@ -1,7 +1,7 @@
 import type { VideoItem } from '../types'
 import { openVideo, type OpenOptions } from '../video/source'
 import type { DecodeOptions, VideoInfo } from '../video/types'
-import type { Rng } from './rng'
+import type { Rng } from '../../util/random'
 import { evalPlan, REFERENCE_SPATIAL, trainPlan, type SpatialOptions } from './spatial'
 import { evalIndices, REFERENCE_TEMPORAL, trainIndices, type TemporalOptions } from './temporal'
 import { CLIP_MEAN, CLIP_STD, flipHorizontal, normalize } from './transforms'

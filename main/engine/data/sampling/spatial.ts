@@ -1,5 +1,5 @@
 import type { SpatialPlan } from '../video/types'
-import { randomInt, type Rng } from './rng'
+import { randomInt, type Rng } from '../../util/random'
 
 /** Resize and crop (method-spec §2 training, §5.1 evaluation). */
 export interface SpatialOptions {

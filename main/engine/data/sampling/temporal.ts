@@ -1,4 +1,4 @@
-import type { Rng } from './rng'
+import type { Rng } from '../../util/random'
 
 /** How frames are picked from a video (method-spec §2 and §5.1; design.md "frames"). */
 export interface TemporalOptions {

@@ -1,5 +1,5 @@
 import { stateAt, axisRange, motionAxis } from './motion'
-import type { Rng } from '../sampling/rng'
+import type { Rng } from '../../util/random'
 import type { FrameState, SynthColour, SynthComposition, SynthObject, SynthScene, VideoParams } from './types'
 
 export const COLOUR_RGB: Record<SynthColour, [number, number, number]> = { red: [220, 40, 40], blue: [40, 90, 230], yellow: [245, 215, 35] }

@@ -2,7 +2,15 @@ import { z } from 'zod'
 import { CLASS_SOURCES, type ClassGraph, type GraphClass, type GraphIssue } from './types'
 
 const text = z.string().trim().min(1, 'must be a non-empty string')
-const triple = z.object({ head: text, relation: text, tail: text }).strict()
+const part = z.string().trim()
+/** A triple has three non-empty parts, unless it is a malformed one kept as its `text`. */
+const triple = z
+  .object({ head: part, relation: part, tail: part, text: text.optional() })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.text !== undefined) return
+    for (const k of ['head', 'relation', 'tail'] as const) if (!t[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'must be a non-empty string' })
+  })
 const clauseList = z.array(text)
 
 export const classGraphSchema = z
@@ -14,6 +22,7 @@ export const classGraphSchema = z
     actionObjectRelations: z.array(triple),
     actionRelations: z.array(triple),
     clauses: z.object({ oo: clauseList, ao: clauseList, aa: clauseList }).strict(),
+    xpromptLabel: text.optional(),
   })
   .strict()
 

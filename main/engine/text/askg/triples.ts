@@ -1,8 +1,22 @@
 import type { Triple } from './types'
 
-/** Writes a triple the way the authors' files do: `<head, relation, tail>`. */
+/** Writes a triple the way the authors' files do: `<head, relation, tail>`; a malformed one exactly as it was read. */
 export function formatTriple(t: Triple): string {
-  return `<${t.head}, ${t.relation}, ${t.tail}>`
+  return t.text ?? `<${t.head}, ${t.relation}, ${t.tail}>`
+}
+
+/**
+ * A text that is not a triple, kept as written: two parts become head and tail (`<eye, area where
+ * eye makeup is applied>`), one part the head; the relation is then empty.
+ */
+export function malformedTriple(value: string): Triple {
+  const parts = value
+    .trim()
+    .replace(/^<|>$/g, '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+  return { head: parts[0] ?? '', relation: parts.length > 2 ? parts.slice(1, -1).join(', ') : '', tail: parts.length > 1 ? parts[parts.length - 1]! : '', text: value.trim() }
 }
 
 /**

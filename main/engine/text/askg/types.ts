@@ -4,11 +4,16 @@
  * `classes_xprompt_<ds>.yml` files (method-spec §3.2).
  */
 
-/** A relation triple `<head, relation, tail>`. */
+/**
+ * A relation triple `<head, relation, tail>`. A triple that cannot be read as three parts (the
+ * authors' files have a few such as `<eye, area where eye makeup is applied>`) is kept as written in
+ * `text`; its parts are then a best guess (possibly empty) and it is exported exactly as `text`.
+ */
 export interface Triple {
   head: string
   relation: string
   tail: string
+  text?: string
 }
 
 /** The three relation families: object–object and action–object are spatial, action–action temporal. */
@@ -38,6 +43,8 @@ export interface ClassGraph {
   actionRelations: Triple[]
   /** `xprompt_oo` / `xprompt_ao` / `xprompt_aa`. May be empty (the authors' HMDB file has empty `xprompt_aa` lists). */
   clauses: Clauses
+  /** The xprompt file's `label` where it differs from the ASKG file's (kept so an export gives it back). */
+  xpromptLabel?: string
 }
 
 export const CLASS_SOURCES = ['llm', 'human', 'import', 'built-in'] as const
@@ -85,6 +92,8 @@ export interface GraphClass {
 
 /** A problem found in a class, phrased so a person can fix it. */
 export interface GraphIssue {
+  /** The file the class came from, when it came from one. */
+  file?: string
   /** The class name (or key) the issue is about. */
   className: string
   /** The field, in the authors' naming (`obj_en_li`, `act_rel_triples.2`, …). */
@@ -95,7 +104,7 @@ export interface GraphIssue {
 }
 
 export function formatIssue(i: GraphIssue): string {
-  return `class "${i.className}", field ${i.field}: ${i.message} — ${i.fix}`
+  return `${i.file ? `${i.file}: ` : ''}class "${i.className}", field ${i.field}: ${i.message} — ${i.fix}`
 }
 
 export function emptyClauses(): Clauses {

@@ -36,7 +36,7 @@ export function exportAskgYaml(classes: GraphClass[]): string {
 
 export function exportXpromptYaml(classes: GraphClass[]): string {
   return stringify(
-    keyed(classes, ({ graph: g }) => ({ label: g.label, xprompt_oo: g.clauses.oo, xprompt_ao: g.clauses.ao, xprompt_aa: g.clauses.aa })),
+    keyed(classes, ({ graph: g }) => ({ label: g.xpromptLabel ?? g.label, xprompt_oo: g.clauses.oo, xprompt_ao: g.clauses.ao, xprompt_aa: g.clauses.aa })),
     YAML_OPTIONS,
   )
 }

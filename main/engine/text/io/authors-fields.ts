@@ -1,4 +1,4 @@
-import { parseTriple } from '../askg/triples'
+import { malformedTriple, parseTriple } from '../askg/triples'
 import type { GraphIssue, Triple } from '../askg/types'
 
 /**
@@ -58,8 +58,11 @@ export function readStringList(className: string, field: string, value: unknown,
   return out
 }
 
-/** A list of triples `<head, relation, tail>`. */
-export function readTripleList(className: string, field: string, value: unknown, issues: GraphIssue[]): Triple[] {
+/**
+ * A list of triples `<head, relation, tail>`. With `keepMalformed` (the authors' released files), a
+ * text that is not three parts is kept as written and reported there instead of being an issue.
+ */
+export function readTripleList(className: string, field: string, value: unknown, issues: GraphIssue[], keepMalformed?: (item: Triple, field: string, reason: string) => void): Triple[] {
   if (value === null || value === undefined) return []
   if (!Array.isArray(value)) {
     issues.push({ className, field, message: `is ${JSON.stringify(value)}, not a list`, fix: `write ${field} as a YAML list of "<head, relation, tail>" items` })
@@ -68,8 +71,12 @@ export function readTripleList(className: string, field: string, value: unknown,
   const out: Triple[] = []
   rejoinFlowSplits(value).forEach((item, i) => {
     const r = parseTriple(item)
-    if ('error' in r) issues.push({ className, field: `${field}.${i}`, message: r.error, fix: 'write it as <head, relation, tail>, three parts separated by commas' })
-    else out.push(r.triple)
+    if (!('error' in r)) out.push(r.triple)
+    else if (keepMalformed && typeof item === 'string' && item.trim()) {
+      const kept = malformedTriple(item)
+      keepMalformed(kept, `${field}.${i}`, r.error)
+      out.push(kept)
+    } else issues.push({ className, field: `${field}.${i}`, message: r.error, fix: 'write it as <head, relation, tail>, three parts separated by commas' })
   })
   return out
 }

@@ -29,7 +29,8 @@ export function importAuthorsFiles(input: AuthorsImportInput): ImportResult {
   const issues = [...(askg?.parsed.issues ?? []), ...(xprompt?.parsed.issues ?? [])]
   const warnings = [...(askg?.parsed.warnings ?? []), ...(xprompt?.parsed.warnings ?? [])]
   const base: { key: string }[] = askg ? askg.parsed.entries : xprompt!.parsed.entries
-  const pairs = pairEntries(askg?.parsed.entries, xprompt?.parsed.entries, warnings)
+  if (askg && xprompt) checkSameClasses(askg, xprompt)
+  const pairs = pairEntries(askg, xprompt, warnings)
   if (input.classNames && input.classNames.length !== base.length) {
     throw new Error(`the class list has ${input.classNames.length} names but the file has ${base.length} entries; give one name per entry, in class-index order`)
   }
@@ -41,7 +42,8 @@ export function importAuthorsFiles(input: AuthorsImportInput): ImportResult {
     const name = input.classNames?.[index] ?? key
     const label = a?.label ?? x?.label ?? null
     const classWarnings: string[] = []
-    if (label === null) classWarnings.push(`class "${name}": no label field; the key "${key}" is used as the label`)
+    const where = files.join(' + ')
+    if (label === null) classWarnings.push(`${where}: class "${name}": no label field; the key "${key}" is used as the label`)
     const graph: ClassGraph = {
       label: label ?? key,
       objects: a?.objects ?? [],
@@ -51,13 +53,14 @@ export function importAuthorsFiles(input: AuthorsImportInput): ImportResult {
       actionRelations: a?.aa ?? [],
       clauses: x ? { oo: x.oo, ao: x.ao, aa: x.aa } : emptyClauses(),
     }
-    if (a && x) classWarnings.push(...checkClauseCounts(name, graph).map(formatIssue))
+    if (a && x && x.label !== null && x.label !== graph.label) graph.xpromptLabel = x.label
+    if (a && x) classWarnings.push(...checkClauseCounts(name, graph).map((i) => formatIssue({ ...i, file: where })))
     for (const kind of TRIPLE_KINDS) {
-      if (x && graph.clauses[kind].length === 0) classWarnings.push(`class "${name}": xprompt_${kind} is empty, so its prompt sets have no ${kind} clauses`)
+      if (x && graph.clauses[kind].length === 0) classWarnings.push(`${xprompt!.file}: class "${name}": xprompt_${kind} is empty, so its prompt sets have no ${kind} clauses`)
     }
     const checked = checkClassGraph(name, graph)
     if ('issues' in checked) {
-      issues.push(...checked.issues)
+      issues.push(...checked.issues.map((i) => ({ ...i, file: where })))
       return
     }
     const provenance: ClassProvenance = { source: 'import', createdAt, files, key }
@@ -68,13 +71,40 @@ export function importAuthorsFiles(input: AuthorsImportInput): ImportResult {
   return { classes, issues, warnings }
 }
 
-function pairEntries(
-  askg: AskgEntry[] | undefined,
-  xprompt: XpromptEntry[] | undefined,
-  warnings: string[],
-): { a?: AskgEntry; x?: XpromptEntry }[] {
+type Named<T> = { file: string; parsed: ParsedFile<T> }
+
+/** The file's data set from its name (`classes_ASKG_ucf101.yml` → `ucf101`), or null. */
+export function datasetOfFileName(file: string): string | null {
+  const m = /(?:^|[\\/])classes_(?:askg|xprompt|label)_([^\\/]+?)\.ya?ml$/i.exec(file)
+  return m ? m[1]!.toLowerCase() : null
+}
+
+/**
+ * An ASKG file and an xprompt file must describe the same classes: files named for different data
+ * sets are refused, and so are files whose keys mostly differ (fewer than half shared).
+ */
+function checkSameClasses(askg: Named<AskgEntry>, xprompt: Named<XpromptEntry>): void {
+  const [da, dx] = [datasetOfFileName(askg.file), datasetOfFileName(xprompt.file)]
+  if (da && dx && da !== dx) {
+    throw new Error(`${askg.file} is for ${da} but ${xprompt.file} is for ${dx}; import the xprompt file of the same data set (classes_xprompt_${da}.yml)`)
+  }
+  const keys = new Set(askg.parsed.entries.map((e) => e.key.toLowerCase()))
+  const shared = xprompt.parsed.entries.filter((e) => keys.has(e.key.toLowerCase())).length
+  const smaller = Math.min(keys.size, xprompt.parsed.entries.length)
+  if (smaller > 0 && shared * 2 < smaller) {
+    const sample = xprompt.parsed.entries.filter((e) => !keys.has(e.key.toLowerCase())).slice(0, 3).map((e) => `"${e.key}"`)
+    throw new Error(
+      `${askg.file} and ${xprompt.file} do not describe the same classes: only ${shared} of ${xprompt.parsed.entries.length} xprompt keys are ASKG keys (not: ${sample.join(', ')}); import the two files of one data set`,
+    )
+  }
+}
+
+function pairEntries(askgFile: Named<AskgEntry> | undefined, xpromptFile: Named<XpromptEntry> | undefined, warnings: string[]): { a?: AskgEntry; x?: XpromptEntry }[] {
+  const askg = askgFile?.parsed.entries
+  const xprompt = xpromptFile?.parsed.entries
   if (!askg) return xprompt!.map((x) => ({ x }))
   if (!xprompt) return askg.map((a) => ({ a }))
+  const [af, xf] = [askgFile!.file, xpromptFile!.file]
   const byKey = new Map(xprompt.map((x) => [x.key, x]))
   const askgKeys = new Set(askg.map((a) => a.key))
   const unmatchedX = xprompt.filter((x) => !askgKeys.has(x.key))
@@ -84,13 +114,13 @@ function pairEntries(
     if (x) return { a, x }
     const candidate = positional ? xprompt[i] : undefined
     if (candidate && !askgKeys.has(candidate.key)) {
-      warnings.push(`ASKG key "${a.key}" has no xprompt entry of the same key; paired by position with xprompt key "${candidate.key}"`)
+      warnings.push(`${af}: key "${a.key}" has no entry of the same key in ${xf}; paired by position with its key "${candidate.key}"`)
       unmatchedX.splice(unmatchedX.indexOf(candidate), 1)
       return { a, x: candidate }
     }
-    warnings.push(`ASKG key "${a.key}" has no xprompt entry; the class gets no clauses`)
+    warnings.push(`${af}: key "${a.key}" has no entry in ${xf}; the class gets no clauses`)
     return { a }
   })
-  for (const x of unmatchedX) warnings.push(`xprompt key "${x.key}" matches no ASKG entry and is ignored`)
+  for (const x of unmatchedX) warnings.push(`${xf}: key "${x.key}" matches no entry of ${af} and is ignored`)
   return out
 }

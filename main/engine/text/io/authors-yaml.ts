@@ -75,16 +75,24 @@ function entryFields(e: RawEntry, known: readonly string[], file: string, issues
   return fields
 }
 
-/** Reads one ASKG entry's fields (also used on LLM answers). */
-export function askgEntry(key: string, f: Record<string, unknown>, issues: GraphIssue[]): AskgEntry {
+/**
+ * Reads one ASKG entry's fields (also used on LLM answers, where a malformed triple is an issue that
+ * asks for a repair). From a file (`keepMalformedIn`), a malformed triple is kept as text with a
+ * warning naming the file, the class and the field.
+ */
+export function askgEntry(key: string, f: Record<string, unknown>, issues: GraphIssue[], keepMalformedIn?: { file: string; warnings: string[] }): AskgEntry {
+  const keep = keepMalformedIn
+    ? (t: Triple, field: string, reason: string) =>
+        keepMalformedIn.warnings.push(`${keepMalformedIn.file}: class "${key}", field ${field}: ${reason}; kept as the text "${t.text}" (prompts use its clause; the graph view shows it without a relation)`)
+    : undefined
   return {
     key,
     label: readLabel(key, f.label, issues),
     objects: readStringList(key, 'obj_en_li', f.obj_en_li, issues),
     subActions: readStringList(key, 'sub_act_en_li', f.sub_act_en_li, issues),
-    oo: readTripleList(key, 'obj_rel_triples', f.obj_rel_triples, issues),
-    ao: readTripleList(key, 'act_obj_triples', f.act_obj_triples, issues),
-    aa: readTripleList(key, 'act_rel_triples', f.act_rel_triples, issues),
+    oo: readTripleList(key, 'obj_rel_triples', f.obj_rel_triples, issues, keep),
+    ao: readTripleList(key, 'act_obj_triples', f.act_obj_triples, issues, keep),
+    aa: readTripleList(key, 'act_rel_triples', f.act_rel_triples, issues, keep),
   }
 }
 
@@ -105,9 +113,9 @@ export function parseAskgFile(text: string, file: string): ParsedFile<AskgEntry>
   const out: AskgEntry[] = []
   for (const e of entries) {
     const f = entryFields(e, ASKG_FIELDS, file, issues, warnings)
-    if (f) out.push(askgEntry(e.key, f, issues))
+    if (f) out.push(askgEntry(e.key, f, issues, { file, warnings }))
   }
-  return { entries: out, issues, warnings }
+  return { entries: out, issues: issues.map((i) => ({ ...i, file })), warnings }
 }
 
 export function parseXpromptFile(text: string, file: string): ParsedFile<XpromptEntry> {
@@ -118,7 +126,7 @@ export function parseXpromptFile(text: string, file: string): ParsedFile<Xprompt
     const f = entryFields(e, XPROMPT_FIELDS, file, issues, warnings)
     if (f) out.push(xpromptEntry(e.key, f, issues))
   }
-  return { entries: out, issues, warnings }
+  return { entries: out, issues: issues.map((i) => ({ ...i, file })), warnings }
 }
 
 /** Which of the two files this is, from the fields of its first entry (not its name). */

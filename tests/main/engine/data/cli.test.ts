@@ -6,7 +6,7 @@ import { dataInspectCommand } from '../../../../main/cli/commands/data-inspect'
 import { protocolSubsetsCommand } from '../../../../main/cli/commands/protocol-subsets'
 import { synthMakeCommand } from '../../../../main/cli/commands/synth-make'
 import { CliUsageError, type CliCommand, type CliContext } from '../../../../main/cli/types'
-import { makeUcfRoot } from './make-fixtures'
+import { makeUcfRoot, put } from './make-fixtures'
 
 async function run(command: CliCommand, values: Record<string, unknown>, positionals: string[] = []): Promise<{ code: number; out: string; err: string }> {
   let out = ''
@@ -58,6 +58,16 @@ describe('stdd data inspect', () => {
     expect(r.out).toContain(`missing: ${join(dir.path, 'UCF-101', 'YoYo', 'v_YoYo_g02_c02.avi')} (listed at ${join(dir.path, 'ucfTrainTestlist', 'testlist02.txt')}:3)`)
     const json = await run(dataInspectCommand, { dataset: 'ucf101', split: '1', samples: '0', json: true }, [dir.path])
     expect(JSON.parse(json.out)).toMatchObject({ classes: 4, videos: 4, onDisk: 4, ok: true })
+  })
+
+  it("prints the adapter's notes: a Kinetics root without its CSV is read from class folders and says so", async () => {
+    put(dir.path, 'val/zumba/q1_000300_000310.mp4')
+    const r = await run(dataInspectCommand, { dataset: 'k400', samples: '0' }, [dir.path])
+    expect(r.out.split('\n')[1]).toMatch(/^note: no official Kinetics val CSV .* reading the class folders of .*val instead, so videos that were never downloaded cannot be reported as missing$/)
+    put(dir.path, 'kinetics-400_val.csv', 'label,youtube_id,time_start,time_end,split,is_cc\nzumba,q1,300,310,val,0\nzumba,q2,0,10,val,0\n')
+    const json = JSON.parse((await run(dataInspectCommand, { dataset: 'k400', samples: '0', json: true }, [dir.path])).out) as { notes: string[]; missing: unknown[]; ok: boolean }
+    expect(json).toMatchObject({ notes: [expect.stringMatching(/^k400 val list: kinetics-400_val\.csv \(official CSV\)/)], ok: false })
+    expect(json.missing).toHaveLength(1)
   })
 
   it('reports a sample that does not decode', async () => {

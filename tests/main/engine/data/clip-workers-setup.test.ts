@@ -8,7 +8,7 @@ import { createClipLoader, dataWorkersFromEnv } from '../../../../main/engine/da
 import { inThreadLoader } from '../../../../main/engine/data/clip-workers/loader'
 import { BUILT_WORKER_FILE, clipWorkerEntry } from '../../../../main/engine/data/clip-workers/locate'
 import { ClipWorkerPool } from '../../../../main/engine/data/clip-workers/pool'
-import { rngFromState, seededRng } from '../../../../main/engine/data/sampling/rng'
+import { rngFromState, seededRng } from '../../../../main/engine/util/random'
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..')
 const sources = join(repo, 'main/engine/data/clip-workers')

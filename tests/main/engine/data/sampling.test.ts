@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { evalPlan, shortSideScale, trainPlan, REFERENCE_SPATIAL } from '../../../../main/engine/data/sampling/spatial'
 import { evalIndices, linspaceIndices, REFERENCE_TEMPORAL, segmentIndices, trainIndices, windowLength } from '../../../../main/engine/data/sampling/temporal'
 import { CLIP_MEAN, CLIP_STD, flipHorizontal, normalize } from '../../../../main/engine/data/sampling/transforms'
-import type { Rng } from '../../../../main/engine/data/sampling/rng'
+import type { Rng } from '../../../../main/engine/util/random'
 
 /** An Rng that returns the given draws in order. */
 function scripted(values: number[]): Rng {

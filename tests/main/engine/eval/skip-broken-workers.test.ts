@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ClipWorkerPool } from '../../../../main/engine/data/clip-workers/pool'
 import { Engine } from '../../../../main/engine/engine'
+import { loadExperimentFile } from '../../../../main/engine/experiments/resolve'
 import { buildSynthWorld } from '../../../../main/engine/data/synth/world'
 import { writeSynthDataset } from '../../../../main/engine/data/synth/writer'
 import { tempDir } from '../../../helpers/temp-dir'
@@ -29,7 +30,7 @@ const spies = {
 async function evaluateOnce(file: string, workers: string | undefined): Promise<number> {
   if (workers === undefined) delete process.env.STDD_DATA_WORKERS
   else process.env.STDD_DATA_WORKERS = workers
-  const launched = await engine.invoke('runs.launch', { file })
+  const launched = engine.runs.launch(loadExperimentFile(file))
   const id = launched.runs[0]!.id
   await engine.runs.runOnly([id])
   return id

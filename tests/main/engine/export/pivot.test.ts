@@ -41,10 +41,11 @@ describe('result tables', () => {
     expect(t.columns).toEqual(['hmdb51/ep3', 'ucf101/ep1'])
     const frozen = t.rows.find((r) => r.label === 'frozen')! // named by its variant
     expect(frozen.runIds).toHaveLength(2)
-    expect(frozen.cells['ucf101/ep1']).toEqual({ mean: 62, std: Math.SQRT2 * 2, n: 2, over: 'seeds', best: false })
+    expect(frozen.cells['ucf101/ep1']).toEqual({ mean: 62, std: Math.SQRT2 * 2, n: 2, over: 'seeds', best: false, runIds: frozen.runIds })
     expect(frozen.cells['hmdb51/ep3']).toBeNull()
     const full = t.rows.find((r) => r.label === 'model.adaptation=full')! // no variant name: by its config
-    expect(full.cells['ucf101/ep1']).toEqual({ mean: 70.5, std: 1.5, n: 10, over: 'subsets', best: true })
+    expect(full.cells['ucf101/ep1']).toEqual({ mean: 70.5, std: 1.5, n: 10, over: 'subsets', best: true, runIds: full.runIds })
+    expect(full.runIds).toHaveLength(1)
   })
 
   it('print Markdown with the best in bold and say which std', () => {
@@ -68,5 +69,16 @@ describe('result tables', () => {
 
   it('say what is missing', () => {
     expect(() => buildPivot(engine.db, ['table9'])).toThrow('no experiment "table9"')
+  })
+})
+
+describe('export.pivot', () => {
+  it('returns the pivot as data, each cell with the runs it pools', async () => {
+    const t = await engine.invoke('export.pivot', { experiments: ['table4'] })
+    expect(t.columns).toEqual(['hmdb51/ep3', 'ucf101/ep1'])
+    const frozen = t.rows.find((r) => r.label === 'frozen')!
+    const runs = await engine.invoke('runs.page', { filter: { runIds: frozen.cells['ucf101/ep1']!.runIds }, sort: { key: 'name', dir: 'asc' } })
+    expect(runs.rows.map((r) => r.name)).toEqual(['frozen,seed=0', 'frozen,seed=1'])
+    await expect(engine.invoke('export.pivot', { experiments: ['nope'] })).rejects.toThrow(/no experiment "nope"/)
   })
 })

@@ -111,8 +111,8 @@ describe('the run lifecycle', () => {
     engine.db.prepare("UPDATE runs SET status = 'running', pid = 2147483646 WHERE id = ?").run(id) // no such process
     expect(manager.recoverInterrupted()).toEqual([id])
     expect(getRunSummary(engine.db, id)).toMatchObject({ status: 'failed', error: expect.stringContaining(`stdd resume ${id}`) })
-    engine.db.prepare("UPDATE runs SET status = 'running', pid = ? WHERE id = ?").run(process.pid, id)
-    expect(manager.recoverInterrupted()).toEqual([]) // a live process keeps its run
+    engine.db.prepare("UPDATE runs SET status = 'running', pid = ?, heartbeat_at = ? WHERE id = ?").run(process.ppid, new Date().toISOString(), id)
+    expect(manager.recoverInterrupted()).toEqual([]) // a live process with a fresh heartbeat keeps its run
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { resolveStddConfig, type MaskingConfig } from '../../../../main/engine/stdd/config'
 import { dropBudget, keptPatchMap, patchOf, planMasks, rotateRight, shiftedPattern, type MaskGeometry, type MaskPlan } from '../../../../main/engine/stdd/masking'
-import { seededRng } from '../../../../main/engine/stdd/random'
+import { seededRng } from '../../../../main/engine/util/random'
 
 const G44: MaskGeometry = { grid: 4, window: [2, 2], frames: 8 }
 

@@ -6,7 +6,7 @@ import { backboneParameterCount, buildStddModel, disposeStddModel, trainableVari
 import { alignmentFromSim, frameScores } from '../../../../main/engine/stdd/alignment'
 import { predictClips } from '../../../../main/engine/stdd/capture'
 import { resolveStddConfig, StddConfigError, STDD_DEFAULTS, type StddConfigInput } from '../../../../main/engine/stdd/config'
-import { seededRng } from '../../../../main/engine/stdd/random'
+import { seededRng } from '../../../../main/engine/util/random'
 import { stddForward } from '../../../../main/engine/stdd/video_model'
 import { expectNoLeak, useWasm } from '../../../helpers/tf'
 import { randomTensor } from '../tf/numeric-grad'

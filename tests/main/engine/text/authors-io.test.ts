@@ -1,6 +1,7 @@
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { exportAskgYaml, exportXpromptYaml } from '../../../../main/engine/text/io/authors-export'
+import { formatIssue } from '../../../../main/engine/text/askg/types'
 import { importAuthorsFiles } from '../../../../main/engine/text/io/authors-import'
 import { detectAuthorsFile, parseAskgFile, parseXpromptFile } from '../../../../main/engine/text/io/authors-yaml'
 import { exportGraphJson, isGraphJson, parseGraphJson } from '../../../../main/engine/text/io/json-format'
@@ -71,8 +72,8 @@ describe("the authors' classes_ASKG / classes_xprompt files", () => {
       files: ['classes_ASKG_hmdb51.yml', 'classes_xprompt_hmdb51.yml'],
       key: 'falling to the floor',
       warnings: [
-        'class "fall floor", field xprompt_aa: has 0 clause(s) for 2 triple(s) in act_rel_triples — write exactly one clause per triple, in the same order',
-        'class "fall floor": xprompt_aa is empty, so its prompt sets have no aa clauses',
+        'classes_ASKG_hmdb51.yml + classes_xprompt_hmdb51.yml: class "fall floor", field xprompt_aa: has 0 clause(s) for 2 triple(s) in act_rel_triples — write exactly one clause per triple, in the same order',
+        'classes_xprompt_hmdb51.yml: class "fall floor": xprompt_aa is empty, so its prompt sets have no aa clauses',
       ],
     })
   })
@@ -131,7 +132,7 @@ describe("the authors' classes_ASKG / classes_xprompt files", () => {
       xprompt: { file: 'x.yml', parsed: parseXpromptFile(renamed, 'x.yml') },
     })
     expect(r.classes[1]!.graph.clauses.oo).toEqual(['where the body hits the floor', 'where a mat cushions the body'])
-    expect(r.warnings).toContain('ASKG key "falling to the floor" has no xprompt entry of the same key; paired by position with xprompt key "fall floor"')
+    expect(r.warnings).toContain('a.yml: key "falling to the floor" has no entry of the same key in x.yml; paired by position with its key "fall floor"')
   })
 
   it('imports an xprompt file alone (clauses without triples)', () => {
@@ -141,7 +142,7 @@ describe("the authors' classes_ASKG / classes_xprompt files", () => {
     expect(r.classes[0]!.graph.clauses.ao).toEqual(['which requires a brush', 'which involves hair'])
   })
 
-  it('reports unusable entries by class, field and fix, and warns on repeated keys', () => {
+  it('reports unusable entries by file, class, field and fix, keeps a malformed triple as text, and warns on repeated keys', () => {
     const bad = `run:
   label: replaced below
 run:
@@ -155,13 +156,13 @@ run:
   extra_field: 1
 `
     const p = parseAskgFile(bad, 'bad.yml')
-    expect(p.issues).toEqual([
-      { className: 'run', field: 'obj_en_li', message: 'is "shoes, track", not a list', fix: 'write obj_en_li as a YAML list ("- item" lines)' },
-      { className: 'run', field: 'obj_rel_triples.0', message: '"<shoes, on>" is not a triple <head, relation, tail> (it has 2 non-empty part(s))', fix: 'write it as <head, relation, tail>, three parts separated by commas' },
-    ])
+    expect(p.issues).toEqual([{ file: 'bad.yml', className: 'run', field: 'obj_en_li', message: 'is "shoes, track", not a list', fix: 'write obj_en_li as a YAML list ("- item" lines)' }])
+    expect(formatIssue(p.issues[0]!)).toBe('bad.yml: class "run", field obj_en_li: is "shoes, track", not a list — write obj_en_li as a YAML list ("- item" lines)')
+    expect(p.entries[0]!.oo).toEqual([{ head: 'shoes', relation: '', tail: 'on', text: '<shoes, on>' }])
     expect(p.warnings).toEqual([
       'bad.yml: key "run" appears more than once; the last entry is used, at the position of the first',
       'bad.yml: class "run": ignored field(s) extra_field (known: label, obj_en_li, obj_rel_triples, act_obj_triples, sub_act_en_li, act_rel_triples)',
+      'bad.yml: class "run", field obj_rel_triples.0: "<shoes, on>" is not a triple <head, relation, tail> (it has 2 non-empty part(s)); kept as the text "<shoes, on>" (prompts use its clause; the graph view shows it without a relation)',
     ])
     expect(() => parseAskgFile('a: [unclosed\n', 'broken.yml')).toThrow(/broken.yml: not valid YAML/)
   })

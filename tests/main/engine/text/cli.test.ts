@@ -106,11 +106,21 @@ describe('stdd askg / prompts commands', () => {
     expect(JSON.parse((await stdd('askg', 'show', 'brush hair', '--json')).out).provenance.source).toBe('import')
   })
 
-  it('rejects a broken file naming the class, field and fix, and stores nothing', async () => {
+  it('keeps a malformed triple as text with a warning naming the file, class and field, and exports it back as written', async () => {
     writeFileSync(join(dir.path, 'classes_ASKG_x.yml'), 'run:\n  label: run\n  obj_rel_triples:\n  - <shoes, on>\n')
     const r = await stdd('askg', 'import', join(dir.path, 'classes_ASKG_x.yml'))
-    expect(r.code).toBe(1)
-    expect(r.err).toContain('class "run", field obj_rel_triples.0: "<shoes, on>" is not a triple')
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toContain('classes_ASKG_x.yml: class "run", field obj_rel_triples.0: "<shoes, on>" is not a triple')
+    const outDir = join(dir.path, 'export')
+    expect((await stdd('askg', 'export', '--out', outDir)).code).toBe(0)
+    expect(readFileSync(join(outDir, 'classes_ASKG_x.yml'), 'utf8')).toContain('  obj_rel_triples:\n  - <shoes, on>\n')
+  })
+
+  it('refuses a graph whose xprompt file is of another data set, storing nothing', async () => {
+    writeFileSync(join(dir.path, 'classes_ASKG_ucf101.yml'), 'archery:\n  label: archery\n  obj_en_li: [bow]\n')
+    const r = await stdd('askg', 'import', join(dir.path, 'classes_ASKG_ucf101.yml'), join(dir.path, 'classes_xprompt_hmdb51.yml'))
+    expect(r.code).not.toBe(0)
+    expect(r.err).toContain('classes_ASKG_ucf101.yml is for ucf101 but classes_xprompt_hmdb51.yml is for hmdb51')
     expect((await stdd('askg', 'list')).out).toMatch(/No knowledge graphs yet/)
   })
 

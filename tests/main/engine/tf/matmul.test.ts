@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { usesBlasGemm } from '../../../../main/engine/tf/gemm'
 import { matMul, matMulFast, needsPlainMatMul } from '../../../../main/engine/tf/matmul'
 import { expectNoLeak, useWasm } from '../../../helpers/tf'
 import { expectGradsMatchNumeric, maxAbsDiff, randomTensor } from './numeric-grad'
@@ -21,8 +22,8 @@ describe.each(['wasm', 'cpu'])('matMul on %s', (backend) => {
     await tf.setBackend('wasm')
   })
 
-  it('takes the plain-product path only on wasm', () => {
-    expect(needsPlainMatMul()).toBe(backend === 'wasm')
+  it('takes the plain-product path only on wasm without the BLAS provider', () => {
+    expect(needsPlainMatMul()).toBe(backend === 'wasm' && !usesBlasGemm())
   })
 
   it.each(FLAGS)('equals tf.matMul for transposeA=%s transposeB=%s, 2-D and batched', (ta, tb) => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Engine } from '../../../../main/engine/engine'
+import { loadExperimentFile } from '../../../../main/engine/experiments/resolve'
 import { checkpointEpochs } from '../../../../main/engine/train/checkpoint'
 import { tempDir } from '../../../helpers/temp-dir'
 import { writeTinyExperiment } from './tiny-experiment'
@@ -25,7 +26,7 @@ beforeAll(async () => {
   engine = await Engine.start({ dataDir: dir.path, backend: 'wasm' })
   await engine.whenBackendReady()
   tensorsBefore = tf.memory().numTensors
-  const launched = await engine.invoke('runs.launch', { file: writeTinyExperiment(dir.path) })
+  const launched = engine.runs.launch(loadExperimentFile(writeTinyExperiment(dir.path)))
   runId = launched.runs[0]!.id
   await engine.runs.runOnly([runId])
   Object.assign(proto, original)
@@ -53,10 +54,14 @@ describe('a run of the STDD trainer and evaluator', () => {
     const series = (name: string) => points.filter((p) => p.name === name).map((p) => p.value)
     expect(series('train/loss')).toHaveLength(8) // 2 epochs × 4 steps (16 seen-class videos, 4 per step)
     for (const name of ['train/ce', 'train/fd', 'train/lr', 'train/grad_norm']) expect(series(name)).toHaveLength(8)
-    // L = CE + 2.0 · L_FD at every step (method-spec §4.4), with 0 ≤ L_FD = 1 − cos ≤ 2.
+    // L = CE + 2.0 · L_FD at every step (method-spec §4.4), with L_FD = 1 − cos in (0, 2): the STCA
+    // student never equals its plain-CLIP teacher, so the term is never exactly 0.
     const [loss, ce, fd] = [series('train/loss'), series('train/ce'), series('train/fd')]
     loss.forEach((l, i) => expect(l).toBeCloseTo(ce[i]! + 2 * fd[i]!, 4))
-    for (const f of fd) expect(f).toBeGreaterThanOrEqual(0)
+    for (const f of fd) {
+      expect(f).toBeGreaterThan(0)
+      expect(f).toBeLessThan(2)
+    }
     const lr = series('train/lr')
     expect(lr[0]).toBeLessThan(lr[2]!) // warm-up
     expect(lr[7]).toBeLessThan(lr[3]!) // cosine decay
@@ -74,13 +79,15 @@ describe('a run of the STDD trainer and evaluator', () => {
     const m = run.lastMetrics
     expect(m['eval/synthmotion/unseen/videos']).toBe(8) // 8 unseen classes × 1 video
     expect(m['eval/synthmotion/unseen/skipped']).toBe(0)
-    expect(m['eval/synthmotion/unseen/top1']).toBeGreaterThanOrEqual(0)
-    expect(m['eval/synthmotion/unseen/top5']).toBeGreaterThanOrEqual(m['eval/synthmotion/unseen/top1']!)
-    expect(m['eval/synthmotion/unseen/pair_acc']).toBeDefined()
-    const perClass = engine.db.prepare('SELECT SUM(total) AS n, COUNT(*) AS k FROM class_results WHERE run_id = ?').get(runId) as { n: number; k: number }
-    expect(perClass).toEqual({ n: 8, k: 8 })
+    const perClass = engine.db.prepare('SELECT SUM(total) AS n, COUNT(*) AS k, SUM(correct) AS top1, SUM(top5_correct) AS top5 FROM class_results WHERE run_id = ?').get(runId) as { n: number; k: number; top1: number; top5: number }
+    expect({ n: perClass.n, k: perClass.k }).toEqual({ n: 8, k: 8 })
+    // the headline accuracies are the per-class counts pooled (in %)
+    expect(m['eval/synthmotion/unseen/top1']).toBeCloseTo((100 * perClass.top1) / 8, 6)
+    expect(m['eval/synthmotion/unseen/top5']).toBeCloseTo((100 * perClass.top5) / 8, 6)
+    expect(perClass.top5).toBeGreaterThanOrEqual(perClass.top1)
+    expect(m['eval/synthmotion/unseen/pair_acc']).toBeTypeOf('number')
     const maps = engine.db.prepare('SELECT kind, meta_json, length(blob) AS bytes FROM artifacts WHERE run_id = ? AND kind IN (?, ?) ORDER BY id').all(runId, 'attention_map', 'score_map') as { kind: string; meta_json: string; bytes: number }[]
-    expect(maps.filter((a) => a.kind === 'attention_map')).toHaveLength(4)
+    expect(maps.filter((a) => a.kind === 'attention_map')).toHaveLength(8) // the first video of each of the 8 classes
     for (const a of maps) {
       const meta = JSON.parse(a.meta_json) as { shape: number[] }
       expect(a.bytes).toBe(4 * meta.shape.reduce((x, y) => x * y, 1))

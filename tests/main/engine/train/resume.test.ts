@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { Engine } from '../../../../main/engine/engine'
+import { loadExperimentFile } from '../../../../main/engine/experiments/resolve'
 import { tempDir } from '../../../helpers/temp-dir'
 import { writeTinyExperiment } from './tiny-experiment'
 
@@ -22,7 +23,7 @@ describe('resume after SIGKILL', () => {
       // The uninterrupted reference.
       const refDir = join(dir.path, 'reference')
       const ref = await Engine.start({ dataDir: refDir, backend: 'wasm' })
-      const launched = await ref.invoke('runs.launch', { file: writeTinyExperiment(dir.path) })
+      const launched = ref.runs.launch(loadExperimentFile(writeTinyExperiment(dir.path)))
       await ref.runs.runOnly([launched.runs[0]!.id])
       const expected = await metricsOf(ref, launched.runs[0]!.id)
       ref.close()

@@ -1,0 +1,34 @@
+import { dirname, join } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import type { ExperimentConfig } from '../experiments/schema'
+import type { RunContext } from '../runs/executor'
+import { getRunSource } from '../store/run-sources'
+import { getRun } from '../store/runs'
+import { averageCheckpoints, checkpointEpochs, loadCheckpoint } from '../train/checkpoint'
+
+/**
+ * The weights an evaluation-only run ("evaluate again") evaluates: its source run's final weights
+ * (the average over the source's averaging range when its config averages, else its last epoch), the
+ * average over that range (all epochs when it has none), or one epoch's checkpoint.
+ * Returns a line for the run's log, or null when the run has no source (it trains or evaluates its own model).
+ */
+export function loadSourceWeights(ctx: RunContext, named: readonly [string, tf.Variable][]): string | null {
+  const source = getRunSource(ctx.db, ctx.runId)
+  if (!source) return null
+  const sourceDir = join(dirname(ctx.runDir), String(source.sourceRunId))
+  const epochs = checkpointEpochs(sourceDir)
+  const { train } = getRun(ctx.db, source.sourceRunId).config as ExperimentConfig
+  if (named.length === 0 || (epochs.length === 0 && source.checkpoint === 'final')) return `evaluating run ${source.sourceRunId}'s model as it was built (it trained nothing)`
+  if (epochs.length === 0) throw new Error(`run ${source.sourceRunId} has no checkpoints in ${sourceDir}; its folder was removed or it never finished an epoch`)
+  const averagingRange = (): [number, number] => (train.averaging ? [train.averaging.from, Math.min(train.averaging.to, train.epochs)] : [epochs[0]!, epochs[epochs.length - 1]!])
+  if (source.checkpoint === 'averaged' || (source.checkpoint === 'final' && train.averaging)) {
+    const [from, to] = averagingRange()
+    const used = averageCheckpoints(sourceDir, from, to, named)
+    return `evaluating run ${source.sourceRunId}'s weights averaged over epochs ${used.join(', ')}`
+  }
+  const epoch = source.checkpoint === 'final' ? epochs[epochs.length - 1]! : Number(source.checkpoint)
+  if (!epochs.includes(epoch)) throw new Error(`run ${source.sourceRunId} has no checkpoint of epoch ${epoch} in ${sourceDir} (it has ${epochs.join(', ')})`)
+  const loaded = loadCheckpoint(sourceDir, epoch, named)
+  for (const mv of loaded.optimizer.moments) if (mv) tf.dispose([mv.m, mv.v])
+  return `evaluating run ${source.sourceRunId}'s checkpoint of epoch ${epoch}`
+}

@@ -1,0 +1,21 @@
+import { defineStore } from 'pinia'
+import type { ClassVideo, CommandInput, ConfusionMatrix, EvalKeyEntry, PerClassTable } from '../../contract/api-runtime'
+import { invoke } from '../api/bridge'
+import { useAction } from '../composables/useCommand'
+import type { ConfusionCell } from '../charts/confusion-options'
+
+/**
+ * The per-class view's data: which evaluations the selected runs have per-class results for, the
+ * class × run accuracy table (deltas against a baseline), one run's confusion matrix, the videos of a
+ * confusion cell, and "evaluate again" from a run.
+ */
+export const usePerClassStore = defineStore('per-class', () => {
+  const keys = useAction((runIds: number[]): Promise<EvalKeyEntry[]> => (runIds.length ? invoke('analysis.evalKeys', { runIds }) : Promise.resolve([])))
+  const table = useAction((runIds: number[], evalKey: string, baselineRunId: number | null): Promise<PerClassTable> =>
+    invoke('analysis.perClass', { runIds, evalKey, ...(baselineRunId === null ? {} : { baselineRunId }) }),
+  )
+  const confusion = useAction((runId: number, evalKey: string): Promise<ConfusionMatrix> => invoke('analysis.confusion', { runId, evalKey }))
+  const videos = useAction((runId: number, evalKey: string, cell: ConfusionCell): Promise<ClassVideo[]> => invoke('analysis.videos', { runId, evalKey, trueClass: cell.trueClass, predicted: cell.predicted }))
+  const evaluate = useAction((input: CommandInput<'runs.evaluate'>) => invoke('runs.evaluate', input))
+  return { keys, table, confusion, videos, evaluate }
+})

@@ -1,0 +1,145 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, watch } from 'vue'
+import type { RunsFilter, RunsPageRow, RunsTableView, RunStatus, RunSummary } from '../../contract/api-runtime'
+import { invoke, onEvent } from '../api/bridge'
+import { parseFilterQuery } from '../components/runs/filter-query'
+import { useRunsStore } from './runs'
+
+/** Rows fetched per request; the table asks only for the pages it shows. */
+export const PAGE_SIZE = 50
+
+export const DEFAULT_VIEW: RunsTableView = { columns: [], sort: { key: 'id', dir: 'desc' }, groupBy: null }
+
+/**
+ * The runs table for many runs: its saved layout (config columns, sort, grouping), its filter, and
+ * the pages of rows fetched so far. The engine filters, sorts and pages; rows arrive a page at a time.
+ */
+export const useRunsTableStore = defineStore('runsTable', () => {
+  const runsStore = useRunsStore()
+  const view = ref<RunsTableView>(DEFAULT_VIEW)
+  const query = ref('')
+  const status = ref<RunStatus[]>([])
+  /** Only these runs (e.g. the runs of an ablation cell), or null for all. */
+  const onlyRunIds = ref<number[] | null>(null)
+  const pages = shallowRef(new Map<number, RunsPageRow[]>())
+  const total = ref(0)
+  const groups = ref<{ label: string; count: number }[]>([])
+  const statusCounts = ref<Record<string, number>>({})
+  const loaded = ref(false)
+  const error = ref<string | null>(null)
+  /** Bumped each time a fresh first page has arrived (the table marks its paint then). */
+  const freshRows = ref(0)
+  let generation = 0
+  const pending = new Set<string>()
+
+  const filter = computed<RunsFilter>(() => {
+    const { text, conditions } = parseFilterQuery(query.value)
+    return {
+      ...(status.value.length ? { status: status.value } : {}),
+      ...(runsStore.selectedExperimentId !== null ? { experimentIds: [runsStore.selectedExperimentId] } : {}),
+      ...(onlyRunIds.value ? { runIds: onlyRunIds.value } : {}),
+      ...(text ? { text } : {}),
+      ...(conditions.length ? { conditions } : {}),
+    }
+  })
+
+  /** The generation the fetched pages belong to; older pages stay on screen until the new first page lands. */
+  let pagesGeneration = 0
+
+  async function fetchPage(index: number, gen = generation): Promise<void> {
+    const key = `${gen}:${index}`
+    if (pending.has(key) || (pagesGeneration === gen && pages.value.has(index))) return
+    pending.add(key)
+    try {
+      const page = await invoke('runs.page', { offset: index * PAGE_SIZE, limit: PAGE_SIZE, sort: view.value.sort, filter: filter.value, groupBy: view.value.groupBy, columns: view.value.columns })
+      if (gen !== generation) return
+      pages.value = pagesGeneration === gen ? new Map(pages.value).set(index, page.rows) : new Map([[index, page.rows]])
+      pagesGeneration = gen
+      total.value = page.total
+      groups.value = page.groups
+      statusCounts.value = page.statusCounts
+      error.value = null
+      if (index === 0) freshRows.value++
+    } catch (err) {
+      if (gen === generation) error.value = (err as Error).message
+    } finally {
+      pending.delete(key)
+      loaded.value = true
+    }
+  }
+
+  /** Fetches the first page again for the current sort, filter and columns; the table then asks for the pages it shows. */
+  function reload(): Promise<void> {
+    if (typeof performance !== 'undefined') performance.mark('runs-table:request')
+    return fetchPage(0, ++generation)
+  }
+
+  function rowAt(index: number): RunsPageRow | undefined {
+    return pages.value.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE]
+  }
+
+  async function loadView(): Promise<void> {
+    try {
+      view.value = await invoke('views.runsTable.get', {})
+    } catch (err) {
+      error.value = (err as Error).message
+    }
+  }
+
+  /** Changes the layout, saves it in the engine's settings and refetches. */
+  function setView(patch: Partial<RunsTableView>): void {
+    view.value = { ...view.value, ...patch }
+    invoke('views.runsTable.set', view.value).catch((err: unknown) => (error.value = `could not save the table layout: ${(err as Error).message}`))
+    void reload()
+  }
+
+  function sortBy(key: string): void {
+    const same = view.value.sort.key === key
+    setView({ sort: { key, dir: same && view.value.sort.dir === 'desc' ? 'asc' : 'desc' } })
+  }
+
+  const toggleColumn = (key: string) =>
+    setView({ columns: view.value.columns.includes(key) ? view.value.columns.filter((k) => k !== key) : [...view.value.columns, key] })
+
+  // A filter change refetches; typing in the filter box waits for a pause.
+  let typing: ReturnType<typeof setTimeout> | undefined
+  watch(query, () => {
+    clearTimeout(typing)
+    typing = setTimeout(() => void reload(), 200)
+  })
+  watch([status, onlyRunIds, () => runsStore.selectedExperimentId], () => void reload(), { deep: true })
+
+  /** Keeps a fetched row current; false when the run is on no fetched page. */
+  function patchRow(id: number, patch: (r: RunsPageRow) => RunsPageRow): boolean {
+    for (const [index, rows] of pages.value) {
+      const i = rows.findIndex((r) => r.id === id)
+      if (i === -1) continue
+      const next = [...rows]
+      next[i] = patch(rows[i]!)
+      pages.value = new Map(pages.value).set(index, next)
+      return true
+    }
+    return false
+  }
+  /**
+   * A run the table has not seen: in the default order (newest first, ungrouped, no filter but the
+   * experiment) it belongs on top, so it shows at once; a refetch, once events settle, places it
+   * in any other order and fills in its config columns.
+   */
+  let settling: ReturnType<typeof setTimeout> | undefined
+  function showNewRun(r: RunSummary): void {
+    const { text, conditions, status: s, runIds, experimentIds } = filter.value
+    const newestFirst = view.value.sort.key === 'id' && view.value.sort.dir === 'desc' && view.value.groupBy === null
+    const unfiltered = !text && !conditions && !s && !runIds && (!experimentIds || experimentIds.includes(r.experimentId))
+    if (newestFirst && unfiltered && pages.value.has(0)) {
+      pages.value = new Map(pages.value).set(0, [{ ...r, config: {}, group: null }, ...pages.value.get(0)!])
+      total.value++
+    }
+    clearTimeout(settling)
+    settling = setTimeout(() => void reload(), 250)
+  }
+  onEvent('runs.changed', (r: RunSummary) => patchRow(r.id, (row) => ({ ...row, ...r })) || showNewRun(r))
+  onEvent('run.state', (s) => patchRow(s.runId, (row) => ({ ...row, status: s.status, error: s.error })))
+
+  return { view, query, status, onlyRunIds, pages, total, groups, statusCounts, loaded, error, freshRows, filter, fetchPage, reload, rowAt, loadView, setView, sortBy, toggleColumn }
+})

@@ -1,0 +1,134 @@
+/**
+ * End to end, the knowledge-graph editor: `stdd serve` and headless Chromium. A SynthMotion class's
+ * clause is edited in the browser and saved as a new version, its [T] prompts are previewed, and a
+ * zero-shot evaluation is queued with it. Needs the build (made when missing) and Debian's chromium.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Engine } from '../../main/engine/engine'
+import { ExperimentConfig } from '../../main/engine/experiments/schema'
+import { createRun, setRunStatus } from '../../main/engine/store/runs'
+import { tempDir } from '../helpers/temp-dir'
+
+const root = join(import.meta.dirname, '..', '..')
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const screenshots = join(root, 'test-results')
+const NEW_CLAUSE = 'starting with a red square entering from the far left'
+
+let dir: ReturnType<typeof tempDir>
+let serve: ChildProcess
+let server: { url: string; openUrl: string; token: string; port: number }
+let browser: Browser
+let page: Page
+let sourceRunId: number
+const consoleErrors: string[] = []
+
+/** A finished frozen-CLIP run to evaluate again: its "checkpoint" is the built-in tiny CLIP. */
+async function seed(dataDir: string): Promise<void> {
+  const engine = await Engine.start({ dataDir, withoutTf: true })
+  const exp = await engine.invoke('experiments.create', { name: 'graph-study', description: 'zero-shot with edited graphs' })
+  const config = ExperimentConfig.parse({
+    name: 'frozen-synth',
+    model: { checkpoint: 'builtin:synth-clip', stca: { enabled: false }, adaptation: { mode: 'frozen' } },
+    train: { epochs: 0 },
+    eval: [{ dataset: 'synthmotion', views: 1, synth: { videosPerClass: 1 } }],
+  })
+  const run = createRun(engine.db, { experimentId: exp.id, name: 'frozen-synth', config, configDiff: {}, seed: 0, backend: 'wasm' })
+  setRunStatus(engine.db, run.id, 'running')
+  setRunStatus(engine.db, run.id, 'done')
+  sourceRunId = run.id
+  engine.close()
+}
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium fonts-liberation, or set CHROMIUM_PATH`)
+  if (!existsSync(join(root, 'out', 'renderer', 'index.html')) || !existsSync(join(root, 'out', 'main', 'cli.js'))) {
+    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' })
+    if (build.status !== 0) throw new Error(`build failed:\n${build.stderr}`)
+  }
+  dir = tempDir('stdd-e2e-graphs-')
+  await seed(dir.path)
+  serve = spawn(process.execPath, [join(root, 'bin', 'stdd.mjs'), 'serve', '--json', '--data-dir', dir.path], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('stdd serve printed nothing within 60 s')), 60_000)
+    serve.once('exit', (code) => reject(new Error(`stdd serve exited with ${code}`)))
+    createInterface({ input: serve.stdout! }).once('line', (line) => {
+      clearTimeout(timer)
+      resolve(line)
+    })
+  })
+  server = JSON.parse(firstLine) as typeof server
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  })
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text())
+  })
+  page.on('pageerror', (e) => consoleErrors.push(e.message))
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  if (serve && serve.exitCode === null) {
+    serve.kill('SIGINT')
+    await new Promise((r) => serve.once('exit', r))
+  }
+  dir?.remove()
+})
+
+describe('the knowledge-graph editor in a browser', () => {
+  it('edits a SynthMotion clause into a new version, previews its [T] prompts and queues an evaluation with it', async () => {
+    await page.goto(server.openUrl)
+    await page.waitForFunction(() => (globalThis as { __stddReady?: boolean }).__stddReady === true, undefined, { timeout: 30_000 })
+    await page.click('[data-test="nav-graphs"]')
+    await expect.poll(() => page.locator('[data-test="graph-title"]').innerText(), { timeout: 20_000 }).toBe('synthmotion-builtin v1')
+    expect(page.url()).toMatch(/#\/graphs\/synthmotion-builtin\/v\/1\/class\/0$/)
+    const className = (await page.locator('[data-test="class-title"]').innerText()).split(' key ')[0]!.trim()
+    expect(className).toBe('Red Square Sliding Right On Grass')
+
+    // the [T] tab with the hard prompt, through the URL
+    await page.click('[data-test="preview-t"]')
+    await page.selectOption('[data-test="preview-style"]', 'hard')
+    await expect.poll(() => page.locator('[data-test="preview-prompts"]').innerText()).toContain(`This is a video of ${className}, starting with a red square at the left.`)
+
+    await page.fill('[data-test="clause-aa-0"]', NEW_CLAUSE)
+    await page.fill('[data-test="edit-note"]', 'first motion clause reworded in the browser')
+    await page.click('[data-test="save-class"]')
+    await expect.poll(() => page.locator('[data-test="graph-title"]').innerText(), { timeout: 20_000 }).toBe('synthmotion-builtin v2')
+    expect(page.url()).toContain('#/graphs/synthmotion-builtin/v/2/class/0?set=t&style=hard')
+    expect(await page.locator('[data-test="version-synthmotion-builtin-2"]').innerText()).toMatch(/v2[\s\S]*human 1[\s\S]*from v1[\s\S]*first motion clause reworded in the browser/)
+
+    const prompts = await page.locator('[data-test="preview-prompts"] li').allInnerTexts()
+    expect(prompts[0]).toBe(`This is a video of ${className}.`)
+    expect(prompts[1]).toBe(`This is a video of ${className}, ${NEW_CLAUSE}.`)
+    expect(prompts.join('\n')).not.toContain('starting with a red square at the left.')
+
+    await page.selectOption('[data-test="diff-against"]', '1')
+    await expect.poll(() => page.locator('[data-test="version-diff"]').innerText()).toMatch(new RegExp(`xprompt_aa[\\s\\S]*− starting with a red square at the left[\\s\\S]*\\+ ${NEW_CLAUSE}`))
+
+    await page.selectOption('[data-test="evaluate-prompts"]', 't')
+    expect(await page.locator('[data-test="evaluate-run"]').inputValue()).toBe(String(sourceRunId))
+    await page.click('[data-test="evaluate-button"]')
+    await expect.poll(() => page.locator('[data-test="evaluate-queued"]').innerText(), { timeout: 20_000 }).toMatch(/Queued #\d+ .*\[prompts t; graph #\d+\]/)
+    await expect.poll(() => page.locator('[data-test="graph-run"]').allInnerTexts(), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/graph-study/))
+
+    // the engine's view of it: a run of the experiment whose config names the new version
+    const r = await fetch(`${server.url}api/invoke`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ command: 'graphs.list', input: {} }) })
+    const v2 = ((await r.json()) as { value: { id: number; version: number }[] }).value.find((v) => v.version === 2)!
+    expect(await page.locator('[data-test="evaluate-queued"]').innerText()).toContain(`graph #${v2.id}`)
+
+    // The view scrolls inside the window: a tall window shows it whole.
+    mkdirSync(screenshots, { recursive: true })
+    await page.setViewportSize({ width: 1600, height: 2300 })
+    await page.locator('[data-test="graph-title"]').scrollIntoViewIfNeeded()
+    await page.waitForTimeout(1500) // the force layout settles
+    await page.screenshot({ path: join(screenshots, 'graphs-editor.png') })
+    expect(consoleErrors).toEqual([])
+  }, 120_000)
+})

@@ -1,0 +1,71 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia } from 'pinia'
+import { describe, expect, it } from 'vitest'
+import type { MetricPoint } from '../../contract/api-runtime'
+import { fakeBridge } from './fake-bridge'
+import { appInfo, experiment, summary } from './fixtures'
+
+const runs = [
+  summary(1, 'table4', 'frozen,seed=0', { 'eval/ucf101/ep1/top1': 61.2 }),
+  summary(2, 'table4', 'frozen,seed=1', { 'eval/ucf101/ep1/top1': 63.0 }),
+  summary(3, 'table4', 'full,seed=0', { 'eval/ucf101/ep1/top1': 70.5 }),
+]
+const loss = (runId: number, steps: number): MetricPoint[] => Array.from({ length: steps }, (_, i) => ({ runId, step: i + 1, epoch: null, name: 'train/loss', value: 3 / (i + 1) }))
+
+const bridge = fakeBridge({
+  'app.info': appInfo,
+  'experiments.list': [experiment(1, 'table4', 3)],
+  'runs.list': [],
+  'logs.recent': [],
+  'runs.compare': (i) => ({
+    runs: i.ids.map((id) => runs.find((r) => r.id === id)!),
+    keys: [
+      { key: 'model.adaptation.mode', values: ['frozen', 'frozen', 'full'], differs: true },
+      { key: 'seed', values: [0, 1, 0], differs: true },
+      { key: 'train.lr', values: [0.001, 0.001, 0.001], differs: false },
+    ],
+  }),
+  'runs.metrics': (i) => loss(i.runId, 10 * i.runId),
+})
+window.api = bridge
+
+describe('the compare view', () => {
+  it('diffs the config across all selected runs, overlays their curves and grows them live', async () => {
+    const { default: App } = await import('../../renderer/App.vue')
+    const { createExplorerRouter } = await import('../../renderer/router')
+    const router = createExplorerRouter()
+    await router.push('/compare?runs=1,2,3')
+    const wrapper = mount(App, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
+    await flushPromises()
+
+    expect(wrapper.get('[data-test="view-title"]').text()).toBe('Compare 3 runs')
+    const diff = wrapper.get('[data-test="compare-diff"]')
+    expect(diff.findAll('th').map((t) => t.text())).toEqual(['Key', '#1 frozen,seed=0', '#2 frozen,seed=1', '#3 full,seed=0'])
+    const rows = () => wrapper.findAll('[data-test="diff-row"]').map((r) => r.findAll('td').map((d) => d.text()))
+    expect(rows()).toEqual([['model.adaptation.mode', 'frozen', 'frozen', 'full'], ['seed', '0', '1', '0']])
+    expect(diff.text()).toMatch(/top-1 ucf101\/ep1\s*61\.2\s*63\s*70\.5/)
+    expect(diff.get('.best').text()).toBe('70.5')
+
+    await wrapper.get('[data-test="diff-only"]').setValue(false)
+    await flushPromises()
+    expect(router.currentRoute.value.query.all).toBe('1')
+    expect(rows()).toContainEqual(['train.lr', '0.001', '0.001', '0.001'])
+
+    const chart = wrapper.get('[data-test="compare-chart"]')
+    expect(chart.attributes('data-series')).toBe('3')
+    expect(chart.text()).toMatch(/#1 frozen,seed=0 \(raw\).*#1 frozen,seed=0 \(smoothed 0\.60\)/s)
+    expect(wrapper.get('[data-test="compare-runs"]').text()).toMatch(/#1 frozen,seed=0.*10 train\/loss points.*#3 full,seed=0.*30 train\/loss points/s)
+
+    // A run still training stores two more steps: the engine's event extends its curve, no refetch.
+    const before = bridge.calls.length
+    bridge.emit('run.metrics', { runId: 1, points: [{ runId: 1, step: 11, epoch: null, name: 'train/loss', value: 0.2 }, { runId: 1, step: 12, epoch: null, name: 'train/loss', value: 0.19 }] })
+    await flushPromises()
+    expect(wrapper.get('[data-test="compare-runs"]').text()).toContain('12 train/loss points')
+    expect(bridge.calls.length).toBe(before)
+
+    await wrapper.get('[data-test="smoothing"]').setValue('0.9')
+    await flushPromises()
+    expect(router.currentRoute.value.query.smooth).toBe('0.9')
+    wrapper.unmount()
+  }, 30_000)
+})
