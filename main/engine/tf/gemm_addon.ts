@@ -37,9 +37,9 @@ export function loadGemmAddon(): { addon: GemmAddon; file: string } {
     throw new Error(`the native GEMM addon is not built (${process.env.STDD_GEMM_ADDON ? `STDD_GEMM_ADDON=${process.env.STDD_GEMM_ADDON} does not exist` : `no ${ADDON_FILE}`}); build it with \`apt-get install build-essential libopenblas-dev && node native/gemm/build.mjs\``)
   }
   // OpenBLAS must not start its own thread pool (see native/gemm/gemm.c: it deadlocks when another
-  // thread forks); the addon splits products over its own threads, as many as OPENBLAS_NUM_THREADS
-  // asked for, else one per core. OpenBLAS reads the variable once, when it is loaded.
-  const asked = Number(process.env.OPENBLAS_NUM_THREADS)
+  // thread forks); the addon splits products over its own threads, STDD_GEMM_THREADS of them, else
+  // one per core. OpenBLAS reads its variable once, when it is loaded (child processes inherit it).
+  const asked = Number(process.env.STDD_GEMM_THREADS)
   process.env.OPENBLAS_NUM_THREADS = '1'
   try {
     const addon = createRequire(import.meta.url)(file) as GemmAddon
