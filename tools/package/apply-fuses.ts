@@ -4,7 +4,7 @@
  *
  *   node --import tsx tools/package/apply-fuses.ts path/to/STDD\ Explorer(.exe|.app/Contents/MacOS/...)
  *
- * It needs the `@electron/fuses` dev dependency (npm install -D @electron/fuses).
+ * It uses the `@electron/fuses` dev dependency (1.8: its 2.x needs Node 22).
  */
 import { applyFuses, FUSES, type FusesModule } from '../../main/electron/fuses'
 
