@@ -3,29 +3,24 @@
  * clause is edited in the browser and saved as a new version, its [T] prompts are previewed, and a
  * zero-shot evaluation is queued with it. Needs the build (made when missing) and Debian's chromium.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuiltAndChromium, screenshots, startServeSession, stopServeSession, type ServeSession, type ServerInfo } from './serve-session'
 import { Engine } from '../../main/engine/engine'
 import { ExperimentConfig } from '../../main/engine/experiments/schema'
 import { createRun, setRunStatus } from '../../main/engine/store/runs'
 import { tempDir } from '../helpers/temp-dir'
 
-const root = join(import.meta.dirname, '..', '..')
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const screenshots = join(root, 'test-results')
 const NEW_CLAUSE = 'starting with a red square entering from the far left'
 
 let dir: ReturnType<typeof tempDir>
-let serve: ChildProcess
-let server: { url: string; openUrl: string; token: string; port: number }
-let browser: Browser
+let session: ServeSession | undefined
+let server: ServerInfo
 let page: Page
 let sourceRunId: number
-const consoleErrors: string[] = []
+let consoleErrors: string[] = []
 
 /** A finished frozen-CLIP run to evaluate again: its "checkpoint" is the built-in tiny CLIP. */
 async function seed(dataDir: string): Promise<void> {
@@ -45,40 +40,15 @@ async function seed(dataDir: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium fonts-liberation, or set CHROMIUM_PATH`)
-  if (!existsSync(join(root, 'out', 'renderer', 'index.html')) || !existsSync(join(root, 'out', 'main', 'cli.js'))) {
-    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' })
-    if (build.status !== 0) throw new Error(`build failed:\n${build.stderr}`)
-  }
+  ensureBuiltAndChromium()
   dir = tempDir('stdd-e2e-graphs-')
   await seed(dir.path)
-  serve = spawn(process.execPath, [join(root, 'bin', 'stdd.mjs'), 'serve', '--json', '--data-dir', dir.path], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('stdd serve printed nothing within 60 s')), 60_000)
-    serve.once('exit', (code) => reject(new Error(`stdd serve exited with ${code}`)))
-    createInterface({ input: serve.stdout! }).once('line', (line) => {
-      clearTimeout(timer)
-      resolve(line)
-    })
-  })
-  server = JSON.parse(firstLine) as typeof server
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  })
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text())
-  })
-  page.on('pageerror', (e) => consoleErrors.push(e.message))
+  session = await startServeSession(dir.path, [], { width: 1440, height: 1000 })
+  ;({ server, page, consoleErrors } = session)
 }, 240_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (serve && serve.exitCode === null) {
-    serve.kill('SIGINT')
-    await new Promise((r) => serve.once('exit', r))
-  }
+  await stopServeSession(session)
   dir?.remove()
 })
 
