@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { loadGemmAddon, type GemmAddon } from './gemm_addon'
+import type { WasmBackend, WasmTensorInfo } from './wasm_heap'
 
 /**
  * Which code runs the matrix products of the WASM backend (linears forward and backward, attention):
@@ -26,15 +27,6 @@ const KERNEL = 'StddBlasMatMul'
 /** A forced provider (`STDD_GEMM`) that cannot run: backend selection stops on it instead of trying the next backend. */
 export class GemmSelectionError extends Error {}
 
-interface WasmTensorInfo {
-  dataId: object
-  shape: number[]
-  dtype: tf.DataType
-}
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): WasmTensorInfo
-  typedArrayFromHeap(t: WasmTensorInfo): Float32Array | Int32Array | Uint8Array
-}
 
 let addon: GemmAddon | null = null
 let active: GemmName = 'wasm'

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import type { WasmBackend, WasmTensorInfo } from './wasm_heap'
 
 /**
  * Zero-copy Slice / Unpack / SplitV kernels for tfjs-backend-wasm 4.22.
@@ -13,15 +14,6 @@ import * as tf from '@tensorflow/tfjs'
  * (once) by the matmul helpers when the wasm backend is active, and is safe to call again.
  */
 
-interface WasmTensorInfo {
-  dataId: object
-  shape: number[]
-  dtype: tf.DataType
-}
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): WasmTensorInfo
-  typedArrayFromHeap(t: WasmTensorInfo): Float32Array | Int32Array | Uint8Array
-}
 type KernelArgs = { inputs: Record<string, WasmTensorInfo>; attrs: Record<string, unknown>; backend: WasmBackend }
 
 const strides = (shape: number[]): number[] => {
