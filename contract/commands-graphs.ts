@@ -15,9 +15,12 @@ const part = z.string().trim().max(2000)
 
 export const CLASS_SOURCE_NAMES = ['llm', 'human', 'import', 'built-in'] as const
 
-/** `<head, relation, tail>`; a malformed triple kept from a file has `text` and possibly empty parts. */
+/**
+ * `<head, relation, tail>`; a malformed triple kept from a file has `text` and possibly empty parts;
+ * `form: 'list'` marks one its file wrote as a YAML list `[head, relation, tail]` (exported so again).
+ */
 export const GraphTriple = z
-  .object({ head: part, relation: part, tail: part, text: text.optional() })
+  .object({ head: part, relation: part, tail: part, text: text.optional(), form: z.literal('list').optional() })
   .strict()
   .superRefine((t, ctx) => {
     if (t.text !== undefined) return
@@ -35,6 +38,7 @@ export const ClassGraphData = z
     actionRelations: z.array(GraphTriple),
     clauses: z.object({ oo: z.array(text), ao: z.array(text), aa: z.array(text) }).strict(),
     xpromptLabel: text.optional(),
+    xpromptKey: text.optional(),
   })
   .strict()
 export type ClassGraphData = z.infer<typeof ClassGraphData>

@@ -72,6 +72,13 @@ describe('the knowledge-graph editor', () => {
       'red square at the left -precedes-> red square in the middle (aa)',
     ])
     expect(fromEditModel(toEditModel(graph), graph)).toEqual(graph)
+    // what only an export needs (a list-written triple, the xprompt file's own key and label) survives an edit
+    const k400: ClassGraphData = { ...graph, actionObjectRelations: [{ head: 'baking cookies', relation: 'requires', tail: 'spatula', form: 'list' }], xpromptKey: 'passing american football', xpromptLabel: 'passing football' }
+    const edited = toEditModel(k400)
+    edited.rows.ao[0]!.tail = 'a spatula'
+    const back = fromEditModel(edited, k400)
+    expect(back.actionObjectRelations).toEqual([{ head: 'baking cookies', relation: 'requires', tail: 'a spatula', form: 'list' }])
+    expect([back.xpromptKey, back.xpromptLabel]).toEqual(['passing american football', 'passing football'])
   })
 
   it('opens a class from its deep link, saves an edited clause as a new version, previews [T], diffs and evaluates with it', async () => {

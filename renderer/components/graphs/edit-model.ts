@@ -7,6 +7,8 @@ export interface EditRow {
   tail: string
   /** A malformed triple kept as its text; editing the parts clears it. */
   text?: string
+  /** Kept from the triple: its file wrote it as a list `[head, relation, tail]`. */
+  form?: 'list'
   clause: string
 }
 
@@ -31,7 +33,7 @@ export function toEditModel(g: ClassGraphData): EditModel {
     const clauses = g.clauses[family]
     rows[family] = Array.from({ length: Math.max(triples.length, clauses.length) }, (_, i) => {
       const t = triples[i]
-      return { head: t?.head ?? '', relation: t?.relation ?? '', tail: t?.tail ?? '', ...(t?.text !== undefined ? { text: t.text } : {}), clause: clauses[i] ?? '' }
+      return { head: t?.head ?? '', relation: t?.relation ?? '', tail: t?.tail ?? '', ...(t?.text !== undefined ? { text: t.text } : {}), ...(t?.form ? { form: t.form } : {}), clause: clauses[i] ?? '' }
     })
   }
   return { label: g.label, objects: g.objects.join('\n'), subActions: g.subActions.join('\n'), rows }
@@ -39,12 +41,12 @@ export function toEditModel(g: ClassGraphData): EditModel {
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean)
 
-/** The graph the editor describes: empty rows and lines dropped, the xprompt-only label kept. */
+/** The graph the editor describes: empty rows and lines dropped, the xprompt file's own label and key kept. */
 export function fromEditModel(m: EditModel, before: ClassGraphData): ClassGraphData {
   const triples = (family: Family): GraphTriple[] =>
     m.rows[family]
       .filter((r) => r.text !== undefined || r.head.trim() || r.relation.trim() || r.tail.trim())
-      .map((r) => (r.text !== undefined ? { head: r.head, relation: r.relation, tail: r.tail, text: r.text } : { head: r.head.trim(), relation: r.relation.trim(), tail: r.tail.trim() }))
+      .map((r) => (r.text !== undefined ? { head: r.head, relation: r.relation, tail: r.tail, text: r.text } : { head: r.head.trim(), relation: r.relation.trim(), tail: r.tail.trim(), ...(r.form ? { form: r.form } : {}) }))
   const clauses = (family: Family) => m.rows[family].map((r) => r.clause.trim()).filter(Boolean)
   return {
     label: m.label.trim(),
@@ -55,5 +57,6 @@ export function fromEditModel(m: EditModel, before: ClassGraphData): ClassGraphD
     actionRelations: triples('aa'),
     clauses: { oo: clauses('oo'), ao: clauses('ao'), aa: clauses('aa') },
     ...(before.xpromptLabel !== undefined ? { xpromptLabel: before.xpromptLabel } : {}),
+    ...(before.xpromptKey !== undefined ? { xpromptKey: before.xpromptKey } : {}),
   }
 }

@@ -5,7 +5,7 @@ const text = z.string().trim().min(1, 'must be a non-empty string')
 const part = z.string().trim()
 /** A triple has three non-empty parts, unless it is a malformed one kept as its `text`. */
 const triple = z
-  .object({ head: part, relation: part, tail: part, text: text.optional() })
+  .object({ head: part, relation: part, tail: part, text: text.optional(), form: z.literal('list').optional() })
   .strict()
   .superRefine((t, ctx) => {
     if (t.text !== undefined) return
@@ -23,6 +23,7 @@ export const classGraphSchema = z
     actionRelations: z.array(triple),
     clauses: z.object({ oo: clauseList, ao: clauseList, aa: clauseList }).strict(),
     xpromptLabel: text.optional(),
+    xpromptKey: text.optional(),
   })
   .strict()
 

@@ -14,6 +14,11 @@ export interface Triple {
   relation: string
   tail: string
   text?: string
+  /**
+   * `list` when the source file wrote it as a YAML flow list `[head, relation, tail]` (a few entries of
+   * the authors' K400 file do) instead of the text `<head, relation, tail>`; an export writes it back so.
+   */
+  form?: 'list'
 }
 
 /** The three relation families: object–object and action–object are spatial, action–action temporal. */
@@ -45,6 +50,8 @@ export interface ClassGraph {
   clauses: Clauses
   /** The xprompt file's `label` where it differs from the ASKG file's (kept so an export gives it back). */
   xpromptLabel?: string
+  /** The xprompt file's key where it differs from the ASKG file's (K400's has "passing american football …" for "passing American football …"). */
+  xpromptKey?: string
 }
 
 export const CLASS_SOURCES = ['llm', 'human', 'import', 'built-in'] as const

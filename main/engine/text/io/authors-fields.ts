@@ -60,7 +60,8 @@ export function readStringList(className: string, field: string, value: unknown,
 
 /**
  * A list of triples `<head, relation, tail>`. With `keepMalformed` (the authors' released files), a
- * text that is not three parts is kept as written and reported there instead of being an issue.
+ * text that is not three parts is kept as written and reported there instead of being an issue. A
+ * triple written as a YAML list `[head, relation, tail]` is marked so, for an export to write it back so.
  */
 export function readTripleList(className: string, field: string, value: unknown, issues: GraphIssue[], keepMalformed?: (item: Triple, field: string, reason: string) => void): Triple[] {
   if (value === null || value === undefined) return []
@@ -71,7 +72,7 @@ export function readTripleList(className: string, field: string, value: unknown,
   const out: Triple[] = []
   rejoinFlowSplits(value).forEach((item, i) => {
     const r = parseTriple(item)
-    if (!('error' in r)) out.push(r.triple)
+    if (!('error' in r)) out.push(Array.isArray(item) ? { ...r.triple, form: 'list' } : r.triple)
     else if (keepMalformed && typeof item === 'string' && item.trim()) {
       const kept = malformedTriple(item)
       keepMalformed(kept, `${field}.${i}`, r.error)

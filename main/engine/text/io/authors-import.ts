@@ -19,9 +19,10 @@ export interface ImportResult {
 }
 
 /**
- * Joins an ASKG file and/or an xprompt file into graph classes. Entries are paired by key; when the
- * two files' keys differ but their lengths agree, the unmatched ones are paired by position (the
- * entries are in class-index order in both) and a warning names them.
+ * Joins an ASKG file and/or an xprompt file into graph classes. Entries are paired by key, then by
+ * key ignoring letter case (K400's files differ so); when the two files' keys differ otherwise but
+ * their lengths agree, the unmatched ones are paired by position (the entries are in class-index
+ * order in both). A warning names every pair not made by the exact key.
  */
 export function importAuthorsFiles(input: AuthorsImportInput): ImportResult {
   const { askg, xprompt } = input
@@ -54,6 +55,7 @@ export function importAuthorsFiles(input: AuthorsImportInput): ImportResult {
       clauses: x ? { oo: x.oo, ao: x.ao, aa: x.aa } : emptyClauses(),
     }
     if (a && x && x.label !== null && x.label !== graph.label) graph.xpromptLabel = x.label
+    if (a && x && x.key !== a.key) graph.xpromptKey = x.key
     if (a && x) classWarnings.push(...checkClauseCounts(name, graph).map((i) => formatIssue({ ...i, file: where })))
     for (const kind of TRIPLE_KINDS) {
       if (x && graph.clauses[kind].length === 0) classWarnings.push(`${xprompt!.file}: class "${name}": xprompt_${kind} is empty, so its prompt sets have no ${kind} clauses`)
@@ -112,6 +114,12 @@ function pairEntries(askgFile: Named<AskgEntry> | undefined, xpromptFile: Named<
   const out = askg.map((a, i) => {
     const x = byKey.get(a.key)
     if (x) return { a, x }
+    const folded = unmatchedX.filter((u) => u.key.toLowerCase() === a.key.toLowerCase())
+    if (folded.length === 1) {
+      warnings.push(`${af}: key "${a.key}" is "${folded[0]!.key}" in ${xf} (only the letter case differs); paired, and each file's key is kept for export`)
+      unmatchedX.splice(unmatchedX.indexOf(folded[0]!), 1)
+      return { a, x: folded[0]! }
+    }
     const candidate = positional ? xprompt[i] : undefined
     if (candidate && !askgKeys.has(candidate.key)) {
       warnings.push(`${af}: key "${a.key}" has no entry of the same key in ${xf}; paired by position with its key "${candidate.key}"`)

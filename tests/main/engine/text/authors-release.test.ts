@@ -14,7 +14,7 @@ import { getGraphVersion } from '../../../../main/engine/text/graphs/library'
 import { classIndexForName } from '../../../../main/engine/text/graphs/prompt-sets'
 import { buildPromptSet } from '../../../../main/engine/text/prompts/build'
 import { XPROMPT_YML } from './fixtures/authors-files'
-import { UCF_ASKG_YML, UCF_XPROMPT_YML, ucf101AskgFile, ucf101XpromptFile } from './fixtures/release-quirks'
+import { K400_ASKG_YML, K400_XPROMPT_YML, UCF_ASKG_YML, UCF_XPROMPT_YML, ucf101AskgFile, ucf101XpromptFile } from './fixtures/release-quirks'
 
 let db: Db
 beforeEach(() => {
@@ -57,6 +57,23 @@ describe("the authors' released files, as they are", () => {
     // and again: importing the export and exporting it gives the same bytes
     const again = importGraphFiles(db, { files: files.map((f) => ({ ...f })), name: 'again', classNames: ['Apply Eye Makeup', 'Handstand Pushups', 'Yoyo'] })
     expect(exportGraphFiles(db, again.graph.id, 'authors').files.map((f) => f.text)).toEqual(files.map((f) => f.text))
+  })
+
+  it("keeps K400's list-written triples and case-differing xprompt keys through an export", () => {
+    const k400Files = [
+      { file: 'classes_ASKG_k400.yml', text: K400_ASKG_YML },
+      { file: 'classes_xprompt_k400.yml', text: K400_XPROMPT_YML },
+    ]
+    const r = importGraphFiles(db, { files: k400Files, classNames: ['baking cookies', 'passing American football (in game)'] })
+    expect(r.warnings).toContain('classes_ASKG_k400.yml: key "passing American football (in game)" is "passing american football (in game)" in classes_xprompt_k400.yml (only the letter case differs); paired, and each file\'s key is kept for export')
+    const [cookies, football] = getGraphVersion(db, r.graph.id).classes
+    expect(cookies!.graph.actionObjectRelations[1]).toEqual({ head: 'baking cookies', relation: 'requires', tail: 'spatula', form: 'list' })
+    expect(football!.graph.clauses.aa).toEqual(['starting with throwing the football'])
+    const { files } = exportGraphFiles(db, r.graph.id, 'authors')
+    expect(structure(files[0]!.text)).toEqual(structure(K400_ASKG_YML))
+    expect(structure(files[1]!.text)).toEqual(structure(K400_XPROMPT_YML))
+    expect(files[0]!.text).toContain('- [ baking cookies, requires, spatula ]\n')
+    expect(Object.keys(parse(files[1]!.text) as object)).toEqual(['baking cookies', 'passing american football (in game)'])
   })
 
   it('refuses a UCF graph with an HMDB xprompt file, by the file names and by the keys', () => {
@@ -144,6 +161,8 @@ const labelDb = process.env.STDD_AUTHORS_LABEL_DB
 describe.skipIf(!labelDb || !existsSync(labelDb))("the authors' real label_db files", () => {
   it('install as ucf101/hmdb51/k400-authors and resolve every official class name', () => {
     const { installed } = installAuthorsGraphs(db, labelDb!)
+    const present = (['ucf101', 'hmdb51', 'k400'] as const).filter((ds) => existsSync(join(labelDb!, `classes_ASKG_${ds}.yml`)))
+    expect(installed.map((r) => r.graph.dataset).sort()).toEqual([...present].sort())
     for (const r of installed) {
       const ds = r.graph.dataset as 'ucf101' | 'hmdb51' | 'k400'
       const names = officialClassNames(ds)
