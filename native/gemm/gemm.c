@@ -1,5 +1,5 @@
 // stdd_gemm: a synchronous N-API binding to the system BLAS's cblas_sgemm (OpenBLAS on Debian),
-// used by main/engine/tf/gemm_blas.ts to run tfjs-wasm matrix products in place on the WASM heap.
+// used by main/engine/tf/gemm.ts to run tfjs-wasm matrix products in place on the WASM heap.
 // Node-API only (no V8/Node internals), so the same binary loads in Node and in Electron.
 //
 // Threads: OpenBLAS's own thread pool deadlocks when another thread of the process forks (libuv
@@ -7,58 +7,18 @@
 // pthread_atfork handler shuts the pool down and waits for it. So OpenBLAS runs single-threaded
 // (OPENBLAS_NUM_THREADS=1, set by gemm_addon.ts before loading, and openblas_set_num_threads(1)
 // here), and this addon splits each product over its own short-lived threads instead; nothing of
-// OpenBLAS is then in flight on a pool when a fork happens.
-#include <node_api.h>
+// OpenBLAS is then in flight on a pool when a fork happens. The fused attention is attention.c.
 #include <cblas.h>
-#include <pthread.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <unistd.h>
+#include "addon.h"
 
 // OpenBLAS extensions (declared in OpenBLAS's cblas.h; redeclared so the reference cblas.h also compiles).
 extern char *openblas_get_config(void) __attribute__((weak));
 extern char *openblas_get_corename(void) __attribute__((weak));
 extern void openblas_set_num_threads(int) __attribute__((weak));
 
-#define CHECK(call)                                                           \
-  if ((call) != napi_ok) {                                                   \
-    napi_throw_error(env, NULL, "stdd_gemm: N-API call failed: " #call);     \
-    return NULL;                                                             \
-  }
-
-static bool get_f32(napi_env env, napi_value v, float **data, size_t *length, const char *what) {
-  bool is_ta = false;
-  napi_typedarray_type type;
-  void *ptr = NULL;
-  napi_value ab;
-  size_t offset;
-  char msg[160];
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta ||
-      napi_get_typedarray_info(env, v, &type, length, &ptr, &ab, &offset) != napi_ok || type != napi_float32_array) {
-    snprintf(msg, sizeof msg, "stdd_gemm: %s must be a Float32Array", what);
-    napi_throw_type_error(env, NULL, msg);
-    return false;
-  }
-  *data = (float *)ptr;
-  return true;
-}
-
-static bool get_i64(napi_env env, napi_value v, int64_t *out, const char *what) {
-  char msg[160];
-  if (napi_get_value_int64(env, v, out) != napi_ok || *out < 0) {
-    snprintf(msg, sizeof msg, "stdd_gemm: %s must be a non-negative integer", what);
-    napi_throw_type_error(env, NULL, msg);
-    return false;
-  }
-  return true;
-}
-
-#define MAX_THREADS 64
 // Below this many multiply-adds a product runs on the calling thread (a thread start costs ~30 µs).
 #define MIN_WORK_PER_THREAD (1 << 20)
-
-static int g_threads = 1;
 
 typedef struct {
   bool ta, tb;
@@ -96,12 +56,7 @@ static void run_piece(const piece *w) {
   }
 }
 
-static void *piece_thread(void *arg) {
-  run_piece((const piece *)arg);
-  return NULL;
-}
-
-static int64_t span(int64_t total, int parts, int i) { return total * i / parts; }
+static void piece_part(void *ctx, int part) { run_piece((const piece *)ctx + part); }
 
 // Splits the product over up to g_threads threads: over the batch when it has enough entries,
 // else over the larger of the rows and columns of c. The calling thread computes the first piece.
@@ -123,14 +78,7 @@ static void run_product(const product *p, int64_t batch) {
     else { w.c0 = lo; w.c1 = hi; }
     pieces[t] = w;
   }
-  pthread_t ids[MAX_THREADS];
-  bool started[MAX_THREADS] = {false};
-  for (int t = 1; t < threads; t++) started[t] = pthread_create(&ids[t], NULL, piece_thread, &pieces[t]) == 0;
-  run_piece(&pieces[0]);
-  for (int t = 1; t < threads; t++) {
-    if (started[t]) pthread_join(ids[t], NULL);
-    else run_piece(&pieces[t]); // no thread could be started: compute it here
-  }
+  run_parallel(threads, piece_part, pieces);
 }
 
 // sgemm(transposeA, transposeB, batch, m, n, k, a, b, c[, bias]): for every batch entry i,
@@ -208,6 +156,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"describe", NULL, describe, NULL, NULL, NULL, napi_default, NULL},
+      {"attentionForward", NULL, attention_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"attentionBackward", NULL, attention_backward, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { assemble, canAssemble, type Block } from '../tf/assemble'
 import type { MixingMode } from './config'
 import { ensureFastSlices } from './runs'
 
@@ -82,7 +83,7 @@ export function mixedWidth(width: number, fold: number): number {
 /**
  * The mixed channels [0, {@link mixedWidth}) of the branch tokens `m` [B·T, 1 + N', D] (frame index
  * b·T + t, CLS first, CLS unmixed) at one scale: [B·T, 1 + N', 2d]. Channels from 2d on are `m`'s own.
- * Differentiable (slices and concatenations only).
+ * Differentiable (slices and concatenations; on WASM one block assembly).
  */
 export function mixHead(m: tf.Tensor3D, frames: number, mode: MixingMode, scale: number, fold: number): tf.Tensor3D {
   const [bt, len, width] = m.shape
@@ -90,6 +91,7 @@ export function mixHead(m: tf.Tensor3D, frames: number, mode: MixingMode, scale:
   const split = mixedWidth(width, fold)
   const moving = mixingSegments(mode, scale, width, fold).filter((s) => s.offset !== 0)
   if (moving.some((s) => s.end > split)) throw new Error('mixChannels: a mixed segment lies beyond the mixed width')
+  if (canAssemble()) return mixHeadBlocks(m, frames, mode, moving, split)
   ensureFastSlices()
   return tf.tidy(() => {
     const head = tf.slice(m.reshape([bt / frames, frames, len, width]), [0, 0, 0, 0], [-1, -1, -1, split]) as tf.Tensor4D
@@ -101,6 +103,20 @@ export function mixHead(m: tf.Tensor3D, frames: number, mode: MixingMode, scale:
     })
     return tf.concat([cls, parts.length === 1 ? parts[0]! : tf.concat(parts, 3)], 2).reshape([bt, len, split]) as tf.Tensor3D
   })
+}
+
+/** {@link mixHead} as one block assembly (WASM): each frame's CLS, and each moving segment read from its source frame. */
+function mixHeadBlocks(m: tf.Tensor3D, frames: number, mode: MixingMode, moving: ChannelSegment[], split: number): tf.Tensor3D {
+  const [bt, len, width] = m.shape
+  const blocks: Block[] = [{ source: 0, from: 0, fromStride: len * width, to: 0, toStride: len * split, rows: bt, cols: split }]
+  for (let f = 0; f < bt; f++) {
+    const clipStart = f - (f % frames)
+    for (const s of moving) {
+      const src = sourceFrame(mode, f % frames, frames, s.offset)
+      if (src >= 0) blocks.push({ source: 0, from: ((clipStart + src) * len + 1) * width + s.start, fromStride: width, to: (f * len + 1) * split + s.start, toStride: split, rows: len - 1, cols: s.end - s.start })
+    }
+  }
+  return assemble([m], blocks, [bt, len, split]) as tf.Tensor3D
 }
 
 /**

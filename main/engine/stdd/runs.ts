@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
+import { assemble, canAssemble } from '../tf/assemble'
 import { customOp } from '../tf/custom_grad'
-import { installWasmSliceFix } from '../tf/wasm_slice_fix'
+import { installWasmZeroCopyKernels } from '../tf/wasm_zero_copy'
 
 /**
  * Injective row selection from one or more [rows, D] sources, differentiable without tfjs'
@@ -11,6 +12,8 @@ import { installWasmSliceFix } from '../tf/wasm_slice_fix'
  * slices, and its gradient is again a concatenation of slices of dy and zero blocks per source.
  * Otherwise (masks that differ from window to window) it is one gather of the concatenated sources,
  * whose gradient is a gather of [dy; 0] at the inverse index. Either way nothing is summed.
+ * On WASM, where slices cost a kernel each and a gather runs element by element, the runs are one
+ * block assembly instead (tf/assemble.ts), whatever their number.
  */
 
 /** Row `row` of source `source`, one per output row. */
@@ -70,9 +73,9 @@ function concatRuns(parts: tf.Tensor[]): tf.Tensor {
   return parts.length === 1 ? parts[0]! : tf.concat(parts, 0)
 }
 
-/** The slices here (and the channel mixing's) rely on tf/wasm_slice_fix.ts on WASM: stock slices copy the whole input. */
+/** The slices here (and the channel mixing's) rely on tf/wasm_zero_copy.ts on WASM: stock slices copy the whole input. */
 export function ensureFastSlices(): void {
-  if (tf.getBackend() === 'wasm') installWasmSliceFix()
+  if (tf.getBackend() === 'wasm') installWasmZeroCopyKernels()
 }
 
 /**
@@ -81,6 +84,18 @@ export function ensureFastSlices(): void {
  */
 const MAX_SLICE_RUNS = 64
 const MIN_MEAN_RUN = 8
+
+/** The runs as one block assembly: run i's rows land after those of runs 0 … i−1. */
+function assembleRuns(sources: tf.Tensor2D[], runs: Run[], rows: number): tf.Tensor2D {
+  const width = sources[0]!.shape[1]
+  let at = 0
+  const blocks = runs.map((r) => {
+    const b = { source: r.source, from: r.start * width, fromStride: width, to: at * width, toStride: width, rows: r.length, cols: width }
+    at += r.length
+    return b
+  })
+  return assemble(sources, blocks, [rows, width]) as tf.Tensor2D
+}
 
 /**
  * Rows `index` of `sources` (all [R_i, D], same D), as one [index length, D] tensor. Every source row
@@ -92,6 +107,7 @@ export function selectRows(sources: tf.Tensor2D[], index: RowIndex, method: 'aut
   const sizes = sources.map((s) => s.shape[0])
   const inv = inverse(index, sizes)
   const runs = toRuns(index)
+  if (canAssemble()) return assembleRuns(sources, runs, index.row.length)
   ensureFastSlices()
   const cpu = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu'
   const useSlices = method === 'auto' && cpu && (runs.length <= MAX_SLICE_RUNS || index.row.length >= runs.length * MIN_MEAN_RUN)

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { blasAttention, canUseBlasAttention } from './blas_attention'
 import { matMul } from './matmul'
 
 /** What to return of the softmax probabilities: nothing, the mean over heads, or every head. */
@@ -32,7 +33,9 @@ function splitHeads(x: tf.Tensor3D, heads: number): tf.Tensor3D {
 /**
  * Multi-head scaled dot-product attention, softmax((q·kᵀ)/√Dh + mask)·v per head, on already projected
  * `q` [B, Lq, D], `k` and `v` [B, Lk, D]; heads are contiguous slices of D (PyTorch / HF layout).
- * Products go through {@link matMul} (fast forward and backward on every backend). Differentiable.
+ * Products go through {@link matMul} (fast forward and backward on every backend); on the BLAS
+ * provider, without a mask or probabilities to return, the whole attention is one native call
+ * (blas_attention.ts). Differentiable.
  */
 export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, opts: SdpaOptions): SdpaResult {
   const [b, lq, d] = q.shape
@@ -43,6 +46,7 @@ export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.
     throw new Error(`attention: q [${q.shape}], k [${k.shape}] and v [${v.shape}] do not fit (expected k and v [${b}, keys, ${d}])`)
   }
   const want = opts.probs ?? 'none'
+  if (want === 'none' && !opts.mask && canUseBlasAttention() && [q, k, v].every((t) => t.dtype === 'float32')) return { out: blasAttention(q, k, v, h) }
   const result = tf.tidy(() => {
     const qh = tf.mul(splitHeads(q, h), 1 / Math.sqrt(d / h)) as tf.Tensor3D
     let scores: tf.Tensor = matMul(qh, splitHeads(k, h), false, true) // [B·H, Lq, Lk]

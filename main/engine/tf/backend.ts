@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { BackendName, BackendReport } from '../../../contract'
 import { BACKEND_NAMES } from '../../../contract'
 import { GemmSelectionError, selectGemm } from './gemm'
-import { installWasmSliceFix } from './wasm_slice_fix'
+import { installWasmZeroCopyKernels } from './wasm_zero_copy'
 
 /**
  * Picks the fastest TensorFlow.js backend this machine can run, once, at engine start:
@@ -74,7 +74,7 @@ async function tryWasm(): Promise<string> {
   // Local .wasm files next to the package: never a CDN.
   wasm.setWasmPaths(dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm')) + '/')
   if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend did not initialise')
-  installWasmSliceFix() // the stock Slice/Unpack/SplitV kernels copy their whole input per slice
+  installWasmZeroCopyKernels() // the stock Slice/Unpack/SplitV kernels copy their whole input per slice, Identity and Cast copy it
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')
   // tfjs disables WASM threads in Node by design (tfjs#3830): XNNPACK runs on one core.
   return `tfjs-backend-wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread: tfjs turns WASM threads off in Node)`

@@ -122,6 +122,11 @@ export function activeGemm(): GemmReport | null {
   return report
 }
 
+/** The loaded addon while BLAS runs the products (for the kernels built on it: blas_attention.ts), else null. */
+export function activeGemmAddon(): GemmAddon | null {
+  return usesBlasGemm() ? addon : null
+}
+
 /** Whether matrix products on the active backend go to BLAS. */
 export function usesBlasGemm(): boolean {
   return active === 'blas' && tf.getBackend() === 'wasm'

@@ -6,11 +6,19 @@ import { fileURLToPath } from 'node:url'
 /**
  * The optional native GEMM addon (native/gemm/gemm.c, built by `native/gemm/build.mjs` at
  * `npm install` when a C compiler and libopenblas-dev are there): a synchronous `cblas_sgemm` on
- * Float32Array views, so it can work in place on the tfjs-wasm heap.
+ * Float32Array views, so it can work in place on the tfjs-wasm heap, and a fused multi-head
+ * attention built on it (native/gemm/attention.c).
  */
 export interface GemmAddon {
   /** For each of `batch` entries: c (m×n) = op(a) · op(b) (+ `bias` [n] on every row), row-major; op(a) is m×k, op(b) is k×n. */
   sgemm(transposeA: boolean, transposeB: boolean, batch: number, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, bias?: Float32Array): void
+  /**
+   * Multi-head attention of q [batch, lq, heads·dh] over k, v [batch, lk, heads·dh], heads as column
+   * blocks: writes probs [batch, heads, lq, lk] = softmax(scale · q_h · k_hᵀ) and out [batch, lq, heads·dh] = probs · v_h.
+   */
+  attentionForward(batch: number, heads: number, lq: number, lk: number, dh: number, scale: number, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, out: Float32Array): void
+  /** The gradients dq, dk, dv of {@link attentionForward}'s out, given its probs and dout. */
+  attentionBackward(batch: number, heads: number, lq: number, lk: number, dh: number, scale: number, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dout: Float32Array, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
   /** The threads the addon splits one product over (OpenBLAS itself always runs single-threaded). */
   setThreads(threads: number): void
   /** OpenBLAS's build configuration, the kernel (core type) it runs, and the addon's thread count. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { customOp } from './custom_grad'
 import { blasMatMul, usesBlasGemm } from './gemm'
-import { installWasmSliceFix } from './wasm_slice_fix'
+import { installWasmZeroCopyKernels } from './wasm_zero_copy'
 
 /**
  * Matrix products that stay on the fast kernels of every backend, with gradients that do too.
@@ -18,7 +18,7 @@ import { installWasmSliceFix } from './wasm_slice_fix'
 /** Whether the active backend needs the explicit-transpose, one-product-per-batch form. */
 export function needsPlainMatMul(): boolean {
   if (tf.getBackend() !== 'wasm' || usesBlasGemm()) return false
-  installWasmSliceFix() // per-batch products unstack their operands: make that cheap
+  installWasmZeroCopyKernels() // per-batch products unstack their operands: make that cheap
   return true
 }
 

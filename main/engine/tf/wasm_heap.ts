@@ -10,4 +10,6 @@ export interface WasmTensorInfo {
 export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): WasmTensorInfo
   typedArrayFromHeap(t: WasmTensorInfo): Float32Array | Int32Array | Uint8Array
+  /** One more tensor shares `dataId`'s buffer (it is freed when the last one is disposed), as Reshape does. */
+  incRef(dataId: object): void
 }

@@ -2,16 +2,22 @@ import * as tf from '@tensorflow/tfjs'
 import type { WasmBackend, WasmTensorInfo } from './wasm_heap'
 
 /**
- * Zero-copy Slice / Unpack / SplitV kernels for tfjs-backend-wasm 4.22.
+ * Zero-copy kernels for tfjs-backend-wasm 4.22.
  *
- * The stock wasm Slice kernel reads its input with `backend.readSync`, which copies the *whole*
- * input out of the WASM heap into a fresh JS array for every slice (`HEAPU8.slice`). Unpack and
- * SplitV call it once per output, so unstacking n slices copies the input n times: 96 per-head
- * slices of a [96, 197, 64] tensor move 465 MB and take ≈0.6 s instead of ≈1 ms. These replacements
- * read the input through a view of the heap (`typedArrayFromHeap`) and copy only the slice.
+ * - Slice / Unpack / SplitV: the stock Slice kernel reads its input with `backend.readSync`, which
+ *   copies the *whole* input out of the WASM heap into a fresh JS array for every slice
+ *   (`HEAPU8.slice`). Unpack and SplitV call it once per output, so unstacking n slices copies the
+ *   input n times: 96 per-head slices of a [96, 197, 64] tensor move 465 MB and take ≈0.6 s instead
+ *   of ≈1 ms. These replacements read the input through a view of the heap (`typedArrayFromHeap`)
+ *   and copy only the slice.
+ * - Identity and Cast to the same dtype: the stock kernels copy the input. The engine clones every
+ *   tensor a kernel saves for its gradient (`saveTensorsForBackwardMode`), and the Multiply, RealDiv
+ *   and Square gradients cast float32 to float32, so a backward pass copied each saved activation
+ *   (≈11 % of a ViT-B/16 block's forward + backward). Tensors are immutable and every kernel writes
+ *   a fresh output, so these share the input's buffer instead, counted by reference like Reshape.
  *
- * {@link installWasmSliceFix} re-registers the three kernels for the 'wasm' backend; it is called
- * (once) by the matmul helpers when the wasm backend is active, and is safe to call again.
+ * {@link installWasmZeroCopyKernels} re-registers the kernels for the 'wasm' backend; it is called
+ * (once) at backend selection and by the matmul helpers, and is safe to call again.
  */
 
 type KernelArgs = { inputs: Record<string, WasmTensorInfo>; attrs: Record<string, unknown>; backend: WasmBackend }
@@ -86,6 +92,16 @@ function unpack({ inputs, attrs, backend }: KernelArgs): WasmTensorInfo[] {
   })
 }
 
+/** The input itself, as one more reference to its buffer. */
+function shared(x: WasmTensorInfo, backend: WasmBackend): WasmTensorInfo {
+  backend.incRef(x.dataId)
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype }
+}
+
+function identity({ inputs, backend }: KernelArgs): WasmTensorInfo {
+  return shared(inputs.x!, backend)
+}
+
 function splitV({ inputs, attrs, backend }: KernelArgs): WasmTensorInfo[] {
   const x = inputs.x!
   const axis = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0]!
@@ -105,14 +121,23 @@ function splitV({ inputs, attrs, backend }: KernelArgs): WasmTensorInfo[] {
 
 let installed = false
 
-/** Re-registers Slice, Unpack and SplitV for the 'wasm' backend (idempotent). */
-export function installWasmSliceFix(): void {
+/** Re-registers Slice, Unpack, SplitV, Identity and Cast for the 'wasm' backend (idempotent). */
+export function installWasmZeroCopyKernels(): void {
   if (installed) return
   installed = true
+  const stockCast = tf.getKernel('Cast', 'wasm')
+  // A cast to another dtype converts (the stock kernel); to the same dtype it is the input.
+  const cast = (args: KernelArgs): WasmTensorInfo => {
+    if (args.attrs.dtype === args.inputs.x!.dtype) return shared(args.inputs.x!, args.backend)
+    if (!stockCast) throw new Error(`Cast: tfjs-backend-wasm has no Cast kernel to convert ${args.inputs.x!.dtype} to ${String(args.attrs.dtype)}`)
+    return stockCast.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as unknown as WasmTensorInfo
+  }
   const kernels: [string, (args: KernelArgs) => WasmTensorInfo | WasmTensorInfo[]][] = [
     ['Slice', slice],
     ['Unpack', unpack],
     ['SplitV', splitV],
+    ['Identity', identity],
+    ['Cast', cast],
   ]
   for (const [kernelName, fn] of kernels) {
     const stock = tf.getKernel(kernelName, 'wasm')
