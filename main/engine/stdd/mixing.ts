@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { assemble, canAssemble, type Block } from '../tf/assemble'
 import type { MixingMode } from './config'
-import { ensureFastSlices } from './runs'
 
 /**
  * Multi-scale Channel Mixing (method-spec §1.5, paper Eq. 5–6): the masked token of slot j in
@@ -92,7 +91,6 @@ export function mixHead(m: tf.Tensor3D, frames: number, mode: MixingMode, scale:
   const moving = mixingSegments(mode, scale, width, fold).filter((s) => s.offset !== 0)
   if (moving.some((s) => s.end > split)) throw new Error('mixChannels: a mixed segment lies beyond the mixed width')
   if (canAssemble()) return mixHeadBlocks(m, frames, mode, moving, split)
-  ensureFastSlices()
   return tf.tidy(() => {
     const head = tf.slice(m.reshape([bt / frames, frames, len, width]), [0, 0, 0, 0], [-1, -1, -1, split]) as tf.Tensor4D
     const cls = tf.slice(head, [0, 0, 0, 0], [-1, -1, 1, -1])

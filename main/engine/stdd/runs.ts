@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { assemble, canAssemble } from '../tf/assemble'
 import { customOp } from '../tf/custom_grad'
-import { installWasmZeroCopyKernels } from '../tf/wasm_zero_copy'
 
 /**
  * Injective row selection from one or more [rows, D] sources, differentiable without tfjs'
@@ -73,14 +72,9 @@ function concatRuns(parts: tf.Tensor[]): tf.Tensor {
   return parts.length === 1 ? parts[0]! : tf.concat(parts, 0)
 }
 
-/** The slices here (and the channel mixing's) rely on tf/wasm_zero_copy.ts on WASM: stock slices copy the whole input. */
-export function ensureFastSlices(): void {
-  if (tf.getBackend() === 'wasm') installWasmZeroCopyKernels()
-}
-
 /**
- * On the CPU backends, slices while there are at most this many runs, or runs average at least 8
- * rows; else one gather. On a GPU every slice is a kernel launch: always one gather there.
+ * On the pure-JS CPU backend, slices while there are at most this many runs, or runs average at least
+ * 8 rows; else one gather. On a GPU every slice is a kernel launch: always one gather there.
  */
 const MAX_SLICE_RUNS = 64
 const MIN_MEAN_RUN = 8
@@ -99,7 +93,7 @@ function assembleRuns(sources: tf.Tensor2D[], runs: Run[], rows: number): tf.Ten
 
 /**
  * Rows `index` of `sources` (all [R_i, D], same D), as one [index length, D] tensor. Every source row
- * is used at most once.
+ * is used at most once. `method: 'gather'` forces the gather off WASM (tests of that path).
  */
 export function selectRows(sources: tf.Tensor2D[], index: RowIndex, method: 'auto' | 'gather' = 'auto'): tf.Tensor2D {
   const width = sources[0]!.shape[1]
@@ -108,9 +102,7 @@ export function selectRows(sources: tf.Tensor2D[], index: RowIndex, method: 'aut
   const inv = inverse(index, sizes)
   const runs = toRuns(index)
   if (canAssemble()) return assembleRuns(sources, runs, index.row.length)
-  ensureFastSlices()
-  const cpu = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu'
-  const useSlices = method === 'auto' && cpu && (runs.length <= MAX_SLICE_RUNS || index.row.length >= runs.length * MIN_MEAN_RUN)
+  const useSlices = method === 'auto' && tf.getBackend() === 'cpu' && (runs.length <= MAX_SLICE_RUNS || index.row.length >= runs.length * MIN_MEAN_RUN)
   const op = customOp((srcs) => {
     let value: tf.Tensor
     if (useSlices) {

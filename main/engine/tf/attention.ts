@@ -34,8 +34,8 @@ function splitHeads(x: tf.Tensor3D, heads: number): tf.Tensor3D {
  * Multi-head scaled dot-product attention, softmax((q·kᵀ)/√Dh + mask)·v per head, on already projected
  * `q` [B, Lq, D], `k` and `v` [B, Lk, D]; heads are contiguous slices of D (PyTorch / HF layout).
  * Products go through {@link matMul} (fast forward and backward on every backend); on the BLAS
- * provider, without a mask or probabilities to return, the whole attention is one native call
- * (blas_attention.ts). Differentiable.
+ * provider, without a mask, the whole attention is one native call (blas_attention.ts), whose
+ * probabilities are an observation with no gradient. Differentiable with respect to q, k and v.
  */
 export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, opts: SdpaOptions): SdpaResult {
   const [b, lq, d] = q.shape
@@ -46,7 +46,7 @@ export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.
     throw new Error(`attention: q [${q.shape}], k [${k.shape}] and v [${v.shape}] do not fit (expected k and v [${b}, keys, ${d}])`)
   }
   const want = opts.probs ?? 'none'
-  if (want === 'none' && !opts.mask && canUseBlasAttention() && [q, k, v].every((t) => t.dtype === 'float32')) return { out: blasAttention(q, k, v, h) }
+  if (!opts.mask && canUseBlasAttention() && [q, k, v].every((t) => t.dtype === 'float32')) return fusedAttention(q, k, v, h, want)
   const result = tf.tidy(() => {
     const qh = tf.mul(splitHeads(q, h), 1 / Math.sqrt(d / h)) as tf.Tensor3D
     let scores: tf.Tensor = matMul(qh, splitHeads(k, h), false, true) // [B·H, Lq, Lk]
@@ -61,6 +61,19 @@ export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.
     return kept as unknown as tf.TensorContainer
   }) as unknown as SdpaResult
   return result
+}
+
+/** The BLAS provider's fused attention, with the probabilities asked for (which carry no gradient there). */
+function fusedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: number, want: AttentionProbs): SdpaResult {
+  const { out, probs } = blasAttention(q, k, v, heads)
+  if (want === 'none') {
+    probs.dispose()
+    return { out }
+  }
+  const [b, lq] = q.shape
+  const p4 = tf.tidy(() => (want === 'heads' ? probs.reshape([b, heads, lq, k.shape[1]]) : tf.mean(probs.reshape([b, heads, lq, k.shape[1]]), 1)))
+  probs.dispose()
+  return { out, probs: p4 }
 }
 
 /** Additive causal mask [1, 1, L, L]: 0 on and below the diagonal, `-1e9` above (CLIP text tower). */

@@ -8,7 +8,7 @@ import type { WasmBackend, WasmTensorInfo } from './wasm_heap'
  * Multi-head scaled dot-product attention in one native call on the BLAS provider
  * (native/gemm/attention.c), forward and backward: the heads are column blocks of q/k/v read in
  * place, so no head is split out or merged back, and the softmax runs on every core. attention.ts
- * uses it when the BLAS provider is active and neither a mask nor the probabilities are asked for.
+ * uses it when the BLAS provider is active and no mask is given.
  */
 
 const FORWARD = 'StddBlasAttention'
@@ -51,27 +51,29 @@ export function canUseBlasAttention(): boolean {
   return activeGemmAddon() !== null
 }
 
-const attentionOp = (heads: number) =>
-  customOp(([q, k, v], save) => {
-    const [out, probs] = tf.engine().runKernel(FORWARD, { q: q!, k: k!, v: v! }, { heads }) as tf.Tensor[]
-    save([q!, k!, v!, probs!])
-    return {
-      value: out!,
-      gradFunc: (dy, saved) => {
-        const [sq, sk, sv, sp] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]
-        return tf.engine().runKernel(BACKWARD, { q: sq, k: sk, v: sv, probs: sp, dy }, { heads }) as tf.Tensor[]
-      },
-    }
-  })
-
 /**
  * softmax((q_h·k_hᵀ)/√Dh)·v_h for each head h (a column block of D = heads·Dh), for float32 `q`
- * [B, Lq, D] and `k`, `v` [B, Lk, D] whose shapes the caller has checked: [B, Lq, D]. Differentiable.
+ * [B, Lq, D] and `k`, `v` [B, Lk, D] whose shapes the caller has checked: `out` [B, Lq, D],
+ * differentiable, and the probabilities `probs` [B·H, Lq, Lk], an observation that carries no
+ * gradient (the caller disposes it).
  */
-export function blasAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: number): tf.Tensor3D {
+export function blasAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: number): { out: tf.Tensor3D; probs: tf.Tensor3D } {
   const addon = activeGemmAddon()
   if (!addon) throw new Error('blasAttention: the BLAS provider is not active (see canUseBlasAttention)')
   if ([q, k, v].some((t) => t.dtype !== 'float32')) throw new Error(`blasAttention: q, k and v must be float32, got ${[q, k, v].map((t) => t.dtype).join(', ')}`)
   register(addon)
-  return attentionOp(heads)(q, k, v) as tf.Tensor3D
+  let probs: tf.Tensor | null = null
+  const out = customOp(([sq, sk, sv], save) => {
+    const [o, p] = tf.engine().runKernel(FORWARD, { q: sq!, k: sk!, v: sv! }, { heads }) as tf.Tensor[]
+    save([sq!, sk!, sv!, p!])
+    probs = tf.keep(p!) // leaves the op's own scope; the caller's to dispose
+    return {
+      value: o!,
+      gradFunc: (dy, saved) => {
+        const [gq, gk, gv, gp] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]
+        return tf.engine().runKernel(BACKWARD, { q: gq, k: gk, v: gv, probs: gp, dy }, { heads }) as tf.Tensor[]
+      },
+    }
+  })(q, k, v) as tf.Tensor3D
+  return { out, probs: probs! as tf.Tensor3D }
 }

@@ -23,6 +23,13 @@ function generic(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: number):
   }
 }
 
+/** The fused attention's output (its probabilities disposed). */
+function fused(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: number): tf.Tensor3D {
+  const { out, probs } = blasAttention(q, k, v, heads)
+  probs.dispose()
+  return out
+}
+
 describe.skipIf(!hasAddon)('fused attention on the BLAS provider', () => {
   beforeAll(() => setGemm('blas'))
   afterAll(() => loadGemmAddon().addon.setThreads(2))
@@ -43,11 +50,11 @@ describe.skipIf(!hasAddon)('fused attention on the BLAS provider', () => {
         const k = randomTensor([b, lk, h * dh], 2, 2) as tf.Tensor3D
         const v = randomTensor([b, lk, h * dh], 3) as tf.Tensor3D
         const w = randomTensor([b, lq, h * dh], 4) // a weighted sum, so every output element matters
-        expect(maxAbsDiff(blasAttention(q, k, v, h), generic(q, k, v, h))).toBeLessThan(1e-5)
+        expect(maxAbsDiff(fused(q, k, v, h), generic(q, k, v, h))).toBeLessThan(1e-5)
         const loss = (att: typeof generic) => (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(att(a as tf.Tensor3D, c as tf.Tensor3D, d as tf.Tensor3D, h), w))
-        const fused = tf.grads(loss(blasAttention))([q, k, v])
+        const viaFused = tf.grads(loss(fused))([q, k, v])
         const plain = tf.grads(loss(generic))([q, k, v])
-        fused.forEach((g, i) => expect(maxAbsDiff(g, plain[i]!), `gradient ${'qkv'[i]}`).toBeLessThan(1e-5))
+        viaFused.forEach((g, i) => expect(maxAbsDiff(g, plain[i]!), `gradient ${'qkv'[i]}`).toBeLessThan(1e-5))
       })
     }
   })
@@ -55,7 +62,7 @@ describe.skipIf(!hasAddon)('fused attention on the BLAS provider', () => {
   it('has the gradients of finite differences', () => {
     const xs = [randomTensor([1, 3, 4], 5), randomTensor([1, 4, 4], 6), randomTensor([1, 4, 4], 7)]
     const w = randomTensor([1, 3, 4], 8)
-    expectGradsMatchNumeric((t) => tf.sum(tf.mul(blasAttention(t[0] as tf.Tensor3D, t[1] as tf.Tensor3D, t[2] as tf.Tensor3D, 2), w)) as tf.Scalar, xs)
+    expectGradsMatchNumeric((t) => tf.sum(tf.mul(fused(t[0] as tf.Tensor3D, t[1] as tf.Tensor3D, t[2] as tf.Tensor3D, 2), w)) as tf.Scalar, xs)
     tf.dispose([...xs, w])
   })
 
@@ -63,31 +70,42 @@ describe.skipIf(!hasAddon)('fused attention on the BLAS provider', () => {
     const q = tf.mul(randomTensor([1, 4, 8], 9), 60) as tf.Tensor3D // scores up to ≈ 10⁴: exp would overflow without the max shift
     const k = tf.mul(randomTensor([1, 6, 8], 10), 60) as tf.Tensor3D
     const v = tf.ones([1, 6, 8]) as tf.Tensor3D
-    const out = await expectNoLeak(() => tf.tidy(() => blasAttention(q, k, v, 2).arraySync()))
+    const out = await expectNoLeak(() => tf.tidy(() => fused(q, k, v, 2).arraySync()))
     for (const row of out[0]!) for (const x of row) expect(x).toBeCloseTo(1, 5) // Σ p·1 = 1
-    await expectNoLeak(() => tf.dispose(tf.grads((a: tf.Tensor) => tf.sum(blasAttention(a as tf.Tensor3D, k, v, 2)))([q])))
+    await expectNoLeak(() => tf.dispose(tf.grads((a: tf.Tensor) => tf.sum(fused(a as tf.Tensor3D, k, v, 2)))([q])))
     tf.dispose([q, k, v])
   })
 
-  it('is what scaledDotProductAttention runs without a mask or probabilities, and not otherwise', () => {
-    tf.tidy(() => {
-      const q = randomTensor([1, 3, 4], 11) as tf.Tensor3D
-      const k = randomTensor([1, 3, 4], 12) as tf.Tensor3D
-      const kernels = (f: () => unknown): string[] => {
-        const names: string[] = []
-        const eng = tf.engine() as unknown as { runKernel: (n: string, ...r: unknown[]) => unknown }
-        const original = eng.runKernel
-        eng.runKernel = (n: string, ...r: unknown[]) => (names.push(n), original.call(eng, n, ...r))
-        try {
-          f()
-        } finally {
-          eng.runKernel = original
-        }
-        return names
+  it('is what scaledDotProductAttention runs without a mask, with the same per-head and mean probabilities, and not with a mask', async () => {
+    const q = randomTensor([2, 3, 4], 11) as tf.Tensor3D
+    const k = randomTensor([2, 5, 4], 12) as tf.Tensor3D
+    const kernels = (f: () => unknown): string[] => {
+      const names: string[] = []
+      const eng = tf.engine() as unknown as { runKernel: (n: string, ...r: unknown[]) => unknown }
+      const original = eng.runKernel
+      eng.runKernel = (n: string, ...r: unknown[]) => (names.push(n), original.call(eng, n, ...r))
+      try {
+        tf.tidy(() => void f())
+      } finally {
+        eng.runKernel = original
       }
-      expect(kernels(() => scaledDotProductAttention(q, k, k, { numHeads: 2 }))).toContain('StddBlasAttention')
-      expect(kernels(() => scaledDotProductAttention(q, k, k, { numHeads: 2, probs: 'mean' }))).not.toContain('StddBlasAttention')
-      expect(kernels(() => scaledDotProductAttention(q, k, k, { numHeads: 2, mask: tf.zeros([1, 1, 3, 3]) }))).not.toContain('StddBlasAttention')
-    })
+      return names
+    }
+    expect(kernels(() => scaledDotProductAttention(q, k, k, { numHeads: 2 }))).toContain('StddBlasAttention')
+    expect(kernels(() => scaledDotProductAttention(q, k, k, { numHeads: 2, mask: tf.zeros([1, 1, 3, 5]) }))).not.toContain('StddBlasAttention')
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        for (const probs of ['heads', 'mean'] as const) {
+          const viaFused = scaledDotProductAttention(q, k, k, { numHeads: 2, probs })
+          setGemm('wasm')
+          const plain = scaledDotProductAttention(q, k, k, { numHeads: 2, probs })
+          setGemm('blas')
+          expect(viaFused.probs!.shape).toEqual(plain.probs!.shape)
+          expect(maxAbsDiff(viaFused.probs!, plain.probs!)).toBeLessThan(1e-6)
+          expect(maxAbsDiff(viaFused.out, plain.out)).toBeLessThan(1e-6)
+        }
+      }),
+    )
+    tf.dispose([q, k])
   })
 })
