@@ -53,7 +53,25 @@ static inline int64_t span(int64_t total, int parts, int i) { return total * i /
  */
 void run_parallel(int parts, void (*fn)(void *ctx, int part), void *ctx);
 
+/**
+ * c (m×n) = op(a) · op(b) for each batch entry, row-major; c starts as zeros, or as `bias` [n] in
+ * every row, or (batch 1) as scale[r]·init[r mod init_rows] in row r; gemm.c.
+ */
+typedef struct {
+  bool ta, tb;
+  int64_t m, n, k;
+  const float *a, *b;
+  float *c;
+  const float *bias;
+  const float *scale, *init;
+  int64_t init_rows;
+} product;
+
+void run_product(const product *p, int64_t batch);
+
 napi_value attention_forward(napi_env env, napi_callback_info info);
 napi_value attention_backward(napi_env env, napi_callback_info info);
+napi_value sgemm_row_scaled(napi_env env, napi_callback_info info);
+napi_value row_scale_backward(napi_env env, napi_callback_info info);
 
 #endif

@@ -1,8 +1,11 @@
 // Fused multi-head attention on the tfjs-wasm heap (main/engine/tf/blas_attention.ts):
 //   P = softmax(scale · Q_h · K_hᵀ),  O_h = P · V_h      for every batch entry and head h,
 // with q [B, Lq, H·Dh], k and v [B, Lk, H·Dh] and o [B, Lq, H·Dh] in the layout the projections
-// produce: head h is the column block [h·Dh, (h+1)·Dh), read and written in place with a leading
-// dimension of H·Dh, so no head is split out or merged back (four transposes per attention fewer),
+// produce: head h is the column block [h·Dh, (h+1)·Dh), read and written in place, so no head is
+// split out or merged back (four transposes per attention fewer). Rows of q, k, v (and of their
+// gradients) are `ld` apart: H·Dh for separate tensors, 3·H·Dh for q|k|v packed side by side in one
+// [B, L, 3·H·Dh] tensor (the views then start at columns 0, H·Dh and 2·H·Dh). The output has rows
+// H·Dh apart;
 // the 1/√Dh scale is the product's alpha, and the softmax runs here on every core. The
 // probabilities P [B, H, Lq, Lk] are an output: the backward pass needs them.
 //
@@ -16,7 +19,7 @@
 #include "addon.h"
 
 typedef struct {
-  int64_t batch, heads, lq, lk, dh;
+  int64_t batch, heads, lq, lk, dh, ld;
   float scale;
   const float *q, *k, *v;
   float *probs; // forward: written; backward: read
@@ -87,20 +90,20 @@ __attribute__((target_clones("avx2", "default"))) static void softmax_backward_r
 
 static void forward_part(void *ctx, int part) {
   const attention *a = (const attention *)ctx;
-  const int64_t d = a->heads * a->dh, tasks = a->batch * a->heads;
+  const int64_t d = a->heads * a->dh, ld = a->ld, tasks = a->batch * a->heads;
   for (int64_t t = span(tasks, a->parts, part); t < span(tasks, a->parts, part + 1); t++) {
     const int64_t b = t / a->heads, h = t % a->heads;
-    const float *q = a->q + b * a->lq * d + h * a->dh, *k = a->k + b * a->lk * d + h * a->dh, *v = a->v + b * a->lk * d + h * a->dh;
+    const float *q = a->q + b * a->lq * ld + h * a->dh, *k = a->k + b * a->lk * ld + h * a->dh, *v = a->v + b * a->lk * ld + h * a->dh;
     float *p = a->probs + t * a->lq * a->lk, *o = a->out + b * a->lq * d + h * a->dh;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)a->lq, (int)a->lk, (int)a->dh, a->scale, q, (int)d, k, (int)d, 0.0f, p, (int)a->lk);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)a->lq, (int)a->lk, (int)a->dh, a->scale, q, (int)ld, k, (int)ld, 0.0f, p, (int)a->lk);
     softmax_rows(p, a->lq, a->lk);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)a->lq, (int)a->dh, (int)a->lk, 1.0f, p, (int)a->lk, v, (int)d, 0.0f, o, (int)d);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)a->lq, (int)a->dh, (int)a->lk, 1.0f, p, (int)a->lk, v, (int)ld, 0.0f, o, (int)d);
   }
 }
 
 static void backward_part(void *ctx, int part) {
   attention *a = (attention *)ctx;
-  const int64_t d = a->heads * a->dh, tasks = a->batch * a->heads;
+  const int64_t d = a->heads * a->dh, ld = a->ld, tasks = a->batch * a->heads;
   float *ds = malloc((size_t)(a->lq * a->lk) * sizeof(float));
   if (!ds) {
     a->failed = true;
@@ -108,30 +111,34 @@ static void backward_part(void *ctx, int part) {
   }
   for (int64_t t = span(tasks, a->parts, part); t < span(tasks, a->parts, part + 1); t++) {
     const int64_t b = t / a->heads, h = t % a->heads;
-    const int64_t oq = b * a->lq * d + h * a->dh, ok = b * a->lk * d + h * a->dh;
-    const float *p = a->probs + t * a->lq * a->lk, *go = a->dout + oq;
-    const int lq = (int)a->lq, lk = (int)a->lk, dh = (int)a->dh, ld = (int)d;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, lq, lk, dh, 1.0f, go, ld, a->v + ok, ld, 0.0f, ds, lk);
+    const int64_t oq = b * a->lq * ld + h * a->dh, ok = b * a->lk * ld + h * a->dh; // in q/k/v and their gradients
+    const float *p = a->probs + t * a->lq * a->lk, *go = a->dout + b * a->lq * d + h * a->dh;
+    const int lq = (int)a->lq, lk = (int)a->lk, dh = (int)a->dh, ldi = (int)ld, ldo = (int)d;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, lq, lk, dh, 1.0f, go, ldo, a->v + ok, ldi, 0.0f, ds, lk);
     softmax_backward_rows(ds, p, a->lq, a->lk);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, lq, dh, lk, a->scale, ds, lk, a->k + ok, ld, 0.0f, a->dq + oq, ld);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, lk, dh, lq, a->scale, ds, lk, a->q + oq, ld, 0.0f, a->dk + ok, ld);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, lk, dh, lq, 1.0f, p, lk, go, ld, 0.0f, a->dv + ok, ld);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, lq, dh, lk, a->scale, ds, lk, a->k + ok, ldi, 0.0f, a->dq + oq, ldi);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, lk, dh, lq, a->scale, ds, lk, a->q + oq, ldi, 0.0f, a->dk + ok, ldi);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, lk, dh, lq, 1.0f, p, lk, go, ldo, 0.0f, a->dv + ok, ldi);
   }
   free(ds);
 }
 
-// Reads (batch, heads, lq, lk, dh, scale) from argv[0..5] and checks the operand lengths.
+// Reads (batch, heads, lq, lk, dh, scale, ld) from argv[0..6].
 static bool read_dims(napi_env env, napi_value *argv, attention *a) {
   double scale;
   if (!get_i64(env, argv[0], &a->batch, "batch") || !get_i64(env, argv[1], &a->heads, "heads") || !get_i64(env, argv[2], &a->lq, "lq") ||
-      !get_i64(env, argv[3], &a->lk, "lk") || !get_i64(env, argv[4], &a->dh, "dh"))
+      !get_i64(env, argv[3], &a->lk, "lk") || !get_i64(env, argv[4], &a->dh, "dh") || !get_i64(env, argv[6], &a->ld, "ld"))
     return false;
+  if (a->ld < a->heads * a->dh) {
+    napi_throw_range_error(env, NULL, "stdd_gemm: attention row stride ld is less than heads × dh");
+    return false;
+  }
   if (napi_get_value_double(env, argv[5], &scale) != napi_ok) {
     napi_throw_type_error(env, NULL, "stdd_gemm: scale must be a number");
     return false;
   }
   a->scale = (float)scale;
-  if (a->heads * a->dh > INT32_MAX || a->lq > INT32_MAX || a->lk > INT32_MAX) {
+  if (a->ld > INT32_MAX || a->lq > INT32_MAX || a->lk > INT32_MAX) {
     napi_throw_range_error(env, NULL, "stdd_gemm: an attention dimension exceeds 2^31-1");
     return false;
   }
@@ -139,6 +146,9 @@ static bool read_dims(napi_env env, napi_value *argv, attention *a) {
   a->parts = (int)(tasks < g_threads ? (tasks > 0 ? tasks : 1) : g_threads);
   return true;
 }
+
+// Values a [rows, d] operand with rows `ld` apart spans.
+static int64_t strided(int64_t rows, int64_t ld, int64_t d) { return rows > 0 ? (rows - 1) * ld + d : 0; }
 
 static bool long_enough(napi_env env, size_t length, int64_t need, const char *what) {
   if ((int64_t)length >= need) return true;
@@ -148,24 +158,24 @@ static bool long_enough(napi_env env, size_t length, int64_t need, const char *w
   return false;
 }
 
-// attentionForward(batch, heads, lq, lk, dh, scale, q, k, v, probs, out)
+// attentionForward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, out)
 napi_value attention_forward(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
-  napi_value argv[11];
+  size_t argc = 12;
+  napi_value argv[12];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 11) {
-    napi_throw_type_error(env, NULL, "stdd_gemm.attentionForward(batch, heads, lq, lk, dh, scale, q, k, v, probs, out) takes 11 arguments");
+  if (argc != 12) {
+    napi_throw_type_error(env, NULL, "stdd_gemm.attentionForward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, out) takes 12 arguments");
     return NULL;
   }
   attention a = {0};
   if (!read_dims(env, argv, &a)) return NULL;
   float *q, *k, *v;
   size_t lq, lk, lv, lp, lo;
-  if (!get_f32(env, argv[6], &q, &lq, "q") || !get_f32(env, argv[7], &k, &lk, "k") || !get_f32(env, argv[8], &v, &lv, "v") ||
-      !get_f32(env, argv[9], &a.probs, &lp, "probs") || !get_f32(env, argv[10], &a.out, &lo, "out"))
+  if (!get_f32(env, argv[7], &q, &lq, "q") || !get_f32(env, argv[8], &k, &lk, "k") || !get_f32(env, argv[9], &v, &lv, "v") ||
+      !get_f32(env, argv[10], &a.probs, &lp, "probs") || !get_f32(env, argv[11], &a.out, &lo, "out"))
     return NULL;
-  const int64_t d = a.heads * a.dh;
-  if (!long_enough(env, lq, a.batch * a.lq * d, "q") || !long_enough(env, lk, a.batch * a.lk * d, "k") || !long_enough(env, lv, a.batch * a.lk * d, "v") ||
+  const int64_t d = a.heads * a.dh, nq = strided(a.batch * a.lq, a.ld, d), nk = strided(a.batch * a.lk, a.ld, d);
+  if (!long_enough(env, lq, nq, "q") || !long_enough(env, lk, nk, "k") || !long_enough(env, lv, nk, "v") ||
       !long_enough(env, lp, a.batch * a.heads * a.lq * a.lk, "probs") || !long_enough(env, lo, a.batch * a.lq * d, "out"))
     return NULL;
   a.q = q;
@@ -180,26 +190,26 @@ napi_value attention_forward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// attentionBackward(batch, heads, lq, lk, dh, scale, q, k, v, probs, dout, dq, dk, dv)
+// attentionBackward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, dout, dq, dk, dv): dq, dk, dv with rows ld apart, as q, k, v
 napi_value attention_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 14;
-  napi_value argv[14];
+  size_t argc = 15;
+  napi_value argv[15];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 14) {
-    napi_throw_type_error(env, NULL, "stdd_gemm.attentionBackward(batch, heads, lq, lk, dh, scale, q, k, v, probs, dout, dq, dk, dv) takes 14 arguments");
+  if (argc != 15) {
+    napi_throw_type_error(env, NULL, "stdd_gemm.attentionBackward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, dout, dq, dk, dv) takes 15 arguments");
     return NULL;
   }
   attention a = {0};
   if (!read_dims(env, argv, &a)) return NULL;
   float *q, *k, *v, *dout;
   size_t lq, lk, lv, lp, ldo, ldq, ldk, ldv;
-  if (!get_f32(env, argv[6], &q, &lq, "q") || !get_f32(env, argv[7], &k, &lk, "k") || !get_f32(env, argv[8], &v, &lv, "v") ||
-      !get_f32(env, argv[9], &a.probs, &lp, "probs") || !get_f32(env, argv[10], &dout, &ldo, "dout") || !get_f32(env, argv[11], &a.dq, &ldq, "dq") ||
-      !get_f32(env, argv[12], &a.dk, &ldk, "dk") || !get_f32(env, argv[13], &a.dv, &ldv, "dv"))
+  if (!get_f32(env, argv[7], &q, &lq, "q") || !get_f32(env, argv[8], &k, &lk, "k") || !get_f32(env, argv[9], &v, &lv, "v") ||
+      !get_f32(env, argv[10], &a.probs, &lp, "probs") || !get_f32(env, argv[11], &dout, &ldo, "dout") || !get_f32(env, argv[12], &a.dq, &ldq, "dq") ||
+      !get_f32(env, argv[13], &a.dk, &ldk, "dk") || !get_f32(env, argv[14], &a.dv, &ldv, "dv"))
     return NULL;
-  const int64_t d = a.heads * a.dh, nq = a.batch * a.lq * d, nk = a.batch * a.lk * d;
+  const int64_t d = a.heads * a.dh, nq = strided(a.batch * a.lq, a.ld, d), nk = strided(a.batch * a.lk, a.ld, d);
   if (!long_enough(env, lq, nq, "q") || !long_enough(env, lk, nk, "k") || !long_enough(env, lv, nk, "v") || !long_enough(env, lp, a.batch * a.heads * a.lq * a.lk, "probs") ||
-      !long_enough(env, ldo, nq, "dout") || !long_enough(env, ldq, nq, "dq") || !long_enough(env, ldk, nk, "dk") || !long_enough(env, ldv, nk, "dv"))
+      !long_enough(env, ldo, a.batch * a.lq * d, "dout") || !long_enough(env, ldq, nq, "dq") || !long_enough(env, ldk, nk, "dk") || !long_enough(env, ldv, nk, "dv"))
     return NULL;
   a.q = q;
   a.k = k;

@@ -29,7 +29,7 @@ function build() {
   // A failed build leaves no addon at all, never a stale one built from older sources.
   rmSync(out, { force: true })
   mkdirSync(dirname(out), { recursive: true })
-  const sources = ['gemm.c', 'parallel.c', 'attention.c'].map((f) => join(here, f))
+  const sources = ['gemm.c', 'parallel.c', 'attention.c', 'row_scale.c'].map((f) => join(here, f))
   // -fno-trapping-math lets the softmax's selects (max, clamp) vectorise; nothing here reads FP exceptions.
   const args = ['-O3', '-fno-trapping-math', '-fPIC', '-shared', '-Wall', `-I${include}`, '-I/usr/include/x86_64-linux-gnu/openblas-pthread', ...sources, '-o', tmp, '-lopenblas', '-lpthread']
   const r = spawnSync(cc, args, { encoding: 'utf8' })

@@ -20,14 +20,6 @@ extern void openblas_set_num_threads(int) __attribute__((weak));
 // Below this many multiply-adds a product runs on the calling thread (a thread start costs ~30 µs).
 #define MIN_WORK_PER_THREAD (1 << 20)
 
-typedef struct {
-  bool ta, tb;
-  int64_t m, n, k;
-  const float *a, *b;
-  float *c;
-  const float *bias;
-} product;
-
 // One piece of work: batch entries [b0, b1), and within each, rows [r0, r1) and columns [c0, c1) of c.
 typedef struct {
   const product *p;
@@ -42,17 +34,25 @@ static void run_piece(const piece *w) {
   const int lda = p->ta ? (int)m : (int)k, ldb = p->tb ? (int)k : (int)n;
   for (int64_t i = w->b0; i < w->b1; i++) {
     float *ci = p->c + i * sc + w->r0 * n + w->c0;
-    // With a bias, c starts as the bias in every row and the product is added to it (beta = 1).
-    if (p->bias || k == 0)
-      for (int64_t r = 0; r < rows; r++)
-        for (int64_t j = 0; j < cols; j++) ci[r * n + j] = p->bias ? p->bias[w->c0 + j] : 0.0f;
+    // With a bias, c starts as the bias in every row, with a row-scaled init as scale[r]·init[r mod
+    // init_rows], and the product is added to it (beta = 1).
+    const bool starts = p->bias || p->init;
+    for (int64_t r = 0; r < rows && (starts || k == 0); r++) {
+      float *cr = ci + r * n;
+      if (p->init) {
+        const int64_t row = w->r0 + r;
+        const float s = p->scale[row], *src = p->init + (row % p->init_rows) * n + w->c0;
+        for (int64_t j = 0; j < cols; j++) cr[j] = s * src[j];
+      } else
+        for (int64_t j = 0; j < cols; j++) cr[j] = p->bias ? p->bias[w->c0 + j] : 0.0f;
+    }
     if (k == 0) continue;
     // rows r0.. of op(a): row r of a (k wide) untransposed, column r of a (m wide) transposed
     const float *ai = p->a + i * sa + (p->ta ? w->r0 : w->r0 * k);
     // columns c0.. of op(b): column c of b (n wide) untransposed, row c of b (k wide) transposed
     const float *bi = p->b + i * sb + (p->tb ? w->c0 * k : w->c0);
     cblas_sgemm(CblasRowMajor, p->ta ? CblasTrans : CblasNoTrans, p->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols, (int)k, 1.0f,
-                ai, lda, bi, ldb, p->bias ? 1.0f : 0.0f, ci, (int)n);
+                ai, lda, bi, ldb, starts ? 1.0f : 0.0f, ci, (int)n);
   }
 }
 
@@ -60,7 +60,7 @@ static void piece_part(void *ctx, int part) { run_piece((const piece *)ctx + par
 
 // Splits the product over up to g_threads threads: over the batch when it has enough entries,
 // else over the larger of the rows and columns of c. The calling thread computes the first piece.
-static void run_product(const product *p, int64_t batch) {
+void run_product(const product *p, int64_t batch) {
   const double work = (double)batch * (double)p->m * (double)p->n * (double)(p->k > 0 ? p->k : 1);
   int threads = g_threads;
   if (work / MIN_WORK_PER_THREAD < threads) threads = (int)(work / MIN_WORK_PER_THREAD);
@@ -117,7 +117,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (m == 0 || n == 0) return NULL;
-  const product p = {ta, tb, m, n, k, a, b, c, bias};
+  const product p = {ta, tb, m, n, k, a, b, c, bias, NULL, NULL, 0};
   run_product(&p, batch);
   return NULL;
 }
@@ -158,6 +158,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"describe", NULL, describe, NULL, NULL, NULL, napi_default, NULL},
       {"attentionForward", NULL, attention_forward, NULL, NULL, NULL, napi_default, NULL},
       {"attentionBackward", NULL, attention_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"sgemmRowScaled", NULL, sgemm_row_scaled, NULL, NULL, NULL, napi_default, NULL},
+      {"rowScaleBackward", NULL, row_scale_backward, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

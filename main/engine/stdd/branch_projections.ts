@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
-import type { ClipAttentionWeights, QkvProjections } from '../clip/modeling_clip'
+import type { ClipAttentionWeights } from '../clip/modeling_clip'
 import type { LayerNormWeights } from '../tf/layer_norm'
 import { linear, type LinearWeights } from '../tf/linear'
+import { rowScaledProduct } from '../tf/row_scaled_product'
 
 /**
- * The q/k/v projections of one mixing scale's branch tokens, `LN1(u)·Wᵀ + b`, derived from those of
+ * The q/k/v projections of the mixing scales' branch tokens, `LN1(u)·Wᵀ + b`, derived from those of
  * the unmixed branch tokens m instead of recomputed at full width.
  *
  * Mixing changes only the first `split` channels (δ = u − m is zero from `split` on, mixing.ts), so
@@ -14,11 +15,12 @@ import { linear, type LinearWeights } from '../tf/linear'
  *   with P_m = LN(m)·Wᵀ + b,  a = σ_m / σ_u,  e = (μ_m − μ_u) / σ_u   (per row)
  *
  * and μ_u, var_u follow from m's statistics and the `split` changed channels alone. The last three
- * terms are one product of [δ⊙γ/σ_u, e, 1 − a] with [W[:, :split], γ·Wᵀ, β·Wᵀ + b]: per scale and
- * projection an [N, split + 2] × [split + 2, D] product instead of [N, D] × [D, D] (a 16th of the
- * work for B/16's split of 48). The main path has already computed P_m for every token, so the
- * branch needs no full-width projection at all (stca_block.ts). Exact algebra: the results equal the
- * direct computation up to float rounding (tested), and gradients flow through every term.
+ * terms are one product of [δ⊙γ/σ_u, e, 1 − a] with [W[:, :split], γ·Wᵀ, β·Wᵀ + b]: for every scale
+ * and q, k, v at once one [S·N, split + 2] × [split + 2, 3D] product instead of three [N, D] × [D, D]
+ * per scale (a 16th of the work for B/16's split of 48). The main path has already computed P_m for
+ * every token, so the branch needs no full-width projection at all (stca_block.ts). Exact algebra:
+ * the results equal the direct computation up to float rounding (tested), and gradients flow
+ * through every term.
  */
 
 /** LayerNorm's per-row mean and biased variance over the last axis (two passes, as `layerNorm`). */
@@ -35,35 +37,51 @@ export function rowStats(x: tf.Tensor3D): RowStats {
   })
 }
 
-/** The weights of the correction products, [W[:, :split], γ·Wᵀ, β·Wᵀ + b] as [out, split + 2] linears (once per block). */
-export function correctionWeights(attn: ClipAttentionWeights, ln: LayerNormWeights, split: number): { q: LinearWeights; k: LinearWeights; v: LinearWeights } {
-  const one = (p: LinearWeights): LinearWeights =>
+/**
+ * The weights of the correction product, [W[:, :split], γ·Wᵀ, β·Wᵀ + b] of q, k and v stacked:
+ * one [3·out, split + 2] linear (once per block), whose output is q|k|v side by side.
+ */
+export function correctionWeights(attn: ClipAttentionWeights, ln: LayerNormWeights, split: number): LinearWeights {
+  const one = (p: LinearWeights): tf.Tensor =>
     tf.tidy(() => {
       const w = p.weight as tf.Tensor2D
       const gain = linear(ln.weight.reshape([1, -1]) as tf.Tensor2D, { weight: w })
       const shift = linear(ln.bias.reshape([1, -1]) as tf.Tensor2D, p)
-      return { weight: tf.concat([tf.slice(w, [0, 0], [-1, split]), tf.transpose(gain), tf.transpose(shift)], 1) }
+      return tf.concat([tf.slice(w, [0, 0], [-1, split]), tf.transpose(gain), tf.transpose(shift)], 1)
     })
-  return { q: one(attn.q_proj), k: one(attn.k_proj), v: one(attn.v_proj) }
+  return { weight: tf.tidy(() => tf.concat([attn.q_proj, attn.k_proj, attn.v_proj].map(one), 0)) }
 }
 
 /**
- * The projections of the mixed tokens u = [uHead, m[…, split:]] given m's projections `pm` and
- * statistics `sm` (all [B·T, len, ·]); `mHead` and `uHead` are the first `split` channels of m and
- * u, `width` the full width, `gamma` LN1's weight and `eps` its epsilon.
+ * The projections q|k|v (side by side, [S·N, len, 3·width]) of the mixed tokens
+ * u = [uHead, m[…, split:]] at S scales at once, given m's projections `pm` [N, len, 3·width] (q|k|v
+ * side by side) and statistics `sm` [N, len, 1]; `mHead` [N, len, split] and `uHeads`
+ * [S·N, len, split] (scale-major) are the first `split` channels of m and of each scale's u, `width`
+ * the token width, `gamma` LN1's weight and `eps` its epsilon.
  */
-export function mixedProjections(pm: QkvProjections, sm: RowStats, mHead: tf.Tensor3D, uHead: tf.Tensor3D, width: number, weights: ReturnType<typeof correctionWeights>, gamma: tf.Tensor, eps: number): QkvProjections {
+export function mixedProjections(pm: tf.Tensor3D, sm: RowStats, mHead: tf.Tensor3D, uHeads: tf.Tensor3D, width: number, weights: LinearWeights, gamma: tf.Tensor, eps: number): tf.Tensor3D {
+  const [n, len, packed] = pm.shape
   const split = mHead.shape[2]
+  const scales = uHeads.shape[0] / n
+  if (!Number.isInteger(scales) || uHeads.shape[1] !== len || uHeads.shape[2] !== split) {
+    throw new Error(`mixedProjections: uHeads [${uHeads.shape}] are not whole scales of [${n}, ${len}, ${split}]`)
+  }
+  const rows = n * len
   return tf.tidy(() => {
-    const delta = tf.sub(uHead, mHead)
-    const meanU = tf.add(sm.mean, tf.div(tf.sum(delta, -1, true), width))
-    const meanShift = tf.sub(sm.mean, meanU)
-    const cross = tf.sum(tf.mul(delta, tf.sub(tf.add(uHead, mHead), tf.mul(meanU, 2))), -1, true)
-    const varianceU = tf.add(tf.add(sm.variance, tf.square(meanShift)), tf.div(cross, width))
+    // Everything per row broadcasts over the scales: [S, rows, ·] against m's [1, rows, ·].
+    const mean = sm.mean.reshape([1, rows, 1])
+    const variance = sm.variance.reshape([1, rows, 1])
+    const mh = mHead.reshape([1, rows, split])
+    const uh = uHeads.reshape([scales, rows, split])
+    const delta = tf.sub(uh, mh)
+    const meanU = tf.add(mean, tf.div(tf.sum(delta, -1, true), width))
+    const meanShift = tf.sub(mean, meanU)
+    const cross = tf.sum(tf.mul(delta, tf.sub(tf.add(uh, mh), tf.mul(meanU, 2))), -1, true)
+    const varianceU = tf.add(tf.add(variance, tf.square(meanShift)), tf.div(cross, width))
     const invSigmaU = tf.rsqrt(tf.add(varianceU, eps))
-    const a = tf.mul(tf.sqrt(tf.add(sm.variance, eps)), invSigmaU)
-    const features = tf.concat([tf.mul(tf.mul(delta, tf.slice(gamma, [0], [split])), invSigmaU), tf.mul(meanShift, invSigmaU), tf.sub(1, a)], -1) as tf.Tensor3D
-    const project = (p: tf.Tensor3D, w: LinearWeights): tf.Tensor3D => tf.add(tf.mul(a, p), linear(features, w)) as tf.Tensor3D
-    return { q: project(pm.q, weights.q), k: project(pm.k, weights.k), v: project(pm.v, weights.v) }
+    const a = tf.mul(tf.sqrt(tf.add(variance, eps)), invSigmaU)
+    const features = tf.concat([tf.mul(tf.mul(delta, tf.slice(gamma, [0], [split])), invSigmaU), tf.mul(meanShift, invSigmaU), tf.sub(1, a)], -1)
+    const k = split + 2
+    return rowScaledProduct(a.reshape([scales * rows, 1]), pm.reshape([rows, packed]), features.reshape([scales * rows, k]), weights.weight as tf.Tensor2D).reshape([scales * n, len, packed]) as tf.Tensor3D
   })
 }

@@ -85,36 +85,48 @@ export function mixedWidth(width: number, fold: number): number {
  * Differentiable (slices and concatenations; on WASM one block assembly).
  */
 export function mixHead(m: tf.Tensor3D, frames: number, mode: MixingMode, scale: number, fold: number): tf.Tensor3D {
+  return mixHeads(m, frames, mode, [scale], fold)
+}
+
+/** {@link mixHead} at each of `scales`, stacked along the first axis: [S·B·T, 1 + N', 2d], scale-major. */
+export function mixHeads(m: tf.Tensor3D, frames: number, mode: MixingMode, scales: readonly number[], fold: number): tf.Tensor3D {
   const [bt, len, width] = m.shape
   if (bt % frames !== 0) throw new Error(`mixChannels: ${bt} frames are not a whole number of ${frames}-frame clips`)
   const split = mixedWidth(width, fold)
-  const moving = mixingSegments(mode, scale, width, fold).filter((s) => s.offset !== 0)
-  if (moving.some((s) => s.end > split)) throw new Error('mixChannels: a mixed segment lies beyond the mixed width')
+  const moving = scales.map((scale) => mixingSegments(mode, scale, width, fold).filter((s) => s.offset !== 0))
+  if (moving.flat().some((s) => s.end > split)) throw new Error('mixChannels: a mixed segment lies beyond the mixed width')
   if (canAssemble()) return mixHeadBlocks(m, frames, mode, moving, split)
   return tf.tidy(() => {
     const head = tf.slice(m.reshape([bt / frames, frames, len, width]), [0, 0, 0, 0], [-1, -1, -1, split]) as tf.Tensor4D
     const cls = tf.slice(head, [0, 0, 0, 0], [-1, -1, 1, -1])
     const patches = tf.slice(head, [0, 0, 1, 0], [-1, -1, len - 1, -1]) as tf.Tensor4D
-    const parts = moving.map((s) => {
-      const channels = tf.slice(patches, [0, 0, 0, s.start], [-1, -1, -1, s.end - s.start]) as tf.Tensor4D
-      return reindexFrames(channels, Array.from({ length: frames }, (_, t) => sourceFrame(mode, t, frames, s.offset)))
+    const perScale = moving.map((segments) => {
+      const parts = segments.map((s) => {
+        const channels = tf.slice(patches, [0, 0, 0, s.start], [-1, -1, -1, s.end - s.start]) as tf.Tensor4D
+        return reindexFrames(channels, Array.from({ length: frames }, (_, t) => sourceFrame(mode, t, frames, s.offset)))
+      })
+      return tf.concat([cls, parts.length === 1 ? parts[0]! : tf.concat(parts, 3)], 2).reshape([bt, len, split])
     })
-    return tf.concat([cls, parts.length === 1 ? parts[0]! : tf.concat(parts, 3)], 2).reshape([bt, len, split]) as tf.Tensor3D
+    return (perScale.length === 1 ? perScale[0]! : tf.concat(perScale, 0)) as tf.Tensor3D
   })
 }
 
-/** {@link mixHead} as one block assembly (WASM): each frame's CLS, and each moving segment read from its source frame. */
-function mixHeadBlocks(m: tf.Tensor3D, frames: number, mode: MixingMode, moving: ChannelSegment[], split: number): tf.Tensor3D {
+/** {@link mixHeads} as one block assembly (WASM): per scale, each frame's CLS, and each moving segment read from its source frame. */
+function mixHeadBlocks(m: tf.Tensor3D, frames: number, mode: MixingMode, moving: ChannelSegment[][], split: number): tf.Tensor3D {
   const [bt, len, width] = m.shape
-  const blocks: Block[] = [{ source: 0, from: 0, fromStride: len * width, to: 0, toStride: len * split, rows: bt, cols: split }]
-  for (let f = 0; f < bt; f++) {
-    const clipStart = f - (f % frames)
-    for (const s of moving) {
-      const src = sourceFrame(mode, f % frames, frames, s.offset)
-      if (src >= 0) blocks.push({ source: 0, from: ((clipStart + src) * len + 1) * width + s.start, fromStride: width, to: (f * len + 1) * split + s.start, toStride: split, rows: len - 1, cols: s.end - s.start })
+  const blocks: Block[] = []
+  moving.forEach((segments, i) => {
+    const at = i * bt * len * split
+    blocks.push({ source: 0, from: 0, fromStride: len * width, to: at, toStride: len * split, rows: bt, cols: split })
+    for (let f = 0; f < bt; f++) {
+      const clipStart = f - (f % frames)
+      for (const s of segments) {
+        const src = sourceFrame(mode, f % frames, frames, s.offset)
+        if (src >= 0) blocks.push({ source: 0, from: ((clipStart + src) * len + 1) * width + s.start, fromStride: width, to: at + (f * len + 1) * split + s.start, toStride: split, rows: len - 1, cols: s.end - s.start })
+      }
     }
-  }
-  return assemble([m], blocks, [bt, len, split]) as tf.Tensor3D
+  })
+  return assemble([m], blocks, [moving.length * bt, len, split]) as tf.Tensor3D
 }
 
 /**

@@ -122,3 +122,23 @@ export function selectRows(sources: tf.Tensor2D[], index: RowIndex, method: 'aut
   })
   return op(...sources) as tf.Tensor2D
 }
+
+/**
+ * Rows `index` (of one source: every `index.source` is 0) of each of `sources` (all [R, D]), side by
+ * side: [index length, k·D] for k sources, row i = [s₀[r] | s₁[r] | …]. One block assembly on WASM.
+ */
+export function selectRowsSideBySide(sources: tf.Tensor2D[], index: RowIndex, method: 'auto' | 'gather' = 'auto'): tf.Tensor2D {
+  const [rows, width] = sources[0]!.shape
+  if (sources.some((s) => s.shape[0] !== rows || s.shape[1] !== width)) throw new Error(`selectRowsSideBySide: sources differ in shape (${sources.map((s) => `[${s.shape}]`).join(', ')})`)
+  if (index.source.some((s) => s !== 0)) throw new Error('selectRowsSideBySide: the index must select from one source (source 0)')
+  if (!canAssemble()) return tf.tidy(() => tf.concat(sources.map((s) => selectRows([s], index, method)), 1) as tf.Tensor2D)
+  inverse(index, [rows])
+  const k = sources.length
+  let at = 0
+  const blocks = toRuns(index).flatMap((r) => {
+    const bs = sources.map((_, i) => ({ source: i, from: r.start * width, fromStride: width, to: at * k * width + i * width, toStride: k * width, rows: r.length, cols: width }))
+    at += r.length
+    return bs
+  })
+  return assemble(sources, blocks, [index.row.length, k * width]) as tf.Tensor2D
+}

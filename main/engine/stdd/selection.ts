@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { ClsSource } from './config'
 import { layoutPosition } from './layout'
 import { windowCount, type MaskPlan } from './masking'
-import { selectRows, type RowIndex } from './runs'
+import { selectRows, selectRowsSideBySide, type RowIndex } from './runs'
 
 /**
  * Applying a Window Shift Masking plan to tokens in the window layout (layout.ts), and the padding
@@ -65,10 +65,10 @@ function branchPositions(plan: MaskPlan, path: SelectionPath): { positions: Int3
   return { positions, blocks: fs !== null }
 }
 
-/** The branch sequences [B·T, 1 + N', D] of window-layout tokens `x`: each frame's CLS, then its kept patches. */
-export function maskTokens(x: tf.Tensor3D, plan: MaskPlan, path: SelectionPath = 'auto'): tf.Tensor3D {
-  checkTokens(x, plan, 'maskTokens')
-  const [frames, tokens, width] = x.shape
+/** The rows of the branch sequences (each frame's CLS, then its kept patches) in a [B·T·(1 + P²), ·] token matrix. */
+function branchIndex(plan: MaskPlan, path: SelectionPath): { index: RowIndex; method: 'auto' | 'gather' } {
+  const frames = plan.batch * plan.geometry.frames
+  const tokens = 1 + plan.geometry.grid ** 2
   const len = plan.kept + 1
   const { positions, blocks } = branchPositions(plan, path)
   const index: RowIndex = { source: new Int32Array(frames * len), row: new Int32Array(frames * len) }
@@ -76,7 +76,23 @@ export function maskTokens(x: tf.Tensor3D, plan: MaskPlan, path: SelectionPath =
     index.row[f * len] = f * tokens
     for (let j = 0; j < plan.kept; j++) index.row[f * len + 1 + j] = f * tokens + 1 + positions[f * plan.kept + j]!
   }
-  return tf.tidy(() => selectRows([x.reshape([frames * tokens, width])], index, blocks ? 'auto' : 'gather').reshape([frames, len, width]))
+  return { index, method: blocks ? 'auto' : 'gather' }
+}
+
+/** The branch sequences [B·T, 1 + N', D] of window-layout tokens `x`: each frame's CLS, then its kept patches. */
+export function maskTokens(x: tf.Tensor3D, plan: MaskPlan, path: SelectionPath = 'auto'): tf.Tensor3D {
+  checkTokens(x, plan, 'maskTokens')
+  const [frames, tokens, width] = x.shape
+  const { index, method } = branchIndex(plan, path)
+  return tf.tidy(() => selectRows([x.reshape([frames * tokens, width])], index, method).reshape([frames, plan.kept + 1, width]))
+}
+
+/** {@link maskTokens} of several same-shaped token tensors, side by side: [B·T, 1 + N', k·D] (the branch's q|k|v). */
+export function maskTokensSideBySide(xs: tf.Tensor3D[], plan: MaskPlan, path: SelectionPath = 'auto'): tf.Tensor3D {
+  xs.forEach((x) => checkTokens(x, plan, 'maskTokensSideBySide'))
+  const [frames, tokens, width] = xs[0]!.shape
+  const { index, method } = branchIndex(plan, path)
+  return tf.tidy(() => selectRowsSideBySide(xs.map((x) => x.reshape([frames * tokens, width]) as tf.Tensor2D), index, method).reshape([frames, plan.kept + 1, xs.length * width]))
 }
 
 /**

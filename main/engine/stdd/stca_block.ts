@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs'
-import { addMany } from '../tf/add_many'
-import { scaledDotProductAttention } from '../tf/attention'
+import { packedAttention } from '../tf/attention'
+import { matMul } from '../tf/matmul'
 import { layerNorm } from '../tf/layer_norm'
 import { attendProjections, attentionOutput, clipMlp, qkvProjections, type AttentionCall, type ClipEncoderLayerWeights, type ClipEncoderOptions, type LayerResult, type QkvProjections } from '../clip/modeling_clip'
 import type { StcaConfig } from './config'
 import { fromWindowLayout, toWindowLayout } from './layout'
 import type { MaskPlan } from './masking'
 import { correctionWeights, mixedProjections, rowStats } from './branch_projections'
-import { mixedWidth, mixHead } from './mixing'
-import { maskTokens, padTokens, type SelectionPath } from './selection'
+import { mixedWidth, mixHeads } from './mixing'
+import { maskTokens, maskTokensSideBySide, padTokens, type SelectionPath } from './selection'
 
 /**
  * The Space-time Cross Attention block (method-spec §1.6–1.8), built on the CLIP encoder layer's own
@@ -26,6 +26,8 @@ import { maskTokens, padTokens, type SelectionPath } from './selection'
  * - its q/k/v are not projected at full width: m's rows of LN1(x)·Wᵀ + b are the main path's own
  *   (selected like m), and each scale's mixing changes only 2·width/fold channels, whose effect on
  *   LayerNorm and the projections is a small correction product (branch_projections.ts);
+ * - the scales run stacked along the batch, with q|k|v side by side: one selection, one correction
+ *   product and one attention call for all of them;
  * - since out_proj is linear, mean_s(u_s + out_proj(a_s)) = mean_s(u_s) + out_proj(mean_s a_s): one
  *   out_proj over the branch instead of one per scale.
  * What is left per scale is the attention over the branch's tokens (method-spec §1.9).
@@ -48,23 +50,29 @@ export function stcaBranch(x: tf.Tensor3D, w: ClipEncoderLayerWeights, opts: Cli
   const { mode, fold, scales } = stca.mixing
   return tf.tidy(() => {
     const m = maskTokens(x, plan, run.selection)
-    const [, len, width] = m.shape
+    const [bt, len, width] = m.shape
     const split = mixedWidth(width, fold)
-    const pm: QkvProjections = main
-      ? { q: maskTokens(main.q, plan, run.selection), k: maskTokens(main.k, plan, run.selection), v: maskTokens(main.v, plan, run.selection) }
-      : qkvProjections(layerNorm(m, w.layer_norm1, opts.layerNormEps), w.self_attn)
-    const stats = rowStats(m)
+    // q|k|v side by side [B·T, 1 + N', 3D]: one selection, one correction product, one attention call
+    const pm = main ? maskTokensSideBySide([main.q, main.k, main.v], plan, run.selection) : packed(qkvProjections(layerNorm(m, w.layer_norm1, opts.layerNormEps), w.self_attn))
     const mHead = tf.slice(m, [0, 0, 0], [-1, len, split]) as tf.Tensor3D
-    const weights = correctionWeights(w.self_attn, w.layer_norm1, split)
-    const heads = scales.map((s) => mixHead(m, frames, mode, s, fold))
-    const ctx = heads.map((uHead) => {
-      const p = mixedProjections(pm, stats, mHead, uHead, width, weights, w.layer_norm1.weight, opts.layerNormEps)
-      return scaledDotProductAttention(p.q, p.k, p.v, { numHeads: opts.numHeads }).out
-    })
-    const mean = (ts: tf.Tensor3D[]): tf.Tensor3D => (ts.length === 1 ? ts[0]! : (tf.div(addMany(ts), ts.length) as tf.Tensor3D))
-    const residual = split < width ? tf.concat([mean(heads), tf.slice(m, [0, 0, split], [-1, len, width - split])], 2) : mean(heads)
-    return tf.add(residual, attentionOutput(mean(ctx), w.self_attn)) as tf.Tensor3D
+    const uHeads = mixHeads(m, frames, mode, scales, fold) // every scale at once, [S·B·T, 1 + N', split]
+    const p = mixedProjections(pm, rowStats(m), mHead, uHeads, width, correctionWeights(w.self_attn, w.layer_norm1, split), w.layer_norm1.weight, opts.layerNormEps)
+    const ctx = meanOverScales(packedAttention(p, opts.numHeads), scales.length, bt)
+    const head = meanOverScales(uHeads, scales.length, bt)
+    const residual = split < width ? tf.concat([head, tf.slice(m, [0, 0, split], [-1, len, width - split])], 2) : head
+    return tf.add(residual, attentionOutput(ctx, w.self_attn)) as tf.Tensor3D
   })
+}
+
+function packed(p: QkvProjections): tf.Tensor3D {
+  return tf.concat([p.q, p.k, p.v], 2) as tf.Tensor3D
+}
+
+/** The mean over the S scales of `t` [S·N, …] (scale-major): [N, …], as one product (1/S, …, 1/S) · t. */
+function meanOverScales(t: tf.Tensor3D, scales: number, n: number): tf.Tensor3D {
+  if (scales === 1) return t
+  const [, len, width] = t.shape
+  return tf.tidy(() => matMul(tf.fill([1, scales], 1 / scales) as tf.Tensor2D, t.reshape([scales, n * len * width]) as tf.Tensor2D).reshape([n, len, width]) as tf.Tensor3D)
 }
 
 /**

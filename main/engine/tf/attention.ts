@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { blasAttention, canUseBlasAttention } from './blas_attention'
+import { blasAttention, blasPackedAttention, canUseBlasAttention } from './blas_attention'
 import { matMul } from './matmul'
 
 /** What to return of the softmax probabilities: nothing, the mean over heads, or every head. */
@@ -74,6 +74,24 @@ function fusedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: n
   const p4 = tf.tidy(() => (want === 'heads' ? probs.reshape([b, heads, lq, k.shape[1]]) : tf.mean(probs.reshape([b, heads, lq, k.shape[1]]), 1)))
   probs.dispose()
   return { out, probs: p4 }
+}
+
+/**
+ * Self-attention of q, k and v packed side by side in `qkv` [B, L, 3D] (no mask, no probabilities):
+ * [B, L, D]. One native call on the BLAS provider; elsewhere the three are sliced out first.
+ */
+export function packedAttention(qkv: tf.Tensor3D, numHeads: number): tf.Tensor3D {
+  const d = qkv.shape[2] / 3
+  if (!Number.isInteger(d) || d % numHeads !== 0) throw new Error(`attention: packed q|k|v width ${qkv.shape[2]} is not 3 × a multiple of ${numHeads} heads`)
+  if (canUseBlasAttention() && qkv.dtype === 'float32') {
+    const { out, probs } = blasPackedAttention(qkv, numHeads)
+    probs.dispose()
+    return out
+  }
+  return tf.tidy(() => {
+    const [q, k, v] = [0, 1, 2].map((i) => tf.slice(qkv, [0, 0, i * d], [-1, -1, d]) as tf.Tensor3D) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D]
+    return scaledDotProductAttention(q, k, v, { numHeads }).out
+  })
 }
 
 /** Additive causal mask [1, 1, L, L]: 0 on and below the diagonal, `-1e9` above (CLIP text tower). */

@@ -14,11 +14,16 @@ export interface GemmAddon {
   sgemm(transposeA: boolean, transposeB: boolean, batch: number, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, bias?: Float32Array): void
   /**
    * Multi-head attention of q [batch, lq, heads·dh] over k, v [batch, lk, heads·dh], heads as column
-   * blocks: writes probs [batch, heads, lq, lk] = softmax(scale · q_h · k_hᵀ) and out [batch, lq, heads·dh] = probs · v_h.
+   * blocks, rows of q/k/v `ld` apart (heads·dh, or 3·heads·dh for q|k|v packed side by side): writes
+   * probs [batch, heads, lq, lk] = softmax(scale · q_h · k_hᵀ) and out [batch, lq, heads·dh] = probs · v_h.
    */
-  attentionForward(batch: number, heads: number, lq: number, lk: number, dh: number, scale: number, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, out: Float32Array): void
-  /** The gradients dq, dk, dv of {@link attentionForward}'s out, given its probs and dout. */
-  attentionBackward(batch: number, heads: number, lq: number, lk: number, dh: number, scale: number, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dout: Float32Array, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
+  attentionForward(batch: number, heads: number, lq: number, lk: number, dh: number, scale: number, ld: number, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, out: Float32Array): void
+  /** The gradients dq, dk, dv (rows `ld` apart, like q, k, v) of {@link attentionForward}'s out, given its probs and dout. */
+  attentionBackward(batch: number, heads: number, lq: number, lk: number, dh: number, scale: number, ld: number, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dout: Float32Array, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
+  /** c [m, n] = scale[r]·init[r mod rows] + a[r]·bᵀ row by row, for a [m, k], b [n, k], init [rows, n], scale [m]. */
+  sgemmRowScaled(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, scale: Float32Array, init: Float32Array, rows: number): void
+  /** The gradients of {@link sgemmRowScaled}'s row-scaled part: dinit [rows, n] and dscale [scales·rows] from dc [scales·rows, n]. */
+  rowScaleBackward(scales: number, rows: number, n: number, scale: Float32Array, init: Float32Array, dc: Float32Array, dinit: Float32Array, dscale: Float32Array): void
   /** The threads the addon splits one product over (OpenBLAS itself always runs single-threaded). */
   setThreads(threads: number): void
   /** OpenBLAS's build configuration, the kernel (core type) it runs, and the addon's thread count. */

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { qkvProjections, type ClipAttentionWeights } from '../../../../main/engine/clip/modeling_clip'
 import { layerNorm } from '../../../../main/engine/tf/layer_norm'
 import { correctionWeights, mixedProjections, rowStats } from '../../../../main/engine/stdd/branch_projections'
-import { mixChannels, mixedWidth, mixHead } from '../../../../main/engine/stdd/mixing'
+import { mixChannels, mixedWidth, mixHead, mixHeads } from '../../../../main/engine/stdd/mixing'
 import { expectNoLeak, useWasm } from '../../../helpers/tf'
 import { randomTensor } from '../tf/numeric-grad'
 
@@ -32,6 +32,11 @@ function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!)
 }
 
+/** q|k|v side by side, as the branch packs them. */
+const packed = (p: { q: tf.Tensor; k: tf.Tensor; v: tf.Tensor }): tf.Tensor3D => tf.concat([p.q, p.k, p.v], 2) as tf.Tensor3D
+/** Projection j (0 = q, 1 = k, 2 = v) of scale i from mixedProjections' [S·N, len, 3·WIDTH]. */
+const part = (p: tf.Tensor3D, i: number, j: number, n = 8): tf.Tensor => tf.slice(p, [i * n, 0, j * WIDTH], [n, -1, WIDTH])
+
 describe('branch projections derived from the unmixed tokens', () => {
   it('mixHead is the mixed part of mixChannels, and the rest is unchanged', () => {
     tf.tidy(() => {
@@ -43,7 +48,22 @@ describe('branch projections derived from the unmixed tokens', () => {
         expect(maxDiff(tf.slice(full, [0, 0, 0], [-1, -1, split]), mixHead(m, 4, 'continual', scale, FOLD))).toBe(0)
         expect(maxDiff(tf.slice(full, [0, 0, split], [-1, -1, -1]), tf.slice(m, [0, 0, split], [-1, -1, -1]))).toBe(0)
       }
+      // all scales at once: stacked scale-major, each equal to its own
+      const all = mixHeads(m, 4, 'continual', [1, 2, 3], FOLD)
+      expect(all.shape).toEqual([24, 7, split])
+      for (const [i, scale] of [1, 2, 3].entries()) expect(maxDiff(tf.slice(all, [i * 8, 0, 0], [8, -1, -1]), mixHead(m, 4, 'continual', scale, FOLD))).toBe(0)
     })
+  })
+
+  it('mixes the same on the pure-JS backend (slices) as on WASM (one block assembly), both modes', async () => {
+    const onWasm = tf.tidy(() => (['continual', 'separate'] as const).map((mode) => mixHeads(tokens(6), 4, mode, [1, 2], FOLD).arraySync()))
+    await tf.setBackend('cpu')
+    try {
+      const onCpu = tf.tidy(() => (['continual', 'separate'] as const).map((mode) => mixHeads(tokens(6), 4, mode, [1, 2], FOLD).arraySync()))
+      expect(onCpu).toEqual(onWasm)
+    } finally {
+      await tf.setBackend('wasm')
+    }
   })
 
   it('equal the direct LN1 + q/k/v projections of the mixed tokens, for every scale and both modes', async () => {
@@ -56,15 +76,16 @@ describe('branch projections derived from the unmixed tokens', () => {
         const cw = correctionWeights(w.attn, w.ln, split)
         const mHead = tf.slice(m, [0, 0, 0], [-1, -1, split]) as tf.Tensor3D
         for (const mode of ['continual', 'separate'] as const) {
-          for (const scale of [1, 2, 3]) {
-            const u = mixChannels(m, 4, mode, scale, FOLD)
-            const direct = qkvProjections(layerNorm(u, w.ln, EPS), w.attn)
-            const derived = mixedProjections(pm, rowStats(m), mHead, mixHead(m, 4, mode, scale, FOLD), WIDTH, cw, w.ln.weight, EPS)
-            for (const k of ['q', 'k', 'v'] as const) {
+          const scales = [1, 2, 3]
+          const derived = mixedProjections(packed(pm), rowStats(m), mHead, mixHeads(m, 4, mode, scales, FOLD), WIDTH, cw, w.ln.weight, EPS)
+          expect(derived.shape).toEqual([24, 7, 3 * WIDTH])
+          scales.forEach((scale, i) => {
+            const direct = qkvProjections(layerNorm(mixChannels(m, 4, mode, scale, FOLD), w.ln, EPS), w.attn)
+            ;(['q', 'k', 'v'] as const).forEach((k, j) => {
               const scaleOf = tf.max(tf.abs(direct[k])).dataSync()[0]!
-              expect(maxDiff(derived[k], direct[k]) / scaleOf, `${mode} scale ${scale} ${k}`).toBeLessThan(1e-5)
-            }
-          }
+              expect(maxDiff(part(derived, i, j), direct[k]) / scaleOf, `${mode} scale ${scale} ${k}`).toBeLessThan(1e-5)
+            })
+          })
         }
       }),
     )
@@ -87,9 +108,10 @@ describe('branch projections derived from the unmixed tokens', () => {
       const { attn, ln } = tree(ts)
       const x = ts[0] as tf.Tensor3D
       const uHead = mixHead(x, 4, 'continual', 2, FOLD)
-      const p = derive
-        ? mixedProjections(qkvProjections(layerNorm(x, ln, EPS), attn), rowStats(x), tf.slice(x, [0, 0, 0], [-1, -1, split]) as tf.Tensor3D, uHead, WIDTH, correctionWeights(attn, ln, split), ln.weight, EPS)
-        : qkvProjections(layerNorm(mixChannels(x, 4, 'continual', 2, FOLD), ln, EPS), attn)
+      const d = derive
+        ? mixedProjections(packed(qkvProjections(layerNorm(x, ln, EPS), attn)), rowStats(x), tf.slice(x, [0, 0, 0], [-1, -1, split]) as tf.Tensor3D, uHead, WIDTH, correctionWeights(attn, ln, split), ln.weight, EPS)
+        : null
+      const p = d ? { q: part(d, 0, 0), k: part(d, 0, 1), v: part(d, 0, 2) } : qkvProjections(layerNorm(mixChannels(x, 4, 'continual', 2, FOLD), ln, EPS), attn)
       return tf.sum(tf.mul(tf.add(tf.add(p.q, tf.mul(p.k, 2)), tf.mul(p.v, 3)), r)) as tf.Scalar
     }
     tf.tidy(() => {

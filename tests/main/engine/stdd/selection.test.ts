@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { resolveStddConfig } from '../../../../main/engine/stdd/config'
 import { keptPatchMap, planMasks } from '../../../../main/engine/stdd/masking'
 import { seededRng } from '../../../../main/engine/util/random'
-import { frameSlots, maskTokens, padTokens } from '../../../../main/engine/stdd/selection'
-import { selectRows, toRuns } from '../../../../main/engine/stdd/runs'
+import { frameSlots, maskTokens, maskTokensSideBySide, padTokens } from '../../../../main/engine/stdd/selection'
+import { selectRows, selectRowsSideBySide, toRuns } from '../../../../main/engine/stdd/runs'
 import { fromWindowLayout, toWindowLayout } from '../../../../main/engine/stdd/layout'
 import { expectNoLeak, useWasm } from '../../../helpers/tf'
 
@@ -23,8 +23,10 @@ describe('selectRows (runs of slices, or one gather)', () => {
     ])
   })
 
-  for (const method of ['auto', 'gather'] as const) {
-    it(`${method}: selects rows of two sources and sends each gradient back to its row only`, async () => {
+  // WASM assembles blocks whatever the method; the pure-JS backend slices ('auto') or gathers.
+  for (const [backend, method] of [['wasm', 'auto'], ['cpu', 'auto'], ['cpu', 'gather']] as const) {
+    it(`${backend} ${method}: selects rows of two sources and sends each gradient back to its row only`, async () => {
+      await tf.setBackend(backend)
       await expectNoLeak(() =>
         tf.tidy(() => {
           const a = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]])
@@ -35,8 +37,19 @@ describe('selectRows (runs of slices, or one gather)', () => {
           const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(selectRows([x as tf.Tensor2D, y as tf.Tensor2D], index, method), w)))([a, b])
           expect(ga!.arraySync()).toEqual([[50, 60], [70, 80], [10, 20], [0, 0]])
           expect(gb!.arraySync()).toEqual([[0, 0], [30, 40]])
+          // the same rows of two same-shaped sources, side by side
+          const c = tf.mul(a, 100) as tf.Tensor2D
+          const one = idx([0, 0, 0], [3, 0, 1])
+          expect(selectRowsSideBySide([a, c], one, method).arraySync()).toEqual([[7, 8, 700, 800], [1, 2, 100, 200], [3, 4, 300, 400]])
+          const w2 = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]])
+          const [g1, g2] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(selectRowsSideBySide([x as tf.Tensor2D, y as tf.Tensor2D], one, method), w2)))([a, c])
+          expect(g1!.arraySync()).toEqual([[5, 6], [9, 10], [0, 0], [1, 2]])
+          expect(g2!.arraySync()).toEqual([[7, 8], [11, 12], [0, 0], [3, 4]])
+          expect(() => selectRowsSideBySide([a, b], one)).toThrow('selectRowsSideBySide: sources differ in shape ([4,2], [2,2])')
+          expect(() => selectRowsSideBySide([a, c], index)).toThrow('selectRowsSideBySide: the index must select from one source (source 0)')
         }),
       )
+      await tf.setBackend('wasm')
     })
   }
 
@@ -66,6 +79,15 @@ describe('maskTokens / padTokens', () => {
         [20, 21, 22],
         [30, 32, 33],
       ])
+    })
+  })
+
+  it('masks several token tensors side by side like each alone', () => {
+    tf.tidy(() => {
+      const y = tf.mul(x(), -1) as tf.Tensor3D
+      const both = maskTokensSideBySide([x(), y], plan)
+      expect(both.shape).toEqual([4, 3, 2])
+      expect(both.arraySync()).toEqual(tf.concat([maskTokens(x(), plan), maskTokens(y, plan)], 2).arraySync())
     })
   })
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { scaledDotProductAttention } from '../../../../main/engine/tf/attention'
-import { blasAttention, canUseBlasAttention } from '../../../../main/engine/tf/blas_attention'
+import { packedAttention, scaledDotProductAttention } from '../../../../main/engine/tf/attention'
+import { blasAttention, blasPackedAttention, canUseBlasAttention } from '../../../../main/engine/tf/blas_attention'
 import { setGemm } from '../../../../main/engine/tf/gemm'
 import { findGemmAddon, loadGemmAddon } from '../../../../main/engine/tf/gemm_addon'
 import { expectNoLeak, useWasm } from '../../../helpers/tf'
@@ -57,6 +57,35 @@ describe.skipIf(!hasAddon)('fused attention on the BLAS provider', () => {
         viaFused.forEach((g, i) => expect(maxAbsDiff(g, plain[i]!), `gradient ${'qkv'[i]}`).toBeLessThan(1e-5))
       })
     }
+  })
+
+  it('reads q|k|v packed side by side like three tensors, forward and gradient, here and on the generic path', () => {
+    tf.tidy(() => {
+      const [b, l, h, dh] = [3, 7, 2, 5]
+      const qkv = randomTensor([b, l, 3 * h * dh], 13, 2) as tf.Tensor3D
+      const w = randomTensor([b, l, h * dh], 14)
+      const split = (t: tf.Tensor3D) => [0, 1, 2].map((i) => tf.slice(t, [0, 0, i * h * dh], [-1, -1, h * dh]) as tf.Tensor3D) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D]
+      const viaPacked = (t: tf.Tensor3D): tf.Tensor3D => {
+        const { out, probs } = blasPackedAttention(t, h)
+        probs.dispose()
+        return out
+      }
+      const viaThree = (t: tf.Tensor3D): tf.Tensor3D => fused(...split(t), h)
+      const viaGeneric = (t: tf.Tensor3D): tf.Tensor3D => {
+        setGemm('wasm')
+        try {
+          return packedAttention(t, h)
+        } finally {
+          setGemm('blas')
+        }
+      }
+      expect(maxAbsDiff(viaPacked(qkv), viaThree(qkv))).toBeLessThan(1e-6)
+      expect(maxAbsDiff(packedAttention(qkv, h), viaGeneric(qkv))).toBeLessThan(1e-5)
+      const grad = (f: (t: tf.Tensor3D) => tf.Tensor3D) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t as tf.Tensor3D), w)))(qkv)
+      expect(maxAbsDiff(grad(viaPacked), grad(viaThree))).toBeLessThan(1e-6)
+      expect(maxAbsDiff(grad(viaPacked), grad(viaGeneric))).toBeLessThan(1e-5)
+      expect(() => packedAttention(randomTensor([1, 2, 10], 15) as tf.Tensor3D, 2)).toThrow('attention: packed q|k|v width 10 is not 3 × a multiple of 2 heads')
+    })
   })
 
   it('has the gradients of finite differences', () => {
