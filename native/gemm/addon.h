@@ -39,6 +39,16 @@ static inline bool get_i64(napi_env env, napi_value v, int64_t *out, const char 
   return true;
 }
 
+/** Reads exactly `n` arguments into argv, or throws a TypeError saying `usage` and returns false. */
+static inline bool get_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv, const char *usage) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != n) {
+    napi_throw_type_error(env, NULL, usage);
+    return false;
+  }
+  return true;
+}
+
 #define MAX_THREADS 64
 
 /** The threads one call may use (setThreads; default one per core). */

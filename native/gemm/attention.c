@@ -158,29 +158,33 @@ static bool long_enough(napi_env env, size_t length, int64_t need, const char *w
   return false;
 }
 
+// Reads q, k, v and probs from argv[7..10] and checks their lengths; nq, nk: the values q and k (v) span.
+static bool read_operands(napi_env env, napi_value *argv, attention *a, int64_t *nq, int64_t *nk) {
+  float *q, *k, *v;
+  size_t lq, lk, lv, lp;
+  if (!get_f32(env, argv[7], &q, &lq, "q") || !get_f32(env, argv[8], &k, &lk, "k") || !get_f32(env, argv[9], &v, &lv, "v") || !get_f32(env, argv[10], &a->probs, &lp, "probs"))
+    return false;
+  const int64_t d = a->heads * a->dh;
+  *nq = strided(a->batch * a->lq, a->ld, d);
+  *nk = strided(a->batch * a->lk, a->ld, d);
+  if (!long_enough(env, lq, *nq, "q") || !long_enough(env, lk, *nk, "k") || !long_enough(env, lv, *nk, "v") || !long_enough(env, lp, a->batch * a->heads * a->lq * a->lk, "probs"))
+    return false;
+  a->q = q;
+  a->k = k;
+  a->v = v;
+  return true;
+}
+
 // attentionForward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, out)
 napi_value attention_forward(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
   napi_value argv[12];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 12) {
-    napi_throw_type_error(env, NULL, "stdd_gemm.attentionForward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, out) takes 12 arguments");
-    return NULL;
-  }
+  if (!get_args(env, info, 12, argv, "stdd_gemm.attentionForward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, out) takes 12 arguments")) return NULL;
   attention a = {0};
-  if (!read_dims(env, argv, &a)) return NULL;
-  float *q, *k, *v;
-  size_t lq, lk, lv, lp, lo;
-  if (!get_f32(env, argv[7], &q, &lq, "q") || !get_f32(env, argv[8], &k, &lk, "k") || !get_f32(env, argv[9], &v, &lv, "v") ||
-      !get_f32(env, argv[10], &a.probs, &lp, "probs") || !get_f32(env, argv[11], &a.out, &lo, "out"))
-    return NULL;
-  const int64_t d = a.heads * a.dh, nq = strided(a.batch * a.lq, a.ld, d), nk = strided(a.batch * a.lk, a.ld, d);
-  if (!long_enough(env, lq, nq, "q") || !long_enough(env, lk, nk, "k") || !long_enough(env, lv, nk, "v") ||
-      !long_enough(env, lp, a.batch * a.heads * a.lq * a.lk, "probs") || !long_enough(env, lo, a.batch * a.lq * d, "out"))
-    return NULL;
-  a.q = q;
-  a.k = k;
-  a.v = v;
+  int64_t nq, nk;
+  size_t lo;
+  if (!read_dims(env, argv, &a) || !read_operands(env, argv, &a, &nq, &nk) || !get_f32(env, argv[11], &a.out, &lo, "out")) return NULL;
+  const int64_t d = a.heads * a.dh;
+  if (!long_enough(env, lo, a.batch * a.lq * d, "out")) return NULL;
   if (a.batch * a.heads * a.lq * a.lk * a.dh == 0) { // nothing to attend to, or to: zeros
     memset(a.probs, 0, (size_t)(a.batch * a.heads * a.lq * a.lk) * sizeof(float));
     memset(a.out, 0, (size_t)(a.batch * a.lq * d) * sizeof(float));
@@ -192,28 +196,16 @@ napi_value attention_forward(napi_env env, napi_callback_info info) {
 
 // attentionBackward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, dout, dq, dk, dv): dq, dk, dv with rows ld apart, as q, k, v
 napi_value attention_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 15;
   napi_value argv[15];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 15) {
-    napi_throw_type_error(env, NULL, "stdd_gemm.attentionBackward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, dout, dq, dk, dv) takes 15 arguments");
-    return NULL;
-  }
+  if (!get_args(env, info, 15, argv, "stdd_gemm.attentionBackward(batch, heads, lq, lk, dh, scale, ld, q, k, v, probs, dout, dq, dk, dv) takes 15 arguments")) return NULL;
   attention a = {0};
-  if (!read_dims(env, argv, &a)) return NULL;
-  float *q, *k, *v, *dout;
-  size_t lq, lk, lv, lp, ldo, ldq, ldk, ldv;
-  if (!get_f32(env, argv[7], &q, &lq, "q") || !get_f32(env, argv[8], &k, &lk, "k") || !get_f32(env, argv[9], &v, &lv, "v") ||
-      !get_f32(env, argv[10], &a.probs, &lp, "probs") || !get_f32(env, argv[11], &dout, &ldo, "dout") || !get_f32(env, argv[12], &a.dq, &ldq, "dq") ||
+  int64_t nq, nk;
+  float *dout;
+  size_t ldo, ldq, ldk, ldv;
+  if (!read_dims(env, argv, &a) || !read_operands(env, argv, &a, &nq, &nk) || !get_f32(env, argv[11], &dout, &ldo, "dout") || !get_f32(env, argv[12], &a.dq, &ldq, "dq") ||
       !get_f32(env, argv[13], &a.dk, &ldk, "dk") || !get_f32(env, argv[14], &a.dv, &ldv, "dv"))
     return NULL;
-  const int64_t d = a.heads * a.dh, nq = strided(a.batch * a.lq, a.ld, d), nk = strided(a.batch * a.lk, a.ld, d);
-  if (!long_enough(env, lq, nq, "q") || !long_enough(env, lk, nk, "k") || !long_enough(env, lv, nk, "v") || !long_enough(env, lp, a.batch * a.heads * a.lq * a.lk, "probs") ||
-      !long_enough(env, ldo, a.batch * a.lq * d, "dout") || !long_enough(env, ldq, nq, "dq") || !long_enough(env, ldk, nk, "dk") || !long_enough(env, ldv, nk, "dv"))
-    return NULL;
-  a.q = q;
-  a.k = k;
-  a.v = v;
+  if (!long_enough(env, ldo, a.batch * a.lq * a.heads * a.dh, "dout") || !long_enough(env, ldq, nq, "dq") || !long_enough(env, ldk, nk, "dk") || !long_enough(env, ldv, nk, "dv")) return NULL;
   a.dout = dout;
   if (a.batch * a.heads * a.lq * a.lk * a.dh == 0) {
     memset(a.dq, 0, (size_t)nq * sizeof(float));

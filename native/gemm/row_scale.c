@@ -9,13 +9,8 @@
 
 // sgemmRowScaled(m, n, k, a, b, c, scale, init, rows)
 napi_value sgemm_row_scaled(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
   napi_value argv[9];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 9) {
-    napi_throw_type_error(env, NULL, "stdd_gemm.sgemmRowScaled(m, n, k, a, b, c, scale, init, rows) takes 9 arguments");
-    return NULL;
-  }
+  if (!get_args(env, info, 9, argv, "stdd_gemm.sgemmRowScaled(m, n, k, a, b, c, scale, init, rows) takes 9 arguments")) return NULL;
   int64_t m, n, k, rows;
   if (!get_i64(env, argv[0], &m, "m") || !get_i64(env, argv[1], &n, "n") || !get_i64(env, argv[2], &k, "k") || !get_i64(env, argv[8], &rows, "rows")) return NULL;
   float *a, *b, *c, *scale, *init;
@@ -74,13 +69,8 @@ static void backward_part(void *ctx, int part) {
 
 // rowScaleBackward(scales, rows, n, scale, init, dc, dinit, dscale)
 napi_value row_scale_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
   napi_value argv[8];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 8) {
-    napi_throw_type_error(env, NULL, "stdd_gemm.rowScaleBackward(scales, rows, n, scale, init, dc, dinit, dscale) takes 8 arguments");
-    return NULL;
-  }
+  if (!get_args(env, info, 8, argv, "stdd_gemm.rowScaleBackward(scales, rows, n, scale, init, dc, dinit, dscale) takes 8 arguments")) return NULL;
   row_scale_grad g = {0};
   size_t ls, li, ld, ldi, lds;
   float *scale, *init, *dc;
