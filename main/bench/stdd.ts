@@ -55,11 +55,17 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
-/** Times `a` and `b` alternately `reps` times each (so background load hits both alike). */
+/**
+ * Times `a` and `b` alternately `reps` times each (so background load hits both alike). Each timed
+ * run follows an untimed run of the same kind: a tower runs one kind of block over and over, and
+ * right after the other kind the WASM heap is laid out for that one (measured: the STCA block ran
+ * 1.37–1.5× the plain one straight after it, 1.2× after itself, once the clip suite had run).
+ */
 async function timePair(a: () => Promise<void>, b: () => Promise<void>, reps: number): Promise<[Timing, Timing]> {
   const wall: [number[], number[]] = [[], []]
   const cpu: [number[], number[]] = [[], []]
   const once = async (f: () => Promise<void>, i: 0 | 1): Promise<void> => {
+    await f()
     const t0 = performance.now()
     const c0 = process.cpuUsage()
     await f()
