@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { spawnServe } from '../cli/serve-child'
 import { Engine } from '../engine/engine'
 import { recordStep } from '../engine/store/metrics'
 import { createRun, setRunStatus } from '../engine/store/runs'
@@ -53,19 +53,6 @@ async function seed(dataDir: string): Promise<void> {
   }
 }
 
-async function startServe(root: string, dataDir: string): Promise<{ serve: ChildProcess; openUrl: string }> {
-  const serve = spawn(process.execPath, [join(root, 'bin', 'stdd.mjs'), 'serve', '--json', '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('stdd serve printed nothing within 60 s')), 60_000)
-    serve.once('exit', (code) => reject(new Error(`stdd serve exited with ${code}`)))
-    createInterface({ input: serve.stdout! }).once('line', (l) => {
-      clearTimeout(timer)
-      resolve(l)
-    })
-  })
-  return { serve, openUrl: (JSON.parse(line) as { openUrl: string }).openUrl }
-}
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
@@ -96,7 +83,7 @@ export const uiTableBench: BenchSuite = {
       const t0 = performance.now()
       await seed(dataDir)
       log(`seeded ${RUNS} runs × ${CONFIG_KEYS} config keys in ${(performance.now() - t0).toFixed(0)} ms`)
-      const started = await startServe(root, dataDir)
+      const started = await spawnServe(root, dataDir, [], 'ignore')
       serve = started.serve
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
       const paints = () => page.evaluate(() => performance.getEntriesByName('runs-table:painted').map((e) => e.startTime))
@@ -104,7 +91,7 @@ export const uiTableBench: BenchSuite = {
       const firstRequest: number[] = []
       const firstFromNavigation: number[] = []
       for (let rep = 0; rep < (quick ? 1 : 3); rep++) {
-        if (rep === 0) await page.goto(started.openUrl) // opens the Runs view; the token moves into a cookie
+        if (rep === 0) await page.goto(started.info.openUrl) // opens the Runs view; the token moves into a cookie
         else await page.reload()
         await page.waitForFunction(() => performance.getEntriesByName('runs-table').length > 0, undefined, { timeout: 30_000 })
         const [measure, painted] = await page.evaluate(() => [performance.getEntriesByName('runs-table')[0]!.duration, performance.getEntriesByName('runs-table:painted')[0]!.startTime])

@@ -8,7 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuiltAndChromium, screenshots, startServeSession, stopServeSession, type ServeSession, type ServerInfo } from './serve-session'
+import { ensureBuiltAndChromium, screenshots, startServeSession, stopServeSession, type ServeSession } from './serve-session'
+import type { ServeInfo } from '../../main/cli/serve-child'
 import type { ClassVideo, PerClassTable, VideoMaps } from '../../contract'
 import { Engine } from '../../main/engine/engine'
 import { tempDir } from '../helpers/temp-dir'
@@ -18,7 +19,7 @@ const KEY = 'synthmotion/unseen/unseen classes'
 
 let dir: ReturnType<typeof tempDir>
 let session: ServeSession | undefined
-let server: ServerInfo
+let server: ServeInfo
 let page: Page
 let consoleErrors: string[] = []
 

@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuiltAndChromium, screenshots, startServeSession, stopServeSession, type ServeSession, type ServerInfo } from './serve-session'
+import { ensureBuiltAndChromium, screenshots, startServeSession, stopServeSession, type ServeSession } from './serve-session'
+import type { ServeInfo } from '../../main/cli/serve-child'
 import { Engine } from '../../main/engine/engine'
 import { ExperimentConfig } from '../../main/engine/experiments/schema'
 import { createRun, setRunStatus } from '../../main/engine/store/runs'
@@ -17,7 +18,7 @@ const NEW_CLAUSE = 'starting with a red square entering from the far left'
 
 let dir: ReturnType<typeof tempDir>
 let session: ServeSession | undefined
-let server: ServerInfo
+let server: ServeInfo
 let page: Page
 let sourceRunId: number
 let consoleErrors: string[] = []

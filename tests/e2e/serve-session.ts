@@ -2,27 +2,19 @@
  * What every end-to-end test does around its own steps: make sure the app is built, start `stdd serve`
  * on a data folder, open headless Chromium on a page that records console errors, and stop both.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { spawnServe, type ServeInfo } from '../../main/cli/serve-child'
 
 const root = join(import.meta.dirname, '..', '..')
 export const screenshots = join(root, 'test-results')
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-/** What `stdd serve --json` prints on its first line. */
-export interface ServerInfo {
-  url: string
-  openUrl: string
-  token: string
-  port: number
-}
-
 export interface ServeSession {
   serve: ChildProcess
-  server: ServerInfo
+  server: ServeInfo
   browser: Browser
   page: Page
   /** Console errors and uncaught page errors, in order. */
@@ -40,16 +32,7 @@ export function ensureBuiltAndChromium(): void {
 
 /** Starts `stdd serve` on `dataDir` (plus `args`) and a Chromium page of `viewport`. */
 export async function startServeSession(dataDir: string, args: string[], viewport: { width: number; height: number }): Promise<ServeSession> {
-  const serve = spawn(process.execPath, [join(root, 'bin', 'stdd.mjs'), 'serve', '--json', '--data-dir', dataDir, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('stdd serve printed nothing within 60 s')), 60_000)
-    serve.once('exit', (code) => reject(new Error(`stdd serve exited with ${code}`)))
-    createInterface({ input: serve.stdout! }).once('line', (line) => {
-      clearTimeout(timer)
-      resolve(line)
-    })
-  })
-  const server = JSON.parse(firstLine) as ServerInfo
+  const { serve, info: server } = await spawnServe(root, dataDir, args, 'inherit')
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],

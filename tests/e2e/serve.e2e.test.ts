@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuiltAndChromium, screenshots, startServeSession, stopServeSession, type ServeSession, type ServerInfo } from './serve-session'
+import { ensureBuiltAndChromium, screenshots, startServeSession, stopServeSession, type ServeSession } from './serve-session'
+import type { ServeInfo } from '../../main/cli/serve-child'
 import { Engine } from '../../main/engine/engine'
 import { createRun, setRunStatus } from '../../main/engine/store/runs'
 import { recordStep } from '../../main/engine/store/metrics'
@@ -16,7 +17,7 @@ import { tempDir } from '../helpers/temp-dir'
 
 let dir: ReturnType<typeof tempDir>
 let session: ServeSession | undefined
-let server: ServerInfo
+let server: ServeInfo
 let page: Page
 let consoleErrors: string[] = []
 

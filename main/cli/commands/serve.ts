@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { startChildEngine } from '../../engine/child-process'
 import { startServer } from '../../server/http-server'
+import type { ServeInfo } from '../serve-child'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS, engineOptions } from '../global-options'
 import { CliUsageError, type CliCommand } from '../types'
 
@@ -31,7 +32,8 @@ export const serveCommand: CliCommand = {
     }
     const engine = await startChildEngine({ ...engineHost, engine: { ...engineOptions(values), autoRun: true } })
     const server = await startServer({ engine, rendererDir, port, host: host as (typeof LOOPBACK)[number] })
-    if (values.json) io.out(JSON.stringify({ url: server.url, openUrl: server.openUrl, token: server.token, port: server.port }))
+    const info: ServeInfo = { url: server.url, openUrl: server.openUrl, token: server.token, port: server.port }
+    if (values.json) io.out(JSON.stringify(info))
     else io.out(`STDD Explorer is serving at\n\n  ${server.openUrl}\n\nOpen that URL in a browser (it carries this start's access token). Ctrl-C stops.`)
     await stopSignal
     await server.close()
