@@ -2,27 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../../../main/cli/run-cli'
-import type { CliContext } from '../../../main/cli/types'
 import { Engine } from '../../../main/engine/engine'
+import { cliContext } from '../../helpers/cli-context'
 import { tempDir } from '../../helpers/temp-dir'
-
-function context(): { ctx: CliContext; out: string[]; err: string[] } {
-  const out: string[] = []
-  const err: string[] = []
-  const ctx: CliContext = {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    rendererDir: '/nonexistent/renderer',
-    engineHost: { hostPath: '/nonexistent/host.js', execArgv: [] },
-    stopSignal: new Promise(() => undefined),
-  }
-  return { ctx, out, err }
-}
 
 describe('stdd db backups | restore', () => {
   it('lists the automatic backup and restores it over a damaged database', async () => {
     const dir = tempDir()
     try {
-      const empty = context()
+      const empty = cliContext()
       expect(await runCli(['db', 'backups', '--data-dir', dir.path], empty.ctx)).toBe(0)
       expect(empty.out.join()).toMatch(/No backups yet/)
 
@@ -32,7 +20,7 @@ describe('stdd db backups | restore', () => {
       engine.close()
       ;(await Engine.start({ dataDir: dir.path, withoutTf: true })).close() // the day's first reopen takes the backup
 
-      const listed = context()
+      const listed = cliContext()
       expect(await runCli(['db', 'backups', '--json', '--data-dir', dir.path], listed.ctx)).toBe(0)
       const backups = JSON.parse(listed.out.join('')) as { name: string; reason: string }[]
       expect(backups.map((b) => b.reason)).toEqual(['daily'])
@@ -43,11 +31,11 @@ describe('stdd db backups | restore', () => {
       writeFileSync(file, bytes)
       await expect(Engine.start({ dataDir: dir.path, withoutTf: true })).rejects.toThrow(/is damaged .*stdd db restore latest/)
 
-      const wrong = context()
+      const wrong = cliContext()
       expect(await runCli(['db', 'restore', 'nope', '--data-dir', dir.path], wrong.ctx)).toBe(1)
       expect(wrong.err.join()).toContain(`choose one of: ${backups[0]!.name}`)
 
-      const restore = context()
+      const restore = cliContext()
       expect(await runCli(['db', 'restore', 'latest', '--data-dir', dir.path], restore.ctx)).toBe(0)
       expect(restore.out.join()).toMatch(/restored .*stdd\.sqlite from stdd-.*-daily\.sqlite .*kept as .*stdd\.sqlite\.replaced-/)
       const back = await Engine.start({ dataDir: dir.path, withoutTf: true })

@@ -1,39 +1,27 @@
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../../../main/cli/run-cli'
-import type { CliContext } from '../../../main/cli/types'
 import { Engine } from '../../../main/engine/engine'
 import { createRun } from '../../../main/engine/store/runs'
 import { recordStep } from '../../../main/engine/store/metrics'
+import { cliContext } from '../../helpers/cli-context'
 import { tempDir } from '../../helpers/temp-dir'
-
-function context(): { ctx: CliContext; out: string[]; err: string[] } {
-  const out: string[] = []
-  const err: string[] = []
-  const ctx: CliContext = {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    rendererDir: '/nonexistent/renderer',
-    engineHost: { hostPath: '/nonexistent/host.js', execArgv: [] },
-    stopSignal: new Promise(() => undefined),
-  }
-  return { ctx, out, err }
-}
 
 describe('stdd', () => {
   it('--help lists every command', async () => {
-    const { ctx, out } = context()
+    const { ctx, out } = cliContext()
     expect(await runCli(['--help'], ctx)).toBe(0)
     for (const c of ['info', 'runs list', 'serve']) expect(out.join('\n')).toContain(`  ${c}`)
   })
 
   it('an unknown command or option is a usage error (exit 2) that says what to do', async () => {
-    const a = context()
+    const a = cliContext()
     expect(await runCli(['trian'], a.ctx)).toBe(2)
     expect(a.err.join()).toMatch(/unknown command "trian". Run "stdd --help"/)
-    const b = context()
+    const b = cliContext()
     expect(await runCli(['runs', 'list', '--colour'], b.ctx)).toBe(2)
     expect(b.err.join()).toMatch(/Unknown option '--colour'/)
     expect(b.err.join()).toContain('Usage: stdd runs list')
-    const c = context()
+    const c = cliContext()
     expect(await runCli(['runs'], c.ctx)).toBe(2)
     expect(c.err.join()).toContain('needs a sub-command: runs list')
   })
@@ -41,7 +29,7 @@ describe('stdd', () => {
   it('runs list prints an empty-state hint, then a table of runs with their latest metrics', async () => {
     const dir = tempDir()
     try {
-      const a = context()
+      const a = cliContext()
       expect(await runCli(['runs', 'list', '--data-dir', dir.path], a.ctx)).toBe(0)
       expect(a.out.join()).toMatch(/No runs yet/)
 
@@ -51,17 +39,17 @@ describe('stdd', () => {
       recordStep(engine.db, run.id, 10, 1, { top1: 71.25 })
       engine.close()
 
-      const b = context()
+      const b = cliContext()
       expect(await runCli(['runs', 'list', '--data-dir', dir.path], b.ctx)).toBe(0)
       const table = b.out.join('\n')
       expect(table).toMatch(/^id\s+experiment\s+run\s+status/)
       expect(table).toMatch(/1\s+table3\s+st-prompts\s+queued.*top1=71.25/)
 
-      const c = context()
+      const c = cliContext()
       expect(await runCli(['runs', 'list', '--json', '--data-dir', dir.path], c.ctx)).toBe(0)
       expect(JSON.parse(c.out.join(''))).toMatchObject([{ name: 'st-prompts', lastMetrics: { top1: 71.25 } }])
 
-      const d = context()
+      const d = cliContext()
       expect(await runCli(['runs', 'list', '--status', 'finished', '--data-dir', dir.path], d.ctx)).toBe(2)
       expect(d.err.join()).toContain('unknown status "finished"; choose from queued, running, done, failed, cancelled')
     } finally {
@@ -70,10 +58,10 @@ describe('stdd', () => {
   })
 
   it('serve refuses a non-loopback host and an unbuilt UI with the fix', async () => {
-    const a = context()
+    const a = cliContext()
     expect(await runCli(['serve', '--host', '0.0.0.0'], a.ctx)).toBe(2)
     expect(a.err.join()).toMatch(/loopback only.*SSH tunnel/)
-    const b = context()
+    const b = cliContext()
     expect(await runCli(['serve'], b.ctx)).toBe(2)
     expect(b.err.join()).toMatch(/run "npm run build" first/)
   })

@@ -1,8 +1,9 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { protocol } from '../../mocks/electron'
 import { APP_SCHEME, appProtocolHandler, installAppProtocol, registerAppScheme, WINDOW_CSP } from '../../../main/electron/app-protocol'
+import { writeFakeUi } from '../../helpers/fake-ui'
 import { tempDir } from '../../helpers/temp-dir'
 
 let dir: ReturnType<typeof tempDir>
@@ -10,11 +11,7 @@ let handle: (r: Request) => Promise<Response>
 
 beforeAll(() => {
   dir = tempDir()
-  const ui = join(dir.path, 'renderer')
-  mkdirSync(join(ui, 'assets'), { recursive: true })
-  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>STDD</title>')
-  writeFileSync(join(ui, 'assets', 'app.js'), 'console.log(1)')
-  writeFileSync(join(dir.path, 'secret.txt'), 'do not serve')
+  const ui = writeFakeUi(dir.path)
   symlinkSync(join(dir.path, 'secret.txt'), join(ui, 'assets', 'link.txt'))
   handle = appProtocolHandler(ui)
 })

@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startInProcessEngine } from '../../../main/engine/in-process'
 import { startServer, type RunningServer } from '../../../main/server/http-server'
+import { writeFakeUi } from '../../helpers/fake-ui'
 import { tempDir } from '../../helpers/temp-dir'
 
 let dir: ReturnType<typeof tempDir>
@@ -13,11 +13,7 @@ let closeEngine: () => Promise<void>
 
 beforeAll(async () => {
   dir = tempDir()
-  const ui = join(dir.path, 'renderer')
-  mkdirSync(join(ui, 'assets'), { recursive: true })
-  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>STDD</title>')
-  writeFileSync(join(ui, 'assets', 'app.js'), 'console.log(1)')
-  writeFileSync(join(dir.path, 'secret.txt'), 'do not serve')
+  const ui = writeFakeUi(dir.path)
   const engine = await startInProcessEngine({ dataDir: join(dir.path, 'data'), withoutTf: true })
   closeEngine = engine.close
   server = await startServer({ engine, rendererDir: ui })

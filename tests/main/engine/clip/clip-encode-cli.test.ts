@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clipEncodeCommand } from '../../../../main/cli/commands/clip-encode'
-import type { CliContext } from '../../../../main/cli/types'
+import { cliContext } from '../../../helpers/cli-context'
 import { tempDir } from '../../../helpers/temp-dir'
 import { useWasm } from '../../../helpers/tf'
 import { encodePng } from '../io/png-encode'
@@ -10,13 +10,6 @@ import { writeTinyFolder } from './tiny'
 
 const dir = tempDir()
 afterAll(() => dir.remove())
-
-function context(): { ctx: CliContext; out: string[]; err: string[] } {
-  const out: string[] = []
-  const err: string[] = []
-  const ctx = { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } } as unknown as CliContext
-  return { ctx, out, err }
-}
 
 beforeAll(async () => {
   await useWasm()
@@ -29,7 +22,7 @@ beforeAll(async () => {
 
 describe('stdd clip encode', () => {
   it('prints embeddings and exp(scale)·cosine logits for texts, image files and pixel arrays (--json)', async () => {
-    const { ctx, out } = context()
+    const { ctx, out } = cliContext()
     const code = await clipEncodeCommand.run({ values: { model: dir.path, text: ['a cat', 'cat cat'], images: [join(dir.path, 'a.png')], pixels: join(dir.path, 'pixels.json'), json: true, backend: 'wasm' }, positionals: [] }, ctx)
     expect(code).toBe(0)
     const r = JSON.parse(out.join('\n')) as { textEmbeds: number[][]; imageEmbeds: number[][]; logitsPerImage: number[][]; logitScale: number; images: string[]; tokenCounts: number[] }
@@ -42,7 +35,7 @@ describe('stdd clip encode', () => {
   })
 
   it('prints a readable table without --json, taking the words after --images as images', async () => {
-    const { ctx, out } = context()
+    const { ctx, out } = cliContext()
     await clipEncodeCommand.run({ values: { model: dir.path, text: ['a cat'], images: [join(dir.path, 'a.png')], backend: 'wasm' }, positionals: [join(dir.path, 'a.png')] }, ctx)
     const text = out.join('\n')
     expect(text).toContain('text 0: "a cat" (4 tokens) → [')
@@ -51,7 +44,7 @@ describe('stdd clip encode', () => {
   })
 
   it('explains usage mistakes', async () => {
-    const { ctx } = context()
+    const { ctx } = cliContext()
     await expect(clipEncodeCommand.run({ values: { text: ['x'] }, positionals: [] }, ctx)).rejects.toThrow('--model DIR is required')
     await expect(clipEncodeCommand.run({ values: { model: dir.path }, positionals: [] }, ctx)).rejects.toThrow('nothing to encode')
     await expect(clipEncodeCommand.run({ values: { model: dir.path, pixels: join(dir.path, 'config.json') }, positionals: [] }, ctx)).rejects.toThrow('expected a [N, 3, H, W] array')
