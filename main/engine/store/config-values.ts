@@ -1,5 +1,6 @@
 import type { ConfigValue } from '../../../contract'
 import type { Db } from './db'
+import { placeholders } from './sql'
 
 /**
  * The leaves of the runs' frozen configs, as the `run_config` table keeps them (one row per run and
@@ -31,9 +32,9 @@ export function listConfigKeys(db: Db, search: string | undefined, limit: number
 export function configValuesOf(db: Db, runIds: readonly number[], keys?: readonly string[]): Map<number, Record<string, ConfigValue>> {
   const out = new Map<number, Record<string, ConfigValue>>(runIds.map((id) => [id, {}]))
   if (runIds.length === 0 || keys?.length === 0) return out
-  const byKey = keys ? ` AND key IN (${keys.map(() => '?').join(', ')})` : ''
+  const byKey = keys ? ` AND key IN (${placeholders(keys)})` : ''
   const rows = db
-    .prepare(`SELECT run_id, key, value, json_type FROM run_config WHERE run_id IN (${runIds.map(() => '?').join(', ')})${byKey}`)
+    .prepare(`SELECT run_id, key, value, json_type FROM run_config WHERE run_id IN (${placeholders(runIds)})${byKey}`)
     .all(...runIds, ...(keys ?? [])) as ConfigRow[]
   for (const r of rows) out.get(r.run_id)![r.key] = configValue(r.value, r.json_type)
   return out

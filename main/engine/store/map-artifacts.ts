@@ -1,5 +1,6 @@
 import { ContractError } from '../../../contract'
 import type { Db } from './db'
+import { placeholders } from './sql'
 
 /**
  * The maps the evaluator keeps for the first videos of each evaluation set, all named
@@ -34,7 +35,7 @@ export function listMapArtifacts(db: Db, runIds: readonly number[]): MapArtifact
   const rows = db
     .prepare(
       `SELECT id, run_id, kind, name, mime, meta_json FROM artifacts
-       WHERE run_id IN (${runIds.map(() => '?').join(', ')}) AND blob IS NOT NULL
+       WHERE run_id IN (${placeholders(runIds)}) AND blob IS NOT NULL
          AND (kind IN ('attention_map', 'score_map') OR (kind = 'other' AND mime = ?))
        ORDER BY id`,
     )

@@ -1,5 +1,6 @@
 import type { MetricPoint } from '../../../contract'
 import type { Db } from './db'
+import { placeholders } from './sql'
 
 type MetricsListener = (runId: number, points: MetricPoint[]) => void
 const metricsListeners = new WeakMap<Db, Set<MetricsListener>>()
@@ -41,7 +42,7 @@ export function recordStep(
 }
 
 export function listMetrics(db: Db, runId: number, names?: string[]): MetricPoint[] {
-  const filter = names?.length ? ` AND name IN (${names.map(() => '?').join(', ')})` : ''
+  const filter = names?.length ? ` AND name IN (${placeholders(names)})` : ''
   const rows = db
     .prepare(`SELECT run_id, step, epoch, name, value FROM metrics WHERE run_id = ?${filter} ORDER BY name, step`)
     .all(runId, ...(names ?? [])) as { run_id: number; step: number; epoch: number | null; name: string; value: number }[]

@@ -4,6 +4,7 @@ import { variantName } from '../export/variant'
 import { configValuesOf, escapeLike } from './config-values'
 import type { Db } from './db'
 import { getRunSummary } from './runs'
+import { placeholders } from './sql'
 
 /**
  * One page of the runs table: filter, group, sort (on a column, a config key through the indexed
@@ -71,7 +72,7 @@ function whereSql(f: RunsFilter): Sql {
   const parts: string[] = []
   const params: unknown[] = []
   const inList = (column: string, values: readonly unknown[]) => {
-    parts.push(`${column} IN (${values.map(() => '?').join(', ')})`)
+    parts.push(`${column} IN (${placeholders(values)})`)
     params.push(...values)
   }
   if (f.status?.length) inList('r.status', f.status)

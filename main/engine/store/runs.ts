@@ -1,6 +1,7 @@
 import type { RunDetail, RunStatus, RunSummary } from '../../../contract'
 import { ContractError } from '../../../contract'
 import { nowIso, type Db } from './db'
+import { placeholders } from './sql'
 
 interface RunRow {
   id: number
@@ -64,7 +65,7 @@ export function listRuns(db: Db, f: RunFilter): RunSummary[] {
     params.push(f.experimentId)
   }
   if (f.status?.length) {
-    where.push(`r.status IN (${f.status.map(() => '?').join(', ')})`)
+    where.push(`r.status IN (${placeholders(f.status)})`)
     params.push(...f.status)
   }
   const sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
