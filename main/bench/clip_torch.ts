@@ -71,7 +71,7 @@ export const FAIR_GFLOPS = 100
 export type TorchResult = { ok: true; figures: TorchFigures; env: Record<string, string> } | { ok: false; reason: string; short: string }
 
 // glibc malloc tunables: without them PyTorch's CPU timings are 1.3–1.8× slower and erratic in this
-// VM (fresh pages cost 11.5 µs each; backend-measurements.md §6).
+// VM (fresh pages cost 11.5 µs each; docs/backends.md §6).
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '17179869184', MALLOC_TOP_PAD_: '268435456' }
 
 export const TORCH_SCRIPT = String.raw`

@@ -31,7 +31,7 @@ export function cpuFacts(): CpuFacts {
 
 /**
  * Peak float32 rate, GFLOP/s: cores × 2 FMA pipes × lanes × 2 FLOP × clock. The clock is an
- * assumption (3.4 GHz, measured on the reference machine, backend-measurements.md §6: VMs report
+ * assumption (3.4 GHz, measured on the reference machine, docs/backends.md §6: VMs report
  * the TSC rate, not the boost clock); `STDD_PEAK_GFLOPS` overrides the whole estimate.
  */
 export function peakGflops(c: CpuFacts = cpuFacts()): { gflops: number; how: string } {

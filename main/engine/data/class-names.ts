@@ -1,5 +1,5 @@
 /**
- * Class-name normalisation of method-spec §3.5: how each data set's folder or file names become the
+ * Class-name normalisation of docs/method.md §3.5: how each data set's folder or file names become the
  * display names that the prompts and knowledge graphs use.
  */
 

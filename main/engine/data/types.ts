@@ -8,7 +8,7 @@ export interface VideoItem {
   path: string
   /** 0-based label: the index into the list's `classes`. */
   label: number
-  /** Display class name (method-spec §3.5), equal to `classes[label]`. */
+  /** Display class name (docs/method.md §3.5), equal to `classes[label]`. */
   className: string
   /** Where the item was listed, `file:line` (or the folder it was found in). */
   source: string

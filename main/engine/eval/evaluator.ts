@@ -17,7 +17,7 @@ import { createSetCapture } from './set-capture'
 import { yieldToEventLoop } from '../util/event-loop'
 
 /**
- * Zero-shot evaluation (method-spec §5): every video's view scores are summed (no softmax), top-1 and
+ * Zero-shot evaluation (docs/method.md §5): every video's view scores are summed (no softmax), top-1 and
  * top-5 per evaluation set, mean ± sample std over a protocol's subsets or splits, per-class accuracy
  * and confusion; listed videos missing on disk and videos that could not be read are skipped and
  * counted apart (coverage.ts), and each set is stored as soon as it is done (set-results.ts). Every video's top-5 predictions are

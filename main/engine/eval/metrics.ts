@@ -1,5 +1,5 @@
 /**
- * Zero-shot classification metrics from summed view scores (method-spec §5.1): top-1 / top-5 as the
+ * Zero-shot classification metrics from summed view scores (docs/method.md §5.1): top-1 / top-5 as the
  * fraction of videos whose label is among the k highest scores, per-class accuracy, confusion counts.
  */
 export interface ClassificationResult {

@@ -4,7 +4,7 @@ import { stddConfigSchema } from '../stdd/config'
 /**
  * The experiment file: one defaults tree (every key optional in the file), validated once into a
  * frozen, fully resolved config. Literal unions everywhere, so an error can list the allowed values.
- * Defaults follow design.md: the released code where the paper's numbers came from it, the paper
+ * Defaults follow docs/method.md §9: the released code where the paper's numbers came from it, the paper
  * where the code has a bug. The model section is the STDD model's own schema (stdd/config.ts).
  */
 

@@ -3,7 +3,7 @@ import { addMany } from '../tf/add_many'
 
 /**
  * AdamW as PyTorch's `torch.optim.AdamW` (decoupled weight decay, then the bias-corrected Adam step),
- * with the released recipe's decay rule (method-spec §2): weight decay on every parameter except the
+ * with the released recipe's decay rule (docs/method.md §2): weight decay on every parameter except the
  * 1-D ones (biases, LayerNorm, class embedding); the 0-D logit scale is decayed. Optional clipping of
  * the global gradient L2 norm first (`SOLVER.CLIP_GRAD_L2NORM` 1.0).
  */

@@ -13,7 +13,7 @@ import { createProjector, type Projector } from './distillation'
  * as `tf.Variable`s whose `trainable` flag follows the mode, so that the optimizer (and activation
  * recomputation, which differentiates only trainable variables) sees exactly those.
  *
- * - `full`: the whole vision tower, `visual_projection` and `logit_scale` (method-spec §2: the text
+ * - `full`: the whole vision tower, `visual_projection` and `logit_scale` (docs/method.md §2: the text
  *   tower is never run; its features are precomputed).
  * - `frozen`: nothing (Table 4's frozen-CLIP baseline; with STCA on it is STCA applied zero-shot).
  * - `prompt`: the backbone and logit scale are frozen; each STCA block gets a small MLP that turns

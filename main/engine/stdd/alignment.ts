@@ -3,7 +3,7 @@ import { linear } from '../tf/linear'
 import type { AlignmentLevel, AlignmentMode } from './config'
 
 /**
- * Alignment scores between a clip's frames and each class's prompts (method-spec §4.1, paper Eq. 8).
+ * Alignment scores between a clip's frames and each class's prompts (docs/method.md §4.1, paper Eq. 8).
  *
  * With v̂[b,t] and ĉ[k,n] L2-normalised and λ = exp(logit_scale):
  *   sim[b,t,k,n] = λ·⟨v̂[b,t], ĉ[k,n]⟩

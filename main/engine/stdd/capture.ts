@@ -6,7 +6,7 @@ import { stddForward } from './video_model'
 /**
  * Evaluation scores, and what the explorer shows of a clip, from one pass: per frame, the last
  * block's class-token attention over the patches (mean over heads, as a grid), and the frame ×
- * prompt score matrix (λ·cos, method-spec §4.1). Asking for the capture adds no forward pass.
+ * prompt score matrix (λ·cos, docs/method.md §4.1). Asking for the capture adds no forward pass.
  */
 
 export interface Prediction {

@@ -3,8 +3,8 @@ import { describeIssues } from '../../../contract/validate'
 import { deepFreeze } from '../util/deep-freeze'
 
 /**
- * The STDD model's options, one knob per disagreement of method-spec §9 and per ablation of the
- * paper's Tables 4–6. Defaults follow design.md's table. Validated once, at the boundary, by
+ * The STDD model's options, one knob per disagreement of docs/method.md §9 and per ablation of the
+ * paper's Tables 4–6. Defaults follow docs/method.md §9. Validated once, at the boundary, by
  * {@link resolveStddConfig}: every error names the option and what it allows.
  */
 
@@ -21,7 +21,7 @@ export const MASK_VARIANTS = ['repeat_window', 'random_window', 'uniform', 'rand
  */
 export type MaskVariant = (typeof MASK_VARIANTS)[number]
 export const MASK_RATIOS = [0.25, 0.5, 0.75] as const
-/** The fraction of patches **dropped** per frame (method-spec §1.4: the code's meaning). */
+/** The fraction of patches **dropped** per frame (docs/method.md §1.4: the code's meaning). */
 export type MaskRatio = (typeof MASK_RATIOS)[number]
 export const MASK_PHASES = ['random', 'fixed'] as const
 /** `random`: a phase per sample and per layer in training; `fixed`: phase 0 always. Eval is always phase 0. */
@@ -135,14 +135,14 @@ export class StddConfigError extends Error {
   }
 }
 
-/** Validates and completes a (partial) STDD config with the defaults of design.md; the result is frozen. */
+/** Validates and completes a (partial) STDD config with the defaults of docs/method.md §9; the result is frozen. */
 export function resolveStddConfig(input: unknown = {}): StddConfig {
   const parsed = stddConfigSchema.safeParse(input ?? {})
   if (!parsed.success) throw new StddConfigError(describeIssues(parsed.error))
   return deepFreeze(parsed.data)
 }
 
-/** The defaults (design.md's table). */
+/** The defaults (docs/method.md §9). */
 export const STDD_DEFAULTS: StddConfig = resolveStddConfig({})
 
 /** Whether encoder layer `index` runs as STCA under `stca`. */

@@ -7,7 +7,7 @@ import { stopGradient } from './stop_gradient'
 import { normalValues, streamSeed, STREAMS } from '../util/random'
 
 /**
- * Feature distillation against a frozen plain CLIP (method-spec §4.3–4.4, from FROSTER):
+ * Feature distillation against a frozen plain CLIP (docs/method.md §4.3–4.4, from FROSTER):
  *   p(z) = z + α·P(z),  P = Linear(E→E, no bias) → GELU → Linear(E→E, no bias)
  *   L_FD = 1 − mean over frames of cos(p(v̂), v̂_teacher)
  * The first layer is Kaiming-normal, the second zero, so p starts as the identity.

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 
 /**
- * The classification loss (method-spec §4.2, paper Eq. 9): softmax cross-entropy of the scores S
+ * The classification loss (docs/method.md §4.2, paper Eq. 9): softmax cross-entropy of the scores S
  * over the seen classes, averaged over the batch. With integer labels pytorchvideo's
  * SoftTargetCrossEntropyLoss (the released loss) is exactly this.
  */

@@ -2,7 +2,7 @@ import type { MaskingConfig, MaskRatio } from './config'
 import { permutation, randomInt, sample, type Rng } from '../util/random'
 
 /**
- * Window Shift Masking (method-spec §1.3–1.4): which patches of each frame enter the STCA branch.
+ * Window Shift Masking (docs/method.md §1.3–1.4): which patches of each frame enter the STCA branch.
  *
  * Patches are grouped into windows of `window[0]` × `window[1]` patches. Window `w` =
  * (r / wh)·(P / ww) + (c / ww), in-window slot `s` = (r % wh)·ww + (c % ww) (0 = TL, 1 = TR, 2 = BL,

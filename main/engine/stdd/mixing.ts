@@ -3,7 +3,7 @@ import { assemble, canAssemble, type Block } from '../tf/assemble'
 import type { MixingMode } from './config'
 
 /**
- * Multi-scale Channel Mixing (method-spec §1.5, paper Eq. 5–6): the masked token of slot j in
+ * Multi-scale Channel Mixing (docs/method.md §1.5, paper Eq. 5–6): the masked token of slot j in
  * frame t takes some of its channels from slot j of frames t ± k of the same clip.
  *
  * With d = width // fold:

@@ -6,7 +6,7 @@ import { selectRows, selectRowsSideBySide, type RowIndex } from './runs'
 
 /**
  * Applying a Window Shift Masking plan to tokens in the window layout (layout.ts), and the padding
- * back (method-spec §1.4, §1.7), as injective row selections (runs.ts): differentiable on every
+ * back (docs/method.md §1.4, §1.7), as injective row selections (runs.ts): differentiable on every
  * backend without `tf.gather`'s scatter-add gradient.
  *
  * When every window of a frame keeps the same slots (repeat window, masking off, random window at

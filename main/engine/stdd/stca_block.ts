@@ -11,7 +11,7 @@ import { mixedWidth, mixHeads } from './mixing'
 import { maskTokens, maskTokensSideBySide, padTokens, type SelectionPath } from './selection'
 
 /**
- * The Space-time Cross Attention block (method-spec §1.6–1.8), built on the CLIP encoder layer's own
+ * The Space-time Cross Attention block (docs/method.md §1.6–1.8), built on the CLIP encoder layer's own
  * weights and pieces; it adds no parameters.
  *
  *   m     = [CLS; kept patches]  of the block input x            (Window Shift Masking)
@@ -30,7 +30,7 @@ import { maskTokens, maskTokensSideBySide, padTokens, type SelectionPath } from 
  *   product and one attention call for all of them;
  * - since out_proj is linear, mean_s(u_s + out_proj(a_s)) = mean_s(u_s) + out_proj(mean_s a_s): one
  *   out_proj over the branch instead of one per scale.
- * What is left per scale is the attention over the branch's tokens (method-spec §1.9).
+ * What is left per scale is the attention over the branch's tokens (docs/method.md §1.9).
  */
 
 export interface StcaBlockRun {

@@ -9,7 +9,7 @@ import type { Rng } from '../util/random'
 import { stddForward, teacherForward } from './video_model'
 
 /**
- * One STDD optimizer step (method-spec §2, §4), shared by the trainer and the bench: for each
+ * One STDD optimizer step (docs/method.md §2, §4), shared by the trainer and the bench: for each
  * micro-batch, student forward with STCA (training masks), scores over the seen classes' prompts,
  * L = CE + weight·L_FD against the frozen teacher, backward; the gradients are accumulated weighted
  * by clip count, so k micro-batches equal one batch of their union; then one AdamW update of the

@@ -14,7 +14,7 @@ import { stcaBranch, stcaLayer } from './stca_block'
 import { stopGradient } from './stop_gradient'
 
 /**
- * The STDD video model's forward pass (method-spec §0): a clip [B, T, C, H, W] goes frame-major
+ * The STDD video model's forward pass (docs/method.md §0): a clip [B, T, C, H, W] goes frame-major
  * (frame b·T + t) through CLIP's vision tower with STCA in the chosen blocks, giving one projected
  * embedding per frame (no temporal pooling). Every STCA block draws its own mask plan: in training
  * from `rng`, at eval from a generator seeded with `masking.evalSeed` (deterministic).

@@ -10,7 +10,7 @@ import { toByteLevel } from './byte_level'
  * The text SynthCLIP's tokenizer is built from: every static frame caption SynthMotion can write,
  * every prompt of the built-in knowledge graph (all prompt-set kinds, the SynthMotion templates and
  * the hard prompt), the words of every data set's templates, and a few plain words that describe
- * motion as ordered states (design.md: "starting at the left, then in the middle, then at the right").
+ * motion as ordered states (docs/architecture.md, SynthMotion: "starting at the left, then in the middle, then at the right").
  */
 
 /** Extra words that prompts written by hand are likely to use. */

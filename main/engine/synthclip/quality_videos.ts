@@ -8,7 +8,7 @@ import { SYNTH_VIDEO_FRAMES, toPixels } from './frames'
 import type { Score } from './quality_frames'
 
 /**
- * Frozen-CLIP zero-shot on SynthMotion clips, as design.md expects of a frame-level CLIP: 8 frames
+ * Frozen-CLIP zero-shot on SynthMotion clips, as docs/architecture.md (SynthMotion) expects of a frame-level CLIP: 8 frames
  * per clip, their embeddings averaged; classes as the mean of their SynthMotion template prompts
  * ("a video of Red Square Sliding Left On Grass.", …).
  * - order pairs: the clip's class against its reverse (same object, colour, scene; frames in the

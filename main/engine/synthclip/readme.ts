@@ -54,7 +54,7 @@ ${qualityLines(r.quality)
   .map((l) => `- ${l}`)
   .join('\n')}
 
-As design.md expects of a frame-level CLIP: the static part of unseen classes is well above chance, and
+As docs/architecture.md (SynthMotion) expects of a frame-level CLIP: the static part of unseen classes is well above chance, and
 the two classes of an order-only pair are at chance.
 `
 }

@@ -6,7 +6,7 @@ import { createGraph, getGraph, listGraphs, type GraphVersion } from '../store/k
 import type { ClassGraph, GraphClass, Triple } from './askg/types'
 
 /**
- * The built-in ASKG of SynthMotion (design.md), derived from each class's composition instead of
+ * The built-in ASKG of SynthMotion (docs/architecture.md, SynthMotion), derived from each class's composition instead of
  * an LLM: the coloured object and the scene are the objects, and the motion's ordered static
  * states (`motionStates`: "at the left" → "in the middle" → "at the right", or small → medium →
  * large) are the sub-actions, so [T] prompts describe motion as ordered states a frame-level

@@ -8,7 +8,7 @@ import { installWasmZeroCopyKernels } from './wasm_zero_copy'
  *
  * On tfjs-backend-wasm only a plain, un-transposed, single-batch matMul reaches XNNPACK (30–37
  * GFLOP/s); a transposed operand or a batch > 1 falls to a naive loop (1–3 GFLOP/s), and tfjs's
- * default matMul gradient uses exactly those forms (`../shared/docs/backend-measurements.md` §1).
+ * default matMul gradient uses exactly those forms (docs/backends.md §2).
  * So on WASM a transpose is materialised with `tf.transpose` and a batched product is run as one
  * 2-D product per batch entry — unless the native BLAS provider is active (gemm.ts), which takes
  * every form directly, in place on the WASM heap. Other backends (WebGPU, native, cpu) get

@@ -1,5 +1,5 @@
 /**
- * The learning rate at a fractional epoch (method-spec §2): linear warm-up from `endLr` to `lr` over
+ * The learning rate at a fractional epoch (docs/method.md §2): linear warm-up from `endLr` to `lr` over
  * `warmupEpochs`, then cosine from `lr` down to `endLr` at `epochs`; updated every iteration.
  */
 export interface ScheduleOptions {

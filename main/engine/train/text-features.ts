@@ -16,7 +16,7 @@ import { graphClassesForEval } from '../text/graphs/eval-classes'
 /**
  * The prompt embeddings of a class list: the prompt set is built from the configured knowledge-graph
  * version, stored (content-addressed), encoded once by the frozen text tower, and cached on disk by
- * (model, prompt set) — the text tower never runs again for the same pair (method-spec §3.4).
+ * (model, prompt set) — the text tower never runs again for the same pair (docs/method.md §3.4).
  */
 
 const ENCODE_BATCH = 64

@@ -15,7 +15,7 @@ import type { ClipSource, LoadedClip } from './video-data'
 import { yieldToEventLoop } from '../util/event-loop'
 
 /**
- * The training loop (method-spec §2): epochs over the seen classes' videos; AdamW with linear warm-up
+ * The training loop (docs/method.md §2): epochs over the seen classes' videos; AdamW with linear warm-up
  * and cosine decay updated every iteration; gradient accumulation to the global batch; global-norm
  * clipping; a checkpoint and its metrics at the end of every epoch; resume from the last checkpoint;
  * epoch weight averaging at the end. All randomness of epoch e is seeded by (seed, e).

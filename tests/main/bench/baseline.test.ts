@@ -37,7 +37,7 @@ describe('the PyTorch baseline', () => {
   })
 
   it('computes the peak from cores, vector width and the assumed clock', () => {
-    // 2 cores × 2 FMA pipes × 16 lanes × 2 FLOP × 3.4 GHz = 435.2 (backend-measurements.md §6)
+    // 2 cores × 2 FMA pipes × 16 lanes × 2 FLOP × 3.4 GHz = 435.2 (docs/backends.md §6)
     expect(peakGflops(ZEN5).gflops).toBeCloseTo(435.2, 6)
     expect(peakGflops(ZEN3).gflops).toBeCloseTo(217.6, 6)
   })

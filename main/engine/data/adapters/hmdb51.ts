@@ -40,7 +40,7 @@ export function locateHmdb51(root: string, split = 1): Hmdb51Layout {
   return { splitDir: found, videoDir }
 }
 
-/** The class folders that have a split file for split k, sorted by display name (method-spec §3.5). */
+/** The class folders that have a split file for split k, sorted by display name (docs/method.md §3.5). */
 export function hmdbClassFolders(splitDir: string, split: number): string[] {
   const suffix = splitFileSuffix(split)
   const folders = readdirSync(splitDir)

@@ -42,7 +42,7 @@ function findAuthorsList(root: string, split: 1 | 2 | 3): string | null {
 }
 
 /**
- * The Kinetics-600 zero-shot evaluation set of split k (method-spec §5.5): the K600 validation videos of
+ * The Kinetics-600 zero-shot evaluation set of split k (docs/method.md §5.5): the K600 validation videos of
  * the split's 160 test classes, labels = index into the alphabetically sorted 160 names.
  *
  * The class files (`classes620_label_defn.json`, `tst_class_idxs.json`) are found in the authors'

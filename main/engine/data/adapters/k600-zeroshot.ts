@@ -47,7 +47,7 @@ export interface K600ZeroShotSplit {
 }
 
 /**
- * One of the three Kinetics-600 zero-shot splits (method-spec §5.5): the 160 test classes re-indexed
+ * One of the three Kinetics-600 zero-shot splits (docs/method.md §5.5): the 160 test classes re-indexed
  * alphabetically. With the val file, checks val ∪ test = 400…619 and val ∩ test = ∅.
  */
 export function loadK600ZeroShotSplit(classes620File: string, testIdxFile: string, split: 1 | 2 | 3, valIdxFile?: string): K600ZeroShotSplit {

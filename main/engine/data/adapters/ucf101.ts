@@ -87,7 +87,7 @@ function readUcfList(file: string, kind: 'train' | 'test', folders: readonly str
   return items
 }
 
-/** Reads an official UCF101 split into a labelled list; labels are classInd ids − 1, names per method-spec §3.5. */
+/** Reads an official UCF101 split into a labelled list; labels are classInd ids − 1, names per docs/method.md §3.5. */
 export function loadUcf101(root: string, options: Ucf101Options = {}): VideoList {
   const split = options.split ?? 1
   const list = options.list ?? 'test'

@@ -8,7 +8,7 @@ import { restrictClasses } from './restrict'
 import { EP1_DEFAULT_COUNT, EP1_DEFAULT_SEED, halfClassSubsets } from './subsets'
 
 /**
- * The zero-shot evaluation protocols of method-spec §5 and the data sets each applies to, and `full`:
+ * The zero-shot evaluation protocols of docs/method.md §5 and the data sets each applies to, and `full`:
  * every class of the data set at once (UCF101/HMDB51: EP2's full label set; Kinetics: the closed-set
  * validation set).
  */

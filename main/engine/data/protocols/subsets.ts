@@ -4,7 +4,7 @@ export const EP1_DEFAULT_SEED = 2023
 export const EP1_DEFAULT_COUNT = 10
 
 /**
- * EP1's half-class subsets exactly as Open-VCLIP's `process.py` draws them (method-spec §5.2):
+ * EP1's half-class subsets exactly as Open-VCLIP's `process.py` draws them (docs/method.md §5.2):
  * `random.seed(seed)`, then `count` times: shuffle `list(range(numClasses))` in place, keep the first
  * `numClasses // 2`, sort. One generator for all subsets (the seed is set once).
  */

@@ -1,7 +1,7 @@
 import type { SpatialPlan } from '../video/types'
 import { randomInt, type Rng } from '../../util/random'
 
-/** Resize and crop (method-spec §2 training, §5.1 evaluation). */
+/** Resize and crop (docs/method.md §2 training, §5.1 evaluation). */
 export interface SpatialOptions {
   /** Output side (crop size). 224 in the reference. */
   size: number

@@ -1,6 +1,6 @@
 import type { Rng } from '../../util/random'
 
-/** How frames are picked from a video (method-spec §2 and §5.1; design.md "frames"). */
+/** How frames are picked from a video (docs/method.md §2 and §5.1; the default in §9). */
 export interface TemporalOptions {
   /** Frames per clip (T). */
   numFrames: number

@@ -5,7 +5,7 @@ import { renderFrame, sampleVideoParams, videoStates } from './render'
 import type { FrameCaption, FrameState, SynthWorld, VideoParams } from './types'
 
 export interface SynthVideoOptions {
-  /** Frames per video (8–16 in design.md). Default 16. */
+  /** Frames per video (8–16 in docs/architecture.md, SynthMotion). Default 16. */
   frames?: number
   /** Frame side in pixels (32–64). Default 64. */
   size?: number

@@ -1,5 +1,5 @@
 /**
- * SynthMotion: the built-in world of moving shapes (design.md). These types are what the knowledge-graph
+ * SynthMotion: the built-in world of moving shapes (docs/architecture.md, SynthMotion). These types are what the knowledge-graph
  * and tiny-CLIP code consume: each class's composition, and a static caption for every frame.
  */
 export const SYNTH_OBJECTS = ['square', 'circle', 'triangle'] as const

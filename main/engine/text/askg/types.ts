@@ -1,7 +1,7 @@
 /**
  * The Action Semantic Knowledge Graph (ASKG) as data: one sub-graph per action class, as in the
  * paper's "Spatiotemporal Text Augmentation" and the authors' `classes_ASKG_<ds>.yml` /
- * `classes_xprompt_<ds>.yml` files (method-spec §3.2).
+ * `classes_xprompt_<ds>.yml` files (docs/method.md §3.2).
  */
 
 /**

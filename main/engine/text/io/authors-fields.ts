@@ -2,7 +2,7 @@ import { malformedTriple, parseTriple } from '../askg/triples'
 import type { GraphIssue, Triple } from '../askg/types'
 
 /**
- * Readers for the fields of the authors' YAML entries (method-spec §3.2), shared by the file
+ * Readers for the fields of the authors' YAML entries (docs/method.md §3.2), shared by the file
  * importer and the LLM answer parser, which asks for the same fields.
  */
 

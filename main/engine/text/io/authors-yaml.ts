@@ -3,7 +3,7 @@ import type { GraphIssue, Triple } from '../askg/types'
 import { ASKG_FIELDS, XPROMPT_FIELDS, canonicalFields, readLabel, readStringList, readTripleList } from './authors-fields'
 
 /**
- * Readers for the paper authors' released files (method-spec §3.2):
+ * Readers for the paper authors' released files (docs/method.md §3.2):
  * `classes_ASKG_<ds>.yml` — `<key>: {label, obj_en_li, obj_rel_triples, act_obj_triples, sub_act_en_li, act_rel_triples}`
  * `classes_xprompt_<ds>.yml` — `<key>: {label, xprompt_oo, xprompt_ao, xprompt_aa}`
  * Entries are in class-index order. The files were written by appending LLM answers, so they carry

@@ -3,7 +3,7 @@ import { canonicalJson, sha256Hex } from './hash'
 import { HARD_TEMPLATE, datasetTemplates, fillTemplate } from './templates'
 
 /**
- * Prompt sets from a graph version (method-spec §3.3):
+ * Prompt sets from a graph version (docs/method.md §3.3):
  *   c  = [C]           the class prompt only
  *   s  = [S]           [C] + object–object + action–object clauses
  *   t  = [T]           [C] + action–action clauses (the released code's 'xaa')

@@ -1,6 +1,6 @@
 /**
  * Prompt templates. The released code formats the first 8 `templates` of `classes_label_<ds>.yml`
- * (method-spec §3.3); the paper's examples use the hard prompt "This is a video of {c}, …".
+ * (docs/method.md §3.3); the paper's examples use the hard prompt "This is a video of {c}, …".
  * Templates use Python's `{}` placeholder, as in the authors' files.
  */
 

@@ -16,7 +16,7 @@ beforeEach(() => {
 })
 afterEach(() => dir.remove())
 
-describe('class names (method-spec §3.5)', () => {
+describe('class names (docs/method.md §3.5)', () => {
   it('splits UCF CamelCase and fixes Yo Yo', () => {
     expect(ucfDisplayName('HandstandPushups')).toBe('Handstand Pushups')
     expect(ucfDisplayName('YoYo')).toBe('Yoyo')

@@ -95,7 +95,7 @@ describe("the authors' UCF101 split folders (no classInd.txt)", () => {
     expect(loadUcf101(dir.path, { split: 2, list: 'train' }).missing.map((m) => m.label)).toEqual([34])
   })
 
-  it('the official order is the one the authors derived (first appearance in testlist01), display names per method-spec §3.5', () => {
+  it('the official order is the one the authors derived (first appearance in testlist01), display names per docs/method.md §3.5', () => {
     expect(UCF101_CLASS_FOLDERS).toHaveLength(101)
     expect(new Set(UCF101_CLASS_FOLDERS).size).toBe(101)
     // classInd.txt sorts the CamelCase folders case-insensitively ("Hammering" before "HammerThrow").

@@ -15,7 +15,7 @@ interface CpythonRandom {
 /** Computed by CPython 3.11 with fixtures/make-cpython-random.py. */
 const py = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'cpython-random.json'), 'utf8')) as CpythonRandom
 
-// method-spec §5.2, copied from the committed Open-VCLIP/STDD zs_label_db lists.
+// docs/method.md §5.2, copied from the committed Open-VCLIP/STDD zs_label_db lists.
 const UCF_2023 = [
   '0,1,5,10,11,13,14,17,18,20,21,23,24,27,28,30,31,32,33,34,35,41,42,44,45,48,52,54,55,56,58,60,62,65,66,69,70,71,72,74,76,79,80,82,85,86,91,94,97,99',
   '0,5,6,7,10,15,16,17,19,20,26,27,28,29,30,33,36,39,41,46,47,48,50,51,52,53,56,57,58,59,60,63,64,66,67,69,75,76,77,78,79,80,84,85,86,87,94,95,96,98',

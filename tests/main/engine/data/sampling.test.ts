@@ -11,7 +11,7 @@ function scripted(values: number[]): Rng {
 }
 
 describe('temporal sampling (PySlowFast geometry)', () => {
-  // Expected values computed by hand / numpy float32 (torch.linspace semantics), see method-spec §2, §5.1.
+  // Expected values computed by hand / numpy float32 (torch.linspace semantics), see docs/method.md §2, §5.1.
   it('window length is stride·T/targetFps·fps', () => {
     expect(windowLength(REFERENCE_TEMPORAL, 30)).toBe(128)
     expect(windowLength(REFERENCE_TEMPORAL, 25)).toBeCloseTo(106.6667, 4)

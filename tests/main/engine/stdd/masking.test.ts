@@ -27,7 +27,7 @@ function sameSlotsEverywhere(slots: number[]): number[] {
 }
 
 describe('window geometry', () => {
-  it('numbers windows and slots as method-spec §1.3', () => {
+  it('numbers windows and slots as docs/method.md §1.3', () => {
     expect([0, 1, 2, 3].map((s) => patchOf(0, s, G44))).toEqual([0, 1, 4, 5])
     expect([0, 1, 2, 3].map((s) => patchOf(3, s, G44))).toEqual([10, 11, 14, 15])
     // B/16: 14×14 grid, window 8 = row-pair 1, col-pair 1 → patch (2,2) = 30 is its TL, (3,3) = 45 its BR

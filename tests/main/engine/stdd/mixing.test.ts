@@ -8,7 +8,7 @@ beforeAll(async () => {
 })
 
 describe('mixingSegments', () => {
-  it('B/16 (width 768, fold 32, d = 24): scales 1, 2, 3 as method-spec §1.5', () => {
+  it('B/16 (width 768, fold 32, d = 24): scales 1, 2, 3 as docs/method.md §1.5', () => {
     expect(mixingSegments('continual', 1, 768, 32)).toEqual([
       { start: 0, end: 24, offset: -1 },
       { start: 24, end: 48, offset: 1 },

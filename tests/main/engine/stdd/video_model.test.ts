@@ -28,7 +28,7 @@ function build(over: StddConfigInput = {}): StddVideoModel {
 const maxDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!)
 
 describe('config', () => {
-  it('has design.md defaults', () => {
+  it('has the defaults of docs/method.md §9', () => {
     expect(STDD_DEFAULTS.stca.masking).toMatchObject({ enabled: true, variant: 'repeat_window', ratio: 0.5, window: [2, 2], phase: 'random', shuffle: 'train' })
     expect(STDD_DEFAULTS.stca.mixing).toEqual({ mode: 'continual', fold: 32, scales: [1, 2] })
     expect(STDD_DEFAULTS.stca.cls).toBe('branch')

@@ -10,7 +10,7 @@ import { measureSynthClipQuality, type QualityReport } from '../../../../main/en
 import { expectNoLeak, useWasm } from '../../../helpers/tf'
 
 /**
- * The shipped `resources/models/synth-clip` loads through the inference code and is as design.md
+ * The shipped `resources/models/synth-clip` loads through the inference code and is as docs/architecture.md (SynthMotion)
  * needs it: it reads object, colour and position off held-out frames, and cannot tell a clip's class
  * from its reverse (same frames backwards) when frames are averaged.
  */

@@ -54,7 +54,7 @@ describe('a run of the STDD trainer and evaluator', () => {
     const series = (name: string) => points.filter((p) => p.name === name).map((p) => p.value)
     expect(series('train/loss')).toHaveLength(8) // 2 epochs × 4 steps (16 seen-class videos, 4 per step)
     for (const name of ['train/ce', 'train/fd', 'train/lr', 'train/grad_norm']) expect(series(name)).toHaveLength(8)
-    // L = CE + 2.0 · L_FD at every step (method-spec §4.4), with L_FD = 1 − cos in (0, 2): the STCA
+    // L = CE + 2.0 · L_FD at every step (docs/method.md §4.4), with L_FD = 1 − cos in (0, 2): the STCA
     // student never equals its plain-CLIP teacher, so the term is never exactly 0.
     const [loss, ce, fd] = [series('train/loss'), series('train/ce'), series('train/fd')]
     loss.forEach((l, i) => expect(l).toBeCloseTo(ce[i]! + 2 * fd[i]!, 4))
