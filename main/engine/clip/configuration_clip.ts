@@ -50,16 +50,17 @@ export interface ClipConfig {
 /** The legacy `eos_token_id` of released checkpoints: pool at argmax(input_ids) instead. */
 export const LEGACY_EOS_TOKEN_ID = 2
 
-const int = (min: number) => z.number().int().min(min)
+/** Every size has a bound, so an absurd `config.json` is refused before any tensor is made (issue 19, F4). */
+const int = (min: number, max = 1_000_000) => z.number().int().min(min).max(max)
 const act = z.enum(HIDDEN_ACTS, { error: (i) => `hidden_act ${JSON.stringify(i.input)} is not supported; choose one of ${HIDDEN_ACTS.join(', ')}` })
 
 const textSchema = z.object({
   vocab_size: int(1).default(49408),
-  hidden_size: int(1).default(512),
-  intermediate_size: int(1).default(2048),
-  num_hidden_layers: int(1).default(12),
-  num_attention_heads: int(1).default(8),
-  max_position_embeddings: int(1).default(77),
+  hidden_size: int(1, 16384).default(512),
+  intermediate_size: int(1, 65536).default(2048),
+  num_hidden_layers: int(1, 256).default(12),
+  num_attention_heads: int(1, 256).default(8),
+  max_position_embeddings: int(1, 4096).default(77),
   hidden_act: act.default('quick_gelu'),
   layer_norm_eps: z.number().positive().default(1e-5),
   bos_token_id: int(0).default(49406),
@@ -68,20 +69,20 @@ const textSchema = z.object({
 })
 
 const visionSchema = z.object({
-  hidden_size: int(1).default(768),
-  intermediate_size: int(1).default(3072),
-  num_hidden_layers: int(1).default(12),
-  num_attention_heads: int(1).default(12),
-  num_channels: int(1).default(3),
-  image_size: int(1).default(224),
-  patch_size: int(1).default(32),
+  hidden_size: int(1, 16384).default(768),
+  intermediate_size: int(1, 65536).default(3072),
+  num_hidden_layers: int(1, 256).default(12),
+  num_attention_heads: int(1, 256).default(12),
+  num_channels: int(1, 16).default(3),
+  image_size: int(1, 4096).default(224),
+  patch_size: int(1, 4096).default(32),
   hidden_act: act.default('quick_gelu'),
   layer_norm_eps: z.number().positive().default(1e-5),
 })
 
 const clipSchema = z.object({
   model_type: z.string().optional(),
-  projection_dim: int(1).default(512),
+  projection_dim: int(1, 16384).default(512),
   logit_scale_init_value: z.number().default(2.6592),
   text_config: z.record(z.string(), z.unknown()).nullish(),
   vision_config: z.record(z.string(), z.unknown()).nullish(),
@@ -96,6 +97,20 @@ function check<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   throw new Error(`invalid CLIP config: ${problems.join('; ')}`)
 }
 
+/** The most parameters a CLIP config may describe (ViT-bigG/14 has 2.5 G). */
+export const MAX_CLIP_PARAMETERS = 4e9
+
+/** The parameter count a config describes (weights and biases of every layer), cheap to compute before loading. */
+export function clipParameterCount(c: ClipConfig): number {
+  const block = (h: number, i: number): number => 4 * (h * h + h) + 2 * h * i + i + h + 4 * h
+  const t = c.text
+  const v = c.vision
+  const patches = (v.imageSize / v.patchSize) ** 2
+  const text = (t.vocabSize + t.maxPositionEmbeddings) * t.hiddenSize + t.numHiddenLayers * block(t.hiddenSize, t.intermediateSize) + 2 * t.hiddenSize
+  const vision = v.numChannels * v.patchSize ** 2 * v.hiddenSize + (patches + 2) * v.hiddenSize + v.numHiddenLayers * block(v.hiddenSize, v.intermediateSize) + 4 * v.hiddenSize
+  return text + vision + c.projectionDim * (t.hiddenSize + v.hiddenSize) + 1
+}
+
 /** Parses a CLIP `config.json` object. `source` (a path) prefixes error messages. */
 export function parseClipConfig(json: unknown, source = 'config.json'): ClipConfig {
   try {
@@ -106,7 +121,7 @@ export function parseClipConfig(json: unknown, source = 'config.json'): ClipConf
     if (t.hidden_size % t.num_attention_heads) throw new Error(`text_config: hidden_size ${t.hidden_size} is not divisible by num_attention_heads ${t.num_attention_heads}`)
     if (v.hidden_size % v.num_attention_heads) throw new Error(`vision_config: hidden_size ${v.hidden_size} is not divisible by num_attention_heads ${v.num_attention_heads}`)
     if (v.image_size % v.patch_size) throw new Error(`vision_config: image_size ${v.image_size} is not a multiple of patch_size ${v.patch_size}`)
-    return {
+    const config: ClipConfig = {
       projectionDim: top.projection_dim,
       logitScaleInitValue: top.logit_scale_init_value,
       text: {
@@ -134,6 +149,11 @@ export function parseClipConfig(json: unknown, source = 'config.json'): ClipConf
         layerNormEps: v.layer_norm_eps,
       },
     }
+    const parameters = clipParameterCount(config)
+    if (parameters > MAX_CLIP_PARAMETERS) {
+      throw new Error(`about ${(parameters / 1e9).toFixed(1)} G parameters (${((parameters * 4) / 2 ** 30).toFixed(1)} GiB as float32), more than the limit of ${MAX_CLIP_PARAMETERS / 1e9} G; is this the right config.json?`)
+    }
+    return config
   } catch (err) {
     throw new Error(`${source}: ${(err as Error).message}`, { cause: err })
   }

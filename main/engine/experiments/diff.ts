@@ -20,9 +20,18 @@ export function diffFrom(base: unknown, config: unknown, ignore: readonly string
   return out
 }
 
+/** Keys that reach an object's prototype: a config key never has one of these names. */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** Throws for a key that would reach an object's prototype (`path` is the whole dotted key, for the message). */
+export function assertConfigKey(key: string, path: string): void {
+  if (PROTOTYPE_KEYS.has(key)) throw new Error(`key "${path}": "${key}" is not allowed in a config key (it would reach an object's prototype)`)
+}
+
 /** Sets `path` (dotted) in a nested object, creating objects on the way. */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.')
+  for (const k of keys) assertConfigKey(k, path)
   let node = target
   for (const k of keys.slice(0, -1)) {
     if (node[k] === undefined) node[k] = {}
@@ -33,13 +42,27 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   node[keys[keys.length - 1]!] = value
 }
 
-/** Deep merge of plain objects; arrays and scalars from `over` replace those of `base`. */
-export function deepMerge(base: unknown, over: unknown): unknown {
+/** Deep merge of plain objects; arrays and scalars from `over` replace those of `base`. `path` names keys in errors. */
+export function deepMerge(base: unknown, over: unknown, path = ''): unknown {
   if (over === undefined) return base
   if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) }
-    for (const [k, v] of Object.entries(over)) out[k] = deepMerge(out[k], v)
+    for (const [k, v] of Object.entries(over)) {
+      const at = path ? `${path}.${k}` : k
+      assertConfigKey(k, at)
+      out[k] = deepMerge(out[k], v, at)
+    }
     return out
   }
   return over
+}
+
+/** Throws for any key of a parsed document tree (YAML and JSON keep `__proto__` as an own key) that would reach a prototype. */
+export function assertConfigKeys(value: unknown, path = ''): void {
+  if (value === null || typeof value !== 'object') return
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k
+    if (!Array.isArray(value)) assertConfigKey(k, at)
+    assertConfigKeys(v, at)
+  }
 }

@@ -1,7 +1,9 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
+import { BoundedReadError, readFileAtMost } from '../io/bounded-read'
+import { MAX_EXPERIMENT_FILE_BYTES } from './limits'
 import { ExperimentFileError, resolveExperiment, type ResolvedExperiment } from './resolve'
 
 /**
@@ -45,8 +47,7 @@ function libraryFolders(dataDir: string): [string, ExperimentFileEntry['source']
   return folders
 }
 
-/** The largest experiment file `runs.launch` reads. */
-export const MAX_EXPERIMENT_FILE_BYTES = 1 << 20
+export { MAX_EXPERIMENT_FILE_BYTES }
 
 export class ExperimentAccessError extends Error {}
 
@@ -105,28 +106,11 @@ export function readLaunchableFile(path: string, dataDir: string): { file: strin
   if (!insideAny(realFolders(dataDir), real)) {
     throw new ExperimentAccessError(`${path}: only experiment files under ${whereAllowed(dataDir)} can be launched from here; copy it there, or run it with "stdd run ${path}"`)
   }
-  let fd: number
   try {
-    // O_NONBLOCK: opening a FIFO must not hang; the fstat below then refuses it.
-    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0))
+    return { file: real, text: readFileAtMost(real, MAX_EXPERIMENT_FILE_BYTES, 'experiment file', { noFollow: true }) }
   } catch (err) {
-    throw new ExperimentAccessError(`${path}: cannot open the experiment file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-  }
-  try {
-    const st = fstatSync(fd)
-    if (!st.isFile()) throw new ExperimentAccessError(`${path}: not a regular file; an experiment is a .yaml file`)
-    if (st.size > MAX_EXPERIMENT_FILE_BYTES) throw new ExperimentAccessError(`${path}: ${st.size} bytes is larger than the ${MAX_EXPERIMENT_FILE_BYTES}-byte limit for an experiment file`)
-    const buf = Buffer.alloc(MAX_EXPERIMENT_FILE_BYTES + 1)
-    let n = 0
-    for (;;) {
-      const got = readSync(fd, buf, n, buf.length - n, n)
-      n += got
-      if (got === 0 || n === buf.length) break
-    }
-    if (n > MAX_EXPERIMENT_FILE_BYTES) throw new ExperimentAccessError(`${path}: larger than the ${MAX_EXPERIMENT_FILE_BYTES}-byte limit for an experiment file`)
-    return { file: real, text: buf.subarray(0, n).toString('utf8') }
-  } finally {
-    closeSync(fd)
+    if (err instanceof BoundedReadError) throw new ExperimentAccessError(err.message.replace(real, path))
+    throw err
   }
 }
 

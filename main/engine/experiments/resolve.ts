@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { describeIssues } from '../../../contract'
 import { deepFreeze } from '../util/deep-freeze'
-import { deepMerge, diffFrom, setPath } from './diff'
+import { assertConfigKeys, deepMerge, diffFrom, setPath } from './diff'
+import { MAX_EXPERIMENT_FILE_BYTES, MAX_SWEEP_RUNS } from './limits'
+import { BoundedReadError, readFileAtMost } from '../io/bounded-read'
 import { ExperimentConfig } from './schema'
 
 /** One run an experiment file expands into: its frozen config and how it differs from the defaults. */
@@ -25,6 +26,8 @@ export interface ResolvedExperiment {
 
 export class ExperimentFileError extends Error {}
 
+export { MAX_SWEEP_RUNS }
+
 const SweepSpec = z
   .object({
     /** Explicit variants, each a partial config with a name: the rows of an ablation table. */
@@ -41,6 +44,28 @@ function formatIssues(source: string, error: z.ZodError): string {
   return describeIssues(error)
     .map((i) => `${source}: ${i.path}: ${i.message}`)
     .join('\n')
+}
+
+/**
+ * Refuses a sweep of more than {@link MAX_SWEEP_RUNS} runs from its counts alone, before a single
+ * combination is built (a 532-byte grid can name 24 million runs).
+ */
+function checkSweepSize(source: string, variantCount: number, grid: Record<string, unknown[]>): void {
+  const factors = Object.entries(grid).map(([key, values]) => [key, values.length] as const)
+  const total = factors.reduce((n, [, count]) => n * count, variantCount)
+  if (total <= MAX_SWEEP_RUNS) return
+  const terms = [...(variantCount > 1 ? [`${variantCount} variants`] : []), ...factors.map(([key, count]) => `${key} (${count})`)]
+  throw new ExperimentFileError(`${source}: the sweep expands into ${total} runs (${terms.join(' × ')}), more than the limit of ${MAX_SWEEP_RUNS} runs per experiment file; use fewer values or split it into several files`)
+}
+
+/** Runs `fn`, turning its plain errors (a bad key) into an {@link ExperimentFileError} naming `source`. */
+function inFile<T>(source: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof ExperimentFileError) throw err
+    throw new ExperimentFileError(`${source}: ${(err as Error).message}`, { cause: err })
+  }
 }
 
 function gridCombos(grid: Record<string, unknown[]>): { label: string; set: [string, unknown][] }[] {
@@ -68,6 +93,7 @@ function absolutise(config: ExperimentConfig, baseDir: string): ExperimentConfig
  */
 export function resolveExperiment(doc: unknown, source: string, baseDir: string, overrides: Record<string, unknown> = {}): ResolvedExperiment {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ExperimentFileError(`${source}: an experiment file is a YAML mapping (name:, model:, text:, train:, eval:, sweep:)`)
+  inFile(source, () => assertConfigKeys(doc))
   const { sweep: rawSweep, ...base } = doc as Record<string, unknown>
   // Overrides (`stdd run FILE --set key=value`) apply to every run, after the file's variants and grid.
   const overrideList = Object.entries(overrides)
@@ -75,12 +101,16 @@ export function resolveExperiment(doc: unknown, source: string, baseDir: string,
   const sweep = SweepSpec.safeParse(rawSweep ?? {})
   if (!sweep.success) throw new ExperimentFileError(formatIssues(`${source}: sweep`, sweep.error))
   const variants = sweep.data.variants ?? [{ name: '' }]
+  checkSweepSize(source, variants.length, sweep.data.grid ?? {})
   const combos = gridCombos(sweep.data.grid ?? {})
   const runs: ResolvedRun[] = []
   for (const { name: variantName, ...override } of variants) {
     for (const combo of combos) {
-      const merged = deepMerge(base, override) as Record<string, unknown>
-      for (const [key, value] of [...combo.set, ...overrideList]) setPath(merged, key, value)
+      const merged = inFile(source, () => {
+        const tree = deepMerge(base, override) as Record<string, unknown>
+        for (const [key, value] of [...combo.set, ...overrideList]) setPath(tree, key, value)
+        return tree
+      })
       const runName = [variantName, combo.label].filter(Boolean).join(',') || 'default'
       const parsed = ExperimentConfig.safeParse(merged)
       if (!parsed.success) throw new ExperimentFileError(formatIssues(runName === 'default' ? source : `${source} (run ${runName})`, parsed.error))
@@ -102,9 +132,10 @@ export function loadExperimentFile(path: string, overrides: Record<string, unkno
   const abs = resolvePath(path)
   let text: string
   try {
-    text = readFileSync(abs, 'utf8')
+    text = readFileAtMost(abs, MAX_EXPERIMENT_FILE_BYTES, 'experiment file')
   } catch (err) {
-    throw new ExperimentFileError(`${abs}: cannot read the experiment file (${(err as Error).message})`, { cause: err })
+    if (err instanceof BoundedReadError) throw new ExperimentFileError(err.message, { cause: err })
+    throw err
   }
   let doc: unknown
   try {

@@ -15,6 +15,8 @@ export const TEMPLATE_STYLES = ['dataset', 'hard'] as const
 export const SAMPLINGS = ['window', 'segments'] as const
 
 const positiveInt = z.number().int().positive()
+/** A size with a bound: up-front errors instead of gigabytes, aborts or hangs (issue 19, F4). */
+const sizeUpTo = (max: number) => positiveInt.max(max)
 
 /** SynthMotion only: which world, which classes, how many videos. */
 export const SynthOptions = z
@@ -22,9 +24,9 @@ export const SynthOptions = z
     worldSeed: z.number().int().min(0).default(0),
     /** Which classes: training defaults to the seen ones, evaluation to the unseen ones (zero-shot). */
     classes: z.enum(['seen', 'unseen', 'all']).optional(),
-    videosPerClass: positiveInt.default(8),
+    videosPerClass: sizeUpTo(10000).default(8),
     /** Frames per rendered video (the clip samples `train.frames` of them). */
-    videoFrames: z.number().int().min(2).default(16),
+    videoFrames: z.number().int().min(2).max(1024).default(16),
   })
   .strict()
 
@@ -40,7 +42,7 @@ export const DataRef = z
 
 export const EvalTarget = DataRef.extend({
   protocol: z.enum(PROTOCOLS).default('full'),
-  views: positiveInt.default(3),
+  views: sizeUpTo(32).default(3),
   /** Skip unreadable videos and count them, instead of failing the run. */
   skipBroken: z.boolean().default(true),
   /**
@@ -75,17 +77,17 @@ export const ExperimentConfig = z
     train: z
       .object({
         data: DataRef.prefault({ dataset: 'synthmotion' }),
-        epochs: z.number().int().min(0).default(4),
-        batchSize: positiveInt.default(4),
+        epochs: z.number().int().min(0).max(1000).default(4),
+        batchSize: sizeUpTo(256).default(4),
         /** Gradient accumulation reaches this many clips per optimizer step. */
-        globalBatch: positiveInt.default(8),
+        globalBatch: sizeUpTo(4096).default(8),
         lr: z.number().positive().default(1e-4),
         endLr: z.number().min(0).default(1e-6),
         warmupEpochs: z.number().min(0).default(1),
         weightDecay: z.number().min(0).default(0.01),
         clipGradNorm: z.number().positive().nullable().default(1),
-        frames: positiveInt.default(8),
-        stride: positiveInt.default(16),
+        frames: sizeUpTo(64).default(8),
+        stride: sizeUpTo(1024).default(16),
         sampling: z.enum(SAMPLINGS).default('window'),
         /** Epoch weight averaging over [from, to] (inclusive, 1-based epochs); null = off. */
         averaging: z
@@ -94,6 +96,8 @@ export const ExperimentConfig = z
           .refine((a) => a.from <= a.to, 'from must not exceed to')
           .nullable()
           .default(null),
+        /** Per-epoch checkpoints kept: the last this many, and every one `averaging` needs. */
+        checkpointsKept: z.number().int().min(1).max(1000).default(5),
       })
       .strict()
       .prefault({}),

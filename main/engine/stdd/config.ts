@@ -47,7 +47,7 @@ export const ADAPTATION_MODES = ['full', 'frozen', 'prompt'] as const
 /** Table 4: the whole vision tower trains; nothing trains; or a frozen backbone with a per-block prompt MLP. */
 export type AdaptationMode = (typeof ADAPTATION_MODES)[number]
 
-const intAtLeast = (min: number) => z.number().int().min(min)
+const intAtLeast = (min: number, max = 65536) => z.number().int().min(min).max(max)
 
 const maskingSchema = z
   .object({
@@ -56,7 +56,7 @@ const maskingSchema = z
     variant: z.enum(MASK_VARIANTS).default('repeat_window'),
     ratio: z.literal(MASK_RATIOS).default(0.5),
     /** Window rows × cols in patches (the code's MASK_STRIDE [1, 2, 2]). */
-    window: z.tuple([intAtLeast(1), intAtLeast(1)]).default([2, 2]),
+    window: z.tuple([intAtLeast(1, 64), intAtLeast(1, 64)]).default([2, 2]),
     phase: z.enum(MASK_PHASES).default('random'),
     shuffle: z.enum(MASK_SHUFFLES).default('train'),
     /** Seeds the eval-time draws (random variants, `train_and_eval` shuffles) so evaluation is deterministic. */
@@ -70,7 +70,7 @@ const mixingSchema = z
     /** d = width / fold channels per shifted slice (the code's CHANNEL_FOLD). */
     fold: intAtLeast(2).default(32),
     /** One branch per entry (the code's TEMPORAL_SCALE); [1, 2] = Table 6's [±1, ±2]. */
-    scales: z.array(intAtLeast(1)).min(1).default([1, 2]),
+    scales: z.array(intAtLeast(1, 64)).min(1).max(16).default([1, 2]),
   })
   .strict()
 
@@ -79,7 +79,7 @@ const stcaSchema = z
     /** Off = plain CLIP blocks everywhere. */
     enabled: z.boolean().default(true),
     /** Which encoder layers (0-based) run as STCA. */
-    layers: z.union([z.literal('all'), z.array(intAtLeast(0))]).default('all'),
+    layers: z.union([z.literal('all'), z.array(intAtLeast(0, 1023)).max(1024)]).default('all'),
     cls: z.enum(CLS_SOURCES).default('branch'),
     masking: maskingSchema.prefault({}),
     mixing: mixingSchema.prefault({}),
@@ -106,7 +106,7 @@ const adaptationSchema = z
   .object({
     mode: z.enum(ADAPTATION_MODES).default('full'),
     /** Prompt tokens per block and frame in `prompt` mode. */
-    promptTokens: intAtLeast(1).default(1),
+    promptTokens: intAtLeast(1, 256).default(1),
     /** Hidden width of each block's prompt MLP (default: the tower's width). */
     promptHidden: intAtLeast(1).optional(),
   })

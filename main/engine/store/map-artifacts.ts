@@ -1,4 +1,5 @@
 import { ContractError } from '../../../contract'
+import { verifiedBlob } from './artifacts'
 import type { Db } from './db'
 import { placeholders } from './sql'
 
@@ -45,8 +46,10 @@ export function listMapArtifacts(db: Db, runIds: readonly number[]): MapArtifact
 
 /** The stored bytes of a map or frames artifact (not checkpoints: those are folders on disk). */
 export function artifactBytes(db: Db, id: number): { mime: string; bytes: Buffer } {
-  const row = db.prepare('SELECT kind, mime, blob FROM artifacts WHERE id = ?').get(id) as { kind: string; mime: string | null; blob: Buffer | null } | undefined
+  const row = db.prepare('SELECT id, name, kind, mime, blob, meta_json FROM artifacts WHERE id = ?').get(id) as
+    | { id: number; name: string; kind: string; mime: string | null; blob: Buffer | null; meta_json: string }
+    | undefined
   if (!row) throw new ContractError('not_found', `artifact ${id} does not exist`)
   if (!row.blob) throw new ContractError('invalid_input', `artifact ${id} is a ${row.kind} stored as a file on disk, not bytes; only maps and frames are served`)
-  return { mime: row.mime ?? 'application/octet-stream', bytes: row.blob }
+  return { mime: row.mime ?? 'application/octet-stream', bytes: verifiedBlob({ ...row, blob: row.blob }) }
 }

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { SafetensorsFile } from '../io/safetensors'
 import { writeSafetensorsAsync } from '../io/safetensors_write'
@@ -9,9 +10,10 @@ import type { VariableMoments } from '../stdd/adamw'
  * Per-epoch checkpoints of a run: `checkpoints/epoch-NNNN/` holds `weights.safetensors` (every
  * trainable variable, by its path in the model), `optimizer.safetensors` (AdamW's moments, and each
  * variable's own update count in the metadata entry `steps`) and
- * `state.json` (epoch, optimizer step, learning rate, RNG scheme and data position). A checkpoint is
- * written into a temporary folder and renamed into place, so a crash leaves either a whole
- * checkpoint or none. The randomness of epoch e (data order, masks) is drawn from generators seeded by
+ * `state.json` (epoch, optimizer step, learning rate, RNG scheme and data position), and
+ * `checksums.json` (the SHA-256 of each of those three, verified on every load). A checkpoint is
+ * written into a temporary folder, every file and the folder fsync'ed, then renamed into place (and
+ * the parent fsync'ed), so a crash or a power loss leaves either a whole checkpoint or none. The randomness of epoch e (data order, masks) is drawn from generators seeded by
  * (seed, e), so resuming after epoch e reproduces the uninterrupted run exactly.
  */
 
@@ -49,6 +51,63 @@ export function checkpointEpochs(runDir: string): number[] {
     .sort((a, b) => a - b)
 }
 
+/** A checkpoint file whose bytes differ from those written, or a checksum list that cannot be read. */
+export class CheckpointIntegrityError extends Error {}
+
+const CHECKSUMS = 'checksums.json'
+const CHECKSUMMED = ['weights.safetensors', 'optimizer.safetensors', 'state.json'] as const
+
+function sha256OfFile(path: string): string {
+  const hash = createHash('sha256')
+  const fd = openSync(path, 'r')
+  try {
+    const buf = Buffer.alloc(1 << 22)
+    for (let got = readSync(fd, buf); got > 0; got = readSync(fd, buf)) hash.update(buf.subarray(0, got))
+  } finally {
+    closeSync(fd)
+  }
+  return hash.digest('hex')
+}
+
+/** Flushes a file's or a folder's bytes to the disk (a rename is durable only once its folder is). */
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Checks a checkpoint folder's files against its `checksums.json`. A folder without one was written
+ * before checksums existed and is read as it is; a checkpoint's own writes always include it.
+ */
+function verifyCheckpoint(dir: string): void {
+  const listFile = join(dir, CHECKSUMS)
+  if (!existsSync(listFile)) return
+  let sums: Record<string, unknown>
+  try {
+    sums = JSON.parse(readFileSync(listFile, 'utf8')) as Record<string, unknown>
+  } catch (err) {
+    throw new CheckpointIntegrityError(`${listFile}: the checksum list is damaged (${(err as Error).message}); remove ${dir} to resume from the epoch before`)
+  }
+  for (const name of CHECKSUMMED) {
+    const path = join(dir, name)
+    const actual = existsSync(path) ? sha256OfFile(path) : 'missing'
+    if (actual !== sums[name]) throw new CheckpointIntegrityError(`${path}: the checkpoint is damaged (SHA-256 ${actual.slice(0, 12)}…, written as ${String(sums[name]).slice(0, 12)}…); remove ${dir} to resume from the epoch before`)
+  }
+}
+
+function readState(dir: string): TrainState {
+  const file = join(dir, 'state.json')
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as TrainState
+  } catch (err) {
+    throw new CheckpointIntegrityError(`${file}: not a readable checkpoint state (${(err as Error).message}); remove ${dir} to resume from the epoch before`)
+  }
+}
+
 /** Read when written (asynchronously: GPU backends have no synchronous read in Node). */
 const tensorData = (t: tf.Tensor): (() => Promise<Float32Array>) => async () => (await t.data()) as Float32Array
 
@@ -65,9 +124,26 @@ export async function saveCheckpoint(runDir: string, named: readonly [string, tf
   const steps = Object.fromEntries(named.flatMap(([name], i) => (optimizer.moments[i] ? [[name, optimizer.moments[i].step]] : [])))
   await writeSafetensorsAsync(join(tmp, 'optimizer.safetensors'), moments, { format: 'pt', step: String(optimizer.step), steps: JSON.stringify(steps) })
   writeFileSync(join(tmp, 'state.json'), JSON.stringify(state, null, 2))
+  writeFileSync(join(tmp, CHECKSUMS), JSON.stringify(Object.fromEntries(CHECKSUMMED.map((name) => [name, sha256OfFile(join(tmp, name))])), null, 2))
+  for (const name of [...CHECKSUMMED, CHECKSUMS]) fsyncPath(join(tmp, name))
+  fsyncPath(tmp)
   rmSync(final, { recursive: true, force: true })
   renameSync(tmp, final)
+  fsyncPath(dirname(final))
   return final
+}
+
+/**
+ * Checkpoint retention: removes the checkpoints of `runDir` except the last `kept` and those of the
+ * epochs `averaging` will average (its range, clipped to the run's `epochs`). Returns the epochs removed.
+ */
+export function pruneCheckpoints(runDir: string, kept: number, averaging: { from: number; to: number } | null, epochs: number): number[] {
+  const all = checkpointEpochs(runDir)
+  const last = new Set(all.slice(-kept))
+  const needed = (e: number): boolean => last.has(e) || (averaging !== null && e >= averaging.from && e <= Math.min(averaging.to, epochs))
+  const removed = all.filter((e) => !needed(e))
+  for (const e of removed) rmSync(join(checkpointsDir(runDir), dirName(e)), { recursive: true, force: true })
+  return removed
 }
 
 function readNamed(file: string, names: readonly string[], shapes: readonly number[][], what: string): Float32Array[] {
@@ -92,7 +168,8 @@ export interface LoadedCheckpoint {
 /** Restores the variables from epoch `epoch`'s checkpoint and returns the optimizer moments and state. */
 export function loadCheckpoint(runDir: string, epoch: number, named: readonly [string, tf.Variable][]): LoadedCheckpoint {
   const dir = join(checkpointsDir(runDir), dirName(epoch))
-  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as TrainState
+  verifyCheckpoint(dir)
+  const state = readState(dir)
   const names = named.map(([n]) => n)
   const shapes = named.map(([, v]) => v.shape)
   readNamed(join(dir, 'weights.safetensors'), names, shapes, 'weight').forEach((data, i) => tf.tidy(() => named[i]![1].assign(tf.tensor(data, shapes[i]))))
@@ -121,6 +198,7 @@ export function averageCheckpoints(runDir: string, from: number, to: number, nam
   const shapes = named.map(([, v]) => v.shape)
   const sums = shapes.map((s) => new Float64Array(s.reduce((a, b) => a * b, 1)))
   for (const e of epochs) {
+    verifyCheckpoint(join(checkpointsDir(runDir), dirName(e)))
     readNamed(join(checkpointsDir(runDir), dirName(e), 'weights.safetensors'), names, shapes, 'weight').forEach((data, i) => {
       const sum = sums[i]!
       for (let j = 0; j < data.length; j++) sum[j]! += data[j]!

@@ -7,8 +7,8 @@ import { AdamW } from '../stdd/adamw'
 import { stddTrainStep, type TrainBatch } from '../stdd/train_step'
 import { permutation, seededRng, streamSeed, STREAMS } from '../util/random'
 import { recordStep } from '../store/metrics'
-import { addArtifact } from '../store/artifacts'
-import { averageCheckpoints, checkpointEpochs, loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint'
+import { addArtifact, removeCheckpointArtifacts } from '../store/artifacts'
+import { averageCheckpoints, checkpointEpochs, loadCheckpoint, pruneCheckpoints, saveCheckpoint, type TrainState } from './checkpoint'
 import { clipsTensor, namedTrainables } from './model-input'
 import { learningRate } from './schedule'
 import type { ClipSource, LoadedClip } from './video-data'
@@ -122,6 +122,7 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
         recordStep(db, runId, (epoch + 1) * stepsPerEpoch, epoch + 1, { 'train/epoch_loss': meanOf(epochLosses) })
         addArtifact(db, { runId, kind: 'checkpoint', name: `epoch ${epoch + 1}`, step: (epoch + 1) * stepsPerEpoch, epoch: epoch + 1, path, meta: { ...state } })
       })()
+      removeCheckpointArtifacts(db, runId, pruneCheckpoints(runDir, t.checkpointsKept, t.averaging, t.epochs))
       ctx.log(`epoch ${epoch + 1}/${t.epochs}: mean loss ${meanOf(epochLosses).toFixed(4)}; checkpoint saved`)
     }
     if (t.averaging) {

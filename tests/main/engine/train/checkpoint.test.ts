@@ -1,7 +1,9 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AdamW } from '../../../../main/engine/stdd/adamw'
-import { loadCheckpoint, saveCheckpoint, type TrainState } from '../../../../main/engine/train/checkpoint'
+import { averageCheckpoints, CheckpointIntegrityError, checkpointEpochs, loadCheckpoint, pruneCheckpoints, saveCheckpoint, type TrainState } from '../../../../main/engine/train/checkpoint'
 import { tempDir } from '../../../helpers/temp-dir'
 import { useWasm } from '../../../helpers/tf'
 
@@ -43,6 +45,67 @@ describe('checkpoints of the optimizer', () => {
       opt.dispose()
       restored.dispose()
       tf.dispose([a, b, restoredA, restoredB])
+      dir.remove()
+    }
+  })
+})
+
+describe('checkpoint integrity and retention (issue 19: F6, F13, F14)', () => {
+  async function saveEpochs(dir: string, epochs: number[], v: tf.Variable): Promise<void> {
+    const opt = new AdamW({ lr: 0.1, weightDecay: 0 })
+    try {
+      for (const epoch of epochs) await saveCheckpoint(dir, [['w', v]], opt.exportState([v]), { ...state, epoch })
+    } finally {
+      opt.dispose()
+    }
+  }
+
+  it('a byte flipped after the safetensors header is refused on load, naming the file and the fix', async () => {
+    const dir = tempDir()
+    const v = tf.variable(tf.tensor2d([[1, 2, 3, 4]]))
+    try {
+      await saveEpochs(dir.path, [1, 2], v)
+      const weights = join(dir.path, 'checkpoints', 'epoch-0002', 'weights.safetensors')
+      const bytes = readFileSync(weights)
+      bytes[bytes.length - 2]! ^= 0x40
+      writeFileSync(weights, bytes)
+      expect(() => loadCheckpoint(dir.path, 2, [['w', v]])).toThrow(CheckpointIntegrityError)
+      expect(() => loadCheckpoint(dir.path, 2, [['w', v]])).toThrow(new RegExp(`${weights}: the checkpoint is damaged .*remove .*epoch-0002 to resume from the epoch before`))
+      expect(() => averageCheckpoints(dir.path, 1, 2, [['w', v]])).toThrow(/weights\.safetensors: the checkpoint is damaged/)
+      const loaded = loadCheckpoint(dir.path, 1, [['w', v]])
+      expect(loaded.state.epoch).toBe(1)
+    } finally {
+      v.dispose()
+      dir.remove()
+    }
+  })
+
+  it('a damaged state.json is named, not reported as a bare JSON position', async () => {
+    const dir = tempDir()
+    const v = tf.variable(tf.tensor2d([[1, 2]]))
+    try {
+      await saveEpochs(dir.path, [1], v)
+      const ckpt = join(dir.path, 'checkpoints', 'epoch-0001')
+      rmSync(join(ckpt, 'checksums.json')) // as a checkpoint written before checksums
+      writeFileSync(join(ckpt, 'state.json'), '{"epoch": 1 "x"}')
+      expect(() => loadCheckpoint(dir.path, 1, [['w', v]])).toThrow(new RegExp(`${join(ckpt, 'state.json')}: not a readable checkpoint state`))
+    } finally {
+      v.dispose()
+      dir.remove()
+    }
+  })
+
+  it('keeps the last k checkpoints and those weight averaging needs', async () => {
+    const dir = tempDir()
+    const v = tf.variable(tf.tensor2d([[1, 2]]))
+    try {
+      await saveEpochs(dir.path, [1, 2, 3, 4, 5, 6, 7, 8], v)
+      expect(pruneCheckpoints(dir.path, 2, { from: 3, to: 4 }, 8)).toEqual([1, 2, 5, 6])
+      expect(checkpointEpochs(dir.path)).toEqual([3, 4, 7, 8])
+      expect(pruneCheckpoints(dir.path, 1, null, 8)).toEqual([3, 4, 7])
+      expect(checkpointEpochs(dir.path)).toEqual([8])
+    } finally {
+      v.dispose()
       dir.remove()
     }
   })

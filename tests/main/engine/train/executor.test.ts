@@ -26,7 +26,7 @@ beforeAll(async () => {
   engine = await Engine.start({ dataDir: dir.path, backend: 'wasm' })
   await engine.whenBackendReady()
   tensorsBefore = tf.memory().numTensors
-  const launched = engine.runs.launch(loadExperimentFile(writeTinyExperiment(dir.path)))
+  const launched = engine.runs.launch(loadExperimentFile(writeTinyExperiment(dir.path), { 'train.checkpointsKept': 1 }))
   runId = launched.runs[0]!.id
   await engine.runs.runOnly([runId])
   Object.assign(proto, original)
@@ -68,10 +68,10 @@ describe('a run of the STDD trainer and evaluator', () => {
     expect(series('train/epoch_loss')).toHaveLength(2)
   })
 
-  it('writes a checkpoint per epoch, listed as artifacts', () => {
+  it('writes a checkpoint per epoch, listed as artifacts, keeping the last train.checkpointsKept of them', () => {
     const rows = engine.db.prepare("SELECT name, path FROM artifacts WHERE run_id = ? AND kind = 'checkpoint' ORDER BY epoch").all(runId) as { name: string; path: string }[]
-    expect(rows.map((r) => r.name)).toEqual(['epoch 1', 'epoch 2'])
-    expect(checkpointEpochs(`${dir.path}/runs/${runId}`)).toEqual([1, 2])
+    expect(rows.map((r) => r.name)).toEqual(['epoch 2'])
+    expect(checkpointEpochs(`${dir.path}/runs/${runId}`)).toEqual([2])
   })
 
   it('evaluates zero-shot on the unseen classes with per-class results, order-pair accuracy and maps', async () => {
