@@ -13,23 +13,20 @@ import {
   RunStatus,
   RunSummary,
 } from './entities'
+import { printable } from './printable'
 import { RunMetricsEvent, runsTableCommandSchemas } from './commands-runs-table'
 import { analysisCommandSchemas } from './commands-analysis'
 import { graphsCommandSchemas, graphsEventSchemas } from './commands-graphs'
 
 const id = z.number().int().positive()
-const name = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters')
+const name = printable(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
 
 /** Input and output schema of every command. The engine validates inputs with these at its boundary. */
 export const commandSchemas = {
   'app.info': { input: z.object({}).strict(), output: AppInfo },
   'experiments.list': { input: z.object({}).strict(), output: z.array(Experiment) },
   'experiments.create': {
-    input: z.object({ name, description: z.string().max(10_000).default('') }).strict(),
+    input: z.object({ name, description: printable(z.string().max(10_000), true).default('') }).strict(),
     output: Experiment,
   },
   'runs.list': {

@@ -84,11 +84,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
-/** The path of a request target, or null when it does not parse (e.g. `/%`, a malformed percent-encoding). */
+/**
+ * The path of a request target, or null when it does not parse (e.g. `/%`, a malformed
+ * percent-encoding) or decodes to a NUL. The decoded text is used, not discarded: the bundler drops
+ * a `decodeURIComponent` call whose result is unused as pure, and `/%` then reached the page handler.
+ */
 function requestPath(target: string | undefined): string | null {
   try {
     const path = new URL(target ?? '/', 'http://x').pathname
-    decodeURIComponent(path)
+    if (decodeURIComponent(path).includes('\0')) return null
     return path
   } catch {
     return null

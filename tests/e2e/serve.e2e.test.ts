@@ -4,6 +4,7 @@
  * (`CHROMIUM_PATH` overrides /usr/bin/chromium).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -61,6 +62,18 @@ describe('stdd serve in a browser', () => {
     expect(r.status).toBe(401)
     const api = await fetch(`${server.url}api/invoke`, { method: 'POST', body: JSON.stringify({ command: 'experiments.list', input: {} }) })
     expect(api.status).toBe(401)
+  })
+
+  it('answers GET /% with 400 from the built bundle (the bundler must not drop the decode as pure)', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/%', headers: { Authorization: `Bearer ${server.token}` } }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    expect(status).toBe(400)
   })
 
   it('shows the first screen: runs from the store, the backend in the status bar', async () => {

@@ -57,6 +57,28 @@ describe('stdd', () => {
     }
   })
 
+  it('runs list --experiment takes a name as well as an id (issue 19)', async () => {
+    const dir = tempDir()
+    try {
+      const engine = await Engine.start({ dataDir: dir.path, withoutTf: true })
+      for (const name of ['table5-masking', 'table4']) {
+        const exp = await engine.invoke('experiments.create', { name })
+        createRun(engine.db, { experimentId: exp.id, name: `${name}-run`, config: {}, configDiff: {}, seed: 0 })
+      }
+      engine.close()
+      for (const experiment of ['table5-masking', '1']) {
+        const a = cliContext()
+        expect(await runCli(['runs', 'list', '--experiment', experiment, '--json', '--data-dir', dir.path], a.ctx)).toBe(0)
+        expect((JSON.parse(a.out.join('')) as { name: string }[]).map((r) => r.name)).toEqual(['table5-masking-run'])
+      }
+      const b = cliContext()
+      expect(await runCli(['runs', 'list', '--experiment', 'table9', '--data-dir', dir.path], b.ctx)).toBe(2)
+      expect(b.err.join()).toContain('no experiment is named "table9"; give an id or one of: table4, table5-masking')
+    } finally {
+      dir.remove()
+    }
+  })
+
   it('serve refuses a non-loopback host and an unbuilt UI with the fix', async () => {
     const a = cliContext()
     expect(await runCli(['serve', '--host', '0.0.0.0'], a.ctx)).toBe(2)
