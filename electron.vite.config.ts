@@ -1,11 +1,14 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import { commitOf } from './main/engine/system/provenance'
 
 const root = import.meta.dirname
 
 export default defineConfig({
   main: {
+    // The commit each run records is the one this bundle was built from (main/engine/system/provenance.ts).
+    define: { __STDD_BUILD_COMMIT__: JSON.stringify(commitOf(root)) },
     build: {
       // Only "dependencies" are externalised by default; the optional backends must stay external too.
       externalizeDeps: { include: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-webgpu', 'webgpu'] },

@@ -24,6 +24,10 @@ export const FfmpegInfo = z.object({
 })
 export type FfmpegInfo = z.infer<typeof FfmpegInfo>
 
+/** Something this machine lacks that the app would use, and the command that adds it. */
+export const MissingPiece = z.object({ what: z.string(), why: z.string(), fix: z.string() })
+export type MissingPiece = z.infer<typeof MissingPiece>
+
 export const AppInfo = z.object({
   appVersion: z.string(),
   backend: BackendReport.nullable(),
@@ -34,6 +38,8 @@ export const AppInfo = z.object({
   ffmpeg: FfmpegInfo,
   host: z.string(),
   platform: z.string(),
+  /** Empty when nothing is missing. */
+  missing: z.array(MissingPiece),
 })
 export type AppInfo = z.infer<typeof AppInfo>
 

@@ -4,6 +4,7 @@ import { EngineLog } from './log'
 import { databasePath, resolveDataDir } from './paths'
 import { openDatabase, type Db } from './store/db'
 import { activeBackend, describeBackend, selectBackend } from './tf/backend'
+import { checkPatchedTfjsVersions } from './tf/tfjs_version'
 import type { RunExecutor } from './runs/executor'
 import { RunManager } from './runs/run-manager'
 import { createStddExecutor } from './train/stdd-executor'
@@ -89,6 +90,7 @@ export class Engine implements EngineContext {
 
   private async initBackend(forced?: BackendName): Promise<void> {
     try {
+      checkPatchedTfjsVersions()
       const report = await selectBackend(forced)
       this.log.info('backend', describeBackend(report))
       this.bus.emit('backend.ready', report)

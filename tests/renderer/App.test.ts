@@ -14,6 +14,7 @@ const info: AppInfo = {
   ffmpeg: { found: false, ffmpegPath: null, ffprobePath: null, version: null, hint: 'install ffmpeg' },
   host: 'h',
   platform: 'linux-x64',
+  missing: [],
 }
 
 describe('the first screen', () => {

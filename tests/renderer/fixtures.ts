@@ -11,6 +11,7 @@ export const appInfo: AppInfo = {
   ffmpeg: { found: true, ffmpegPath: '/usr/bin/ffmpeg', ffprobePath: '/usr/bin/ffprobe', version: '6', hint: null },
   host: 'h',
   platform: 'linux-x64',
+  missing: [],
 }
 
 export function experiment(id: number, name: string, runCount: number): Experiment {

@@ -1,3 +1,5 @@
+import type { MissingPiece } from '../../../contract'
+import { installerOf, SYSTEM_PACKAGES } from '../../engine/system/missing'
 import { describeBackend } from '../../engine/tf/backend'
 import { startInProcessEngine } from '../../engine/in-process'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS, engineOptions } from '../global-options'
@@ -5,7 +7,7 @@ import type { CliCommand } from '../types'
 
 export const infoCommand: CliCommand = {
   name: 'info',
-  summary: 'the active TensorFlow.js backend, versions, data folder and whether ffmpeg is found',
+  summary: 'the active TensorFlow.js backend, versions, data folder, ffmpeg, and what is missing with the command that adds it',
   usage: '[--json] [--backend NAME] [--data-dir DIR]',
   details: ['--json           print one JSON object', ...ENGINE_OPTION_HELP],
   options: { json: { type: 'boolean' }, ...ENGINE_OPTIONS },
@@ -28,6 +30,7 @@ export const infoCommand: CliCommand = {
         `database: ${info.databasePath} (schema ${info.schemaVersion})`,
         info.ffmpeg.found ? `ffmpeg: ${info.ffmpeg.version} (${info.ffmpeg.ffmpegPath}, ${info.ffmpeg.ffprobePath})` : `ffmpeg: NOT FOUND — ${info.ffmpeg.hint}`,
         `host: ${info.host} (${info.platform})`,
+        ...describeMissing(info.missing, info.platform.split('-')[0] ?? ''),
       ]
       io.out(lines.join('\n'))
       return 0
@@ -35,4 +38,12 @@ export const infoCommand: CliCommand = {
       await conn.close()
     }
   },
+}
+
+/** The lines `stdd info` ends with: what is missing, the command that adds each, and all of them at once. */
+export function describeMissing(missing: readonly MissingPiece[], platform: string): string[] {
+  if (!missing.length) return ['missing: nothing']
+  const lines = ['missing:', ...missing.flatMap((p) => [`  ${p.what}: ${p.why}`, `    add it: ${p.fix}`])]
+  lines.push(`all system packages at once: ${SYSTEM_PACKAGES[installerOf(platform)]}${platform === 'linux' ? ' && npm run build:gemm' : ''}`)
+  return lines
 }

@@ -5,7 +5,9 @@ import type { EngineContext } from '../engine'
 import { databasePath } from '../paths'
 import { schemaVersion } from '../store/migrations'
 import { findFfmpeg } from '../system/ffmpeg'
+import { chromiumState, missingPieces } from '../system/missing'
 import { activeBackend } from '../tf/backend'
+import { activeGemm } from '../tf/gemm'
 import { APP_VERSION } from '../version'
 
 const requireHere = createRequire(import.meta.url)
@@ -35,15 +37,18 @@ export function appInfo(ctx: EngineContext): AppInfo {
     if (v) versions[pkg] = v
   }
   versions.sqlite = (ctx.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+  const backend = activeBackend()
+  const ffmpeg = ffmpegInfo()
   return {
     appVersion: APP_VERSION,
-    backend: activeBackend(),
+    backend,
     versions,
     dataDir: ctx.dataDir,
     databasePath: databasePath(ctx.dataDir),
     schemaVersion: schemaVersion(ctx.db),
-    ffmpeg: ffmpegInfo(),
+    ffmpeg,
     host: hostname(),
     platform: `${process.platform}-${process.arch}`,
+    missing: missingPieces({ platform: process.platform, ffmpeg, backend, gemm: activeGemm(), ...chromiumState() }),
   }
 }

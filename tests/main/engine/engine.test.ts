@@ -116,5 +116,6 @@ describe('the engine contract', () => {
     expect(info.schemaVersion).toBeGreaterThan(0)
     expect(info.versions.sqlite).toMatch(/^3\./)
     expect(typeof info.ffmpeg.found).toBe('boolean')
+    expect(info.missing.some((p) => p.what === 'ffmpeg')).toBe(!info.ffmpeg.found)
   })
 })
