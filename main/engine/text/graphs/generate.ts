@@ -5,6 +5,7 @@ import { addGraphVersion, createGraph, editGraphClasses, getGraph, type GraphVer
 import type { GraphClass } from '../askg/types'
 import { FileJournal } from '../generation/journal'
 import { generateGraphs, type GenerationProgress, type GenerationResult } from '../generation/pipeline'
+import type { BoundApiKey } from '../llm/api-key'
 import { FileLlmCache } from '../llm/cache'
 import { LlmClient } from '../llm/client'
 import type { LlmEvent } from '../llm/types'
@@ -39,7 +40,8 @@ export interface GenerationRun {
   dataDir: string
   target: GenerationTarget
   llm: LlmSettings
-  apiKey: string | null
+  /** The API key with the endpoint it is bound to (sent to that endpoint only). */
+  apiKey: BoundApiKey | null
   /** Store the classes that succeeded even when others failed (their names go into the note). */
   allowPartial?: boolean
   /** Discard an unfinished journal of this target instead of resuming it. */
@@ -73,7 +75,7 @@ function targetClasses(db: Db, t: GenerationTarget): { classes: { index: number;
   return { classes: t.classIndices.map((i) => ({ index: i, name: old.get(i)!.name })), journalName: `${g.name}@${g.version}-regenerate`, old }
 }
 
-export function llmClientFor(dataDir: string, llm: LlmSettings, apiKey: string | null, onEvent?: (e: LlmEvent) => void): LlmClient {
+export function llmClientFor(dataDir: string, llm: LlmSettings, apiKey: BoundApiKey | null, onEvent?: (e: LlmEvent) => void): LlmClient {
   return new LlmClient({
     baseUrl: llm.endpoint,
     apiKey,

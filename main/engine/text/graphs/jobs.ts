@@ -3,6 +3,7 @@ import type { Db } from '../../store/db'
 import { getGraphSummary, type GraphVersionSummary } from '../../store/knowledge-graphs'
 import type { GenerationProgress } from '../generation/pipeline'
 import { resolveApiKey } from '../llm/api-key'
+import { normalizeBaseUrl } from '../llm/endpoint'
 import type { LlmEvent } from '../llm/types'
 import { generateIntoStore, type GenerationTarget, type LlmSettings } from './generate'
 
@@ -58,6 +59,11 @@ export class GraphJobs {
   }
 
   start(target: GenerationTarget, llm: LlmSettings): GraphJobInfo {
+    try {
+      normalizeBaseUrl(llm.endpoint)
+    } catch (err) {
+      throw new ContractError('invalid_input', `endpoint: ${(err as Error).message}`)
+    }
     const label = target.kind === 'new' ? `new graph ${target.name}` : `${describeTarget(this.deps.db, target.graphId)}: ${target.classIndices.length} class(es)`
     const total = target.kind === 'new' ? target.classNames.length : target.classIndices.length
     const info: GraphJobInfo = { jobId: this.nextId++, state: 'running', target: label, endpoint: llm.endpoint, model: llm.model, total, done: 0, failed: 0, message: 'starting', graphId: null, startedAt: new Date().toISOString(), finishedAt: null }

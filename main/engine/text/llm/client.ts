@@ -1,13 +1,17 @@
 import { cacheKey, type LlmCache } from './cache'
-import { chatCompletionsUrl, normalizeBaseUrl } from './endpoint'
+import type { BoundApiKey } from './api-key'
+import { chatCompletionsUrl, normalizeBaseUrl, sameOrigin } from './endpoint'
 import { Limiter } from './limiter'
 import { LlmError, LlmStopped, type ChatRequest, type ChatResult, type LlmEvent } from './types'
 
 export interface LlmClientOptions {
   /** Base URL of an OpenAI-compatible endpoint (`…/v1`). */
   baseUrl: string
-  /** Sent as `Authorization: Bearer …`; never logged, stored or cached. */
-  apiKey?: string | null
+  /**
+   * Sent as `Authorization: Bearer …` only when `baseUrl` has the origin (scheme, host, port) the key
+   * is bound to; never to another endpoint, and never logged, stored or cached.
+   */
+  apiKey?: BoundApiKey | null
   /** Per-attempt timeout (default 60 s). */
   timeoutMs?: number
   /** Retries after the first attempt on 429, 5xx, timeouts and connection errors (default 5). */
@@ -49,9 +53,35 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(d) ? null : Math.max(0, d - now)
 }
 
+/** The largest answer body read from an endpoint: far above any chat completion of `max_tokens` ≤ 32768. */
+export const MAX_ANSWER_BYTES = 4 << 20
+
+/** Reads a response body as text, stopping (and cancelling the rest) past `maxBytes`. */
+async function readBounded(res: Response, maxBytes: number, baseUrl: string): Promise<string> {
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel()
+      throw new LlmError(`the answer from ${baseUrl} is larger than ${maxBytes} bytes; lower max_tokens or check the endpoint`, false, res.status)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
 /** A client for one OpenAI-compatible chat-completions endpoint, with timeouts, retries, a concurrency limit and a cache. */
 export class LlmClient {
   readonly baseUrl: string
+  /** The key sent to this endpoint, or null (none, or bound to another endpoint). */
+  private readonly authorization: string | null
+  /** The origin of a key that exists but is bound elsewhere (for the 401 hint), or null. */
+  private readonly withheldKeyOrigin: string | null
   private readonly limiter: Limiter
   private readonly o: Required<Omit<LlmClientOptions, 'apiKey' | 'cache' | 'onEvent'>> & Pick<LlmClientOptions, 'apiKey' | 'cache' | 'onEvent'>
 
@@ -70,6 +100,9 @@ export class LlmClient {
       baseUrl: this.baseUrl,
     }
     this.limiter = new Limiter(this.o.concurrency)
+    const key = opts.apiKey ?? null
+    this.authorization = key && sameOrigin(key.endpoint, this.baseUrl) ? key.key : null
+    this.withheldKeyOrigin = key && !this.authorization ? new URL(key.endpoint).origin : null
   }
 
   /** Sends one request (or answers it from the cache). Throws LlmError when it cannot get an answer, LlmStopped on stop. */
@@ -113,13 +146,14 @@ export class LlmClient {
     const timeout = AbortSignal.timeout(this.o.timeoutMs)
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
     const headers: Record<string, string> = { 'content-type': 'application/json' }
-    if (this.o.apiKey) headers.authorization = `Bearer ${this.o.apiKey}`
+    if (this.authorization) headers.authorization = `Bearer ${this.authorization}`
     let res: Response
     let body: string
     try {
       res = await this.o.fetch(chatCompletionsUrl(this.baseUrl), { method: 'POST', headers, body: JSON.stringify(request), signal: combined })
-      body = await res.text()
+      body = await readBounded(res, MAX_ANSWER_BYTES, this.baseUrl)
     } catch (err) {
+      if (err instanceof LlmError) throw err
       if (signal?.aborted) throw new LlmStopped()
       if (timeout.aborted) throw new LlmError(`no answer from ${this.baseUrl} within ${this.o.timeoutMs / 1000} s`, true)
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message
@@ -128,7 +162,8 @@ export class LlmClient {
     if (!res.ok) {
       const snippet = body.slice(0, 300).replace(/\s+/g, ' ')
       const retryable = res.status === 429 || res.status >= 500 || res.status === 408
-      const hint = res.status === 401 || res.status === 403 ? '; check STDD_LLM_API_KEY / OPENAI_API_KEY' : res.status === 404 ? '; check the base URL (it usually ends in /v1) and the model name' : ''
+      const withheld = this.withheldKeyOrigin ? `; the API key is bound to ${this.withheldKeyOrigin} and was not sent here (set STDD_LLM_ENDPOINT to this endpoint if the key is for it)` : ''
+      const hint = res.status === 401 || res.status === 403 ? withheld || '; check STDD_LLM_API_KEY / OPENAI_API_KEY' : res.status === 404 ? '; check the base URL (it usually ends in /v1) and the model name' : ''
       throw new LlmError(`HTTP ${res.status} from ${this.baseUrl}: ${snippet}${hint}`, retryable, res.status, retryAfterMs(res.headers.get('retry-after')))
     }
     let content: unknown

@@ -144,7 +144,7 @@ describe('the API key', () => {
     const fileDb = openDatabase({ path: join(dir.path, 'stdd.sqlite') })
     try {
       const logs: string[] = []
-      const client = new LlmClient({ baseUrl: server.baseUrl, apiKey: KEY, fetch: localOnlyFetch, cache: new FileLlmCache(join(dir.path, 'cache')), onEvent: (e) => logs.push(JSON.stringify(e)) })
+      const client = new LlmClient({ baseUrl: server.baseUrl, apiKey: { key: KEY, endpoint: server.baseUrl }, fetch: localOnlyFetch, cache: new FileLlmCache(join(dir.path, 'cache')), onEvent: (e) => logs.push(JSON.stringify(e)) })
       const r = await generateGraphs({
         classes: [{ index: 0, name: 'Tennis Swing' }],
         client,

@@ -100,6 +100,7 @@ describe('graphs.* and prompts.preview', () => {
 
   it('regenerates classes through an OpenAI-compatible endpoint as a job with progress; the API key never reaches the store or the events', async () => {
     server = await new FakeLlmServer(answer).start()
+    vi.stubEnv('STDD_LLM_ENDPOINT', server.baseUrl)
     const [g] = await engine.invoke('graphs.list', {})
     const job = await engine.invoke('graphs.generate', { target: { kind: 'regenerate', graphId: g!.id, classIndices: [1, 2] }, endpoint: server.baseUrl, model: 'local-model', graphTemperature: 0, clauseTemperature: 0.5 })
     expect(job).toMatchObject({ state: 'running', total: 2, done: 0, model: 'local-model', target: 'synthmotion-builtin@1: 2 class(es)' })
@@ -120,6 +121,19 @@ describe('graphs.* and prompts.preview', () => {
       if (statSync(p).isFile()) expect(readFileSync(p).includes(SECRET), p).toBe(false) // database, WAL, journal, LLM cache
     }
     expect(await engine.invoke('graphs.jobs', {})).toMatchObject([{ jobId: job.jobId, state: 'done' }])
+  })
+
+  it('never sends the API key to an endpoint a caller names other than the one it is bound to (issue 19, F5)', async () => {
+    server = await new FakeLlmServer(answer).start()
+    vi.stubEnv('STDD_LLM_ENDPOINT', 'https://api.example.com/v1')
+    const [g] = await engine.invoke('graphs.list', {})
+    const job = await engine.invoke('graphs.generate', { target: { kind: 'regenerate', graphId: g!.id, classIndices: [1] }, endpoint: server.baseUrl, model: 'local-model' })
+    expect(await jobEnd(job.jobId)).toMatchObject({ state: 'done' })
+    expect(server.received.length).toBeGreaterThan(0)
+    expect(server.received.every((r) => r.headers.authorization === undefined)).toBe(true)
+    const plain = await engine.invoke('graphs.generate', { target: { kind: 'regenerate', graphId: g!.id, classIndices: [1] }, endpoint: 'http://api.example.com/v1', model: 'm' }).catch((e: unknown) => e)
+    expect(plain).toBeInstanceOf(ContractError)
+    expect((plain as ContractError).message).toMatch(/endpoint: .*plain http to another machine/)
   })
 
   it('cancels a running job, storing nothing', async () => {
