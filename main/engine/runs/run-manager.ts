@@ -16,6 +16,7 @@ import { describeStorageError, storageProblem } from '../store/storage-errors'
 import { databasePath, runsDir } from '../paths'
 import { gitCommit } from '../system/provenance'
 import { RunCancelled, type RunExecutor } from './executor'
+import { readStatusSlot, removeStatusSlot, reserveStatusSlot, writeStatusSlot } from './status-slot'
 
 export interface RunManagerDeps {
   db: Db
@@ -87,7 +88,11 @@ export class RunManager {
       return r.pid === null || r.pid === process.pid || !isAlive(r.pid) || stale
     })
     for (const r of dead) {
-      setRunStatus(this.deps.db, r.id, 'failed', `interrupted: its engine process stopped while it ran; "stdd resume ${r.id}" continues from the last checkpoint`)
+      // A status its engine could not write (the disk was full) is the reason, not the exit that followed.
+      const kept = readStatusSlot(this.runDir(r.id))
+      if (kept) setRunStatus(this.deps.db, r.id, kept.status, kept.error)
+      else setRunStatus(this.deps.db, r.id, 'failed', `interrupted: its engine process stopped while it ran; "stdd resume ${r.id}" continues from the last checkpoint`)
+      removeStatusSlot(this.runDir(r.id))
       this.announce(r.id)
     }
     return dead.map((r) => r.id)
@@ -183,6 +188,10 @@ export class RunManager {
     return this.active?.runId ?? null
   }
 
+  private runDir(runId: number): string {
+    return join(runsDir(this.deps.dataDir), String(runId))
+  }
+
   private announce(runId: number): void {
     const run = getRunSummary(this.deps.db, runId)
     this.deps.bus.emit('runs.changed', run)
@@ -206,11 +215,12 @@ export class RunManager {
     const heartbeat = setInterval(beat, HEARTBEAT_MS)
     heartbeat.unref()
     const row = db.prepare('SELECT config_json FROM runs WHERE id = ?').get(runId) as { config_json: string }
-    const runDir = join(runsDir(this.deps.dataDir), String(runId))
+    const runDir = this.runDir(runId)
     log.info('runs', `run ${runId} started`)
     let outcome: FinalStatus
     try {
       mkdirSync(runDir, { recursive: true })
+      reserveStatusSlot(runDir)
       await this.deps.executor.execute({
         runId,
         config: JSON.parse(row.config_json) as ExperimentConfig,
@@ -255,12 +265,14 @@ export class RunManager {
     } catch (err) {
       if (!storageProblem(err)) throw err
       if (!this.unwritten.has(runId)) {
+        writeStatusSlot(this.runDir(runId), outcome)
         this.deps.log.error('runs', `run ${runId} ended (${status}) but that could not be recorded: ${describeStorageError(err, databasePath(this.deps.dataDir))}; retrying until it can`)
       }
       this.unwritten.set(runId, outcome)
       setTimeout(() => this.writeFinalStatus(runId, outcome), this.deps.statusRetryMs ?? 15_000).unref()
       return
     }
+    removeStatusSlot(this.runDir(runId))
     const wasPending = this.unwritten.delete(runId)
     this.announce(runId)
     if (wasPending) {

@@ -159,4 +159,33 @@ describe('a disk that fills up during a run', () => {
       error: expect.stringMatching(new RegExp(`^${dir.path}/stdd\\.sqlite: the disk is full \\(database or disk is full\\); free some space .*"stdd resume ${first}"`)),
     })
   })
+
+  it('under the CLI, which exits before space returns, the next start records "disk is full" with the path, not "interrupted" (issue 19, F15)', async () => {
+    const executor: RunExecutor = {
+      async execute(ctx: RunContext) {
+        ctx.db.pragma(`max_page_count = ${ctx.db.pragma('page_count', { simple: true }) as number}`)
+        for (let step = 1; ; step++) {
+          try {
+            recordStep(ctx.db, ctx.runId, step, step, Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`train/metric-${i}`, step])))
+          } catch (err) {
+            ctx.db.pragma('query_only = ON')
+            throw err
+          }
+        }
+      },
+    }
+    const cli = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor, backendName: () => 'wasm', statusRetryMs: 3_600_000 })
+    const [id] = cli.launch(experiment([0])).runs.map((r) => r.id)
+    await cli.runOnly([id!])
+    expect(getRunSummary(engine.db, id!).status).toBe('running') // the CLI exits here; its retry never runs
+
+    // The next engine start, once there is space again.
+    engine.db.pragma('query_only = OFF')
+    engine.db.pragma('max_page_count = 1073741823')
+    expect(manager(idle).recoverInterrupted()).toEqual([id])
+    const run = getRunSummary(engine.db, id!)
+    expect(run.status).toBe('failed')
+    expect(run.error).toMatch(new RegExp(`^${dir.path}/stdd\\.sqlite: the disk is full .*"stdd resume ${id}"`))
+    expect(run.error).not.toContain('interrupted')
+  })
 })
