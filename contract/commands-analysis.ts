@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { RunSummary } from './entities'
+import { EvalTarget } from './eval-target'
+import { PROMPT_SETS } from './vocabulary'
 
 /**
  * Commands of the analysis views: per-class results and confusion, the videos behind a confusion
@@ -113,10 +115,10 @@ export const analysisCommandSchemas = {
         runId: id,
         checkpoint: CheckpointChoice.default('final'),
         /** Evaluation targets as in an experiment file's `eval:` list (default: the run's own). */
-        evals: z.array(z.record(z.string(), z.unknown())).min(1).max(20).optional(),
+        evals: z.array(EvalTarget).min(1).max(20).optional(),
         text: z
           .object({
-            promptSet: z.enum(['c', 's', 't', 'st']).optional(),
+            promptSet: z.enum(PROMPT_SETS).optional(),
             /** A knowledge-graph version (its id, as `stdd askg list` shows). */
             graphVersionId: id.optional(),
           })

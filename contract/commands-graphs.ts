@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { PROMPT_SETS } from './vocabulary'
 
 /**
  * Commands of the knowledge-graph editor: graph versions with provenance, one version's classes,
@@ -137,7 +138,7 @@ export const PromptPreviewData = z.object({
   className: z.string(),
   templateStyle: z.enum(['dataset', 'hard']),
   templates: z.array(z.string()),
-  sets: z.array(z.object({ kind: z.enum(['c', 's', 't', 'st']), label: z.string(), prompts: z.array(z.string()) })),
+  sets: z.array(z.object({ kind: z.enum(PROMPT_SETS), label: z.string(), prompts: z.array(z.string()) })),
 })
 export type PromptPreviewData = z.infer<typeof PromptPreviewData>
 

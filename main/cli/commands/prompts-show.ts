@@ -1,6 +1,6 @@
 import { describeVersion, pickGraphVersion } from '../../engine/text/graphs/library'
 import { classIndexForName, versionPromptSet } from '../../engine/text/graphs/prompt-sets'
-import { KIND_LABEL, PROMPT_SET_KINDS, type PromptSetKind } from '../../engine/text/prompts/build'
+import { isPromptSetKind, PROMPT_SET_LABELS, PROMPT_SETS } from '../../../contract/vocabulary'
 import { formatTable } from '../format'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS } from '../global-options'
 import { CliUsageError, type CliCommand } from '../types'
@@ -9,7 +9,7 @@ import { withDatabase } from './askg-common'
 export const promptsShowCommand: CliCommand = {
   name: 'prompts show',
   summary: 'the prompts of a prompt set ([C], [S], [T], [S]+[T]) built from a knowledge graph version, and its hash',
-  usage: '--set c|s|t|st [--class NAME…] [--graph NAME[@VERSION]] [--style dataset|hard] [options]',
+  usage: `--set ${PROMPT_SETS.join('|')} [--class NAME…] [--graph NAME[@VERSION]] [--style dataset|hard] [options]`,
   details: [
     '--set K          c = [C], s = [S] (object clauses), t = [T] (sub-action clauses), st = [S]+[T]',
     '--class NAME     show the prompts of this class (repeatable): its name, the data set\'s name (alias) or key, or its index;',
@@ -37,12 +37,12 @@ export const promptsShowCommand: CliCommand = {
   },
   async run({ values }, { io }) {
     const kind = values.set
-    if (typeof kind !== 'string' || !(PROMPT_SET_KINDS as readonly string[]).includes(kind)) throw new CliUsageError(`--set: choose one of ${PROMPT_SET_KINDS.join(', ')}`)
+    if (!isPromptSetKind(kind)) throw new CliUsageError(`--set: choose one of ${PROMPT_SETS.join(', ')}`)
     const style = typeof values.style === 'string' ? values.style : 'dataset'
     if (style !== 'dataset' && style !== 'hard') throw new CliUsageError(`--style: "${style}" is not one of dataset, hard`)
     return withDatabase(values, (db) => {
       const { graph: g, set, saved } = versionPromptSet(db, pickGraphVersion(db, values.graph as string | undefined).id, {
-        kind: kind as PromptSetKind,
+        kind,
         style,
         ...(typeof values.dataset === 'string' ? { dataset: values.dataset } : {}),
         pad: !values['no-pad'],
@@ -53,7 +53,7 @@ export const promptsShowCommand: CliCommand = {
         io.out(JSON.stringify(saved ? { id: saved.id, graphId: g.id, ...set } : set, null, 2))
         return 0
       }
-      const lines = [`${KIND_LABEL[set.kind]} prompts of ${describeVersion(g)}, ${set.templateStyle} templates (${set.templates.length}), ${set.pad ? 'padded' : 'not padded'}, ${set.dedupe ? 'de-duplicated' : 'with repeats'}`, `hash ${set.hash}${saved ? `  (stored as prompt set ${saved.id}${saved.created ? '' : ', already there'})` : ''}`]
+      const lines = [`${PROMPT_SET_LABELS[set.kind]} prompts of ${describeVersion(g)}, ${set.templateStyle} templates (${set.templates.length}), ${set.pad ? 'padded' : 'not padded'}, ${set.dedupe ? 'de-duplicated' : 'with repeats'}`, `hash ${set.hash}${saved ? `  (stored as prompt set ${saved.id}${saved.created ? '' : ', already there'})` : ''}`]
       const wanted = values.class as string[] | undefined
       if (wanted) {
         for (const w of wanted) {

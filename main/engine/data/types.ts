@@ -1,5 +1,7 @@
-/** The data sets the adapters read, by the names the CLI and experiment files use. */
-export const DATASET_NAMES = ['ucf101', 'hmdb51', 'k400', 'k600'] as const
+import type { Dataset } from '../../../contract/vocabulary'
+
+/** The data sets the adapters read: the vocabulary's real ones (SynthMotion is rendered, not read). */
+export const DATASET_NAMES = ['ucf101', 'hmdb51', 'k400', 'k600'] as const satisfies readonly Dataset[]
 export type DatasetName = (typeof DATASET_NAMES)[number]
 
 /** One labelled video (a file, or a folder of frames). */

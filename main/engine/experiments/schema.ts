@@ -1,56 +1,23 @@
 import { z } from 'zod'
+import { DataRef, EvalTarget } from '../../../contract/eval-target'
+import { PROMPT_SETS } from '../../../contract/vocabulary'
 import { stddConfigSchema } from '../stdd/config'
 
 /**
  * The experiment file: one defaults tree (every key optional in the file), validated once into a
  * frozen, fully resolved config. Literal unions everywhere, so an error can list the allowed values.
  * Defaults follow docs/method.md §9: the released code where the paper's numbers came from it, the paper
- * where the code has a bug. The model section is the STDD model's own schema (stdd/config.ts).
+ * where the code has a bug. The model section is the STDD model's own schema (stdd/config.ts); data
+ * sets, protocols and prompt sets are the contract's vocabulary (contract/vocabulary.ts), data and
+ * evaluation targets its schemas (contract/eval-target.ts).
  */
 
-export const DATASETS = ['synthmotion', 'ucf101', 'hmdb51', 'k400', 'k600'] as const
-export const PROTOCOLS = ['ep1', 'ep2', 'ep3', 'k600', 'full'] as const
-export const PROMPT_SETS = ['c', 's', 't', 'st'] as const
 export const TEMPLATE_STYLES = ['dataset', 'hard'] as const
 export const SAMPLINGS = ['window', 'segments'] as const
 
 const positiveInt = z.number().int().positive()
 /** A size with a bound: up-front errors instead of gigabytes, aborts or hangs (issue 19, F4). */
 const sizeUpTo = (max: number) => positiveInt.max(max)
-
-/** SynthMotion only: which world, which classes, how many videos. */
-export const SynthOptions = z
-  .object({
-    worldSeed: z.number().int().min(0).default(0),
-    /** Which classes: training defaults to the seen ones, evaluation to the unseen ones (zero-shot). */
-    classes: z.enum(['seen', 'unseen', 'all']).optional(),
-    videosPerClass: sizeUpTo(10000).default(8),
-    /** Frames per rendered video (the clip samples `train.frames` of them). */
-    videoFrames: z.number().int().min(2).max(1024).default(16),
-  })
-  .strict()
-
-export const DataRef = z
-  .object({
-    dataset: z.enum(DATASETS),
-    /** Root folder in the data set's official layout; for synthmotion, optional (rendered in memory when absent). */
-    root: z.string().optional(),
-    split: z.number().int().min(1).max(3).default(1),
-    synth: SynthOptions.prefault({}),
-  })
-  .strict()
-
-export const EvalTarget = DataRef.extend({
-  protocol: z.enum(PROTOCOLS).default('full'),
-  views: sizeUpTo(32).default(3),
-  /** Skip unreadable videos and count them, instead of failing the run. */
-  skipBroken: z.boolean().default(true),
-  /**
-   * Warn (log line, `…/unusable_pct` metric, `<set>#coverage` artifact) when more than this percentage
-   * of an evaluation set's listed videos are missing on disk or broken; the run still ends `done`.
-   */
-  warnUnusablePct: z.number().min(0).max(100).default(5),
-}).strict()
 
 export const ExperimentConfig = z
   .object({

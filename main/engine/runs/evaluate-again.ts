@@ -1,7 +1,7 @@
 import { ContractError, type CheckpointChoice, type ParsedCommandInput, type RunDetail } from '../../../contract'
 import { diffFrom, deepMerge } from '../experiments/diff'
 import { DEFAULT_CONFIG } from '../experiments/resolve'
-import { EvalTarget, ExperimentConfig } from '../experiments/schema'
+import { ExperimentConfig } from '../experiments/schema'
 import { getGraphSummary } from '../store/knowledge-graphs'
 import type { Db } from '../store/db'
 import { enqueue } from '../store/queue'
@@ -85,12 +85,7 @@ export function planEvaluation(db: Db, input: EvaluateInput, runDir: (runId: num
   const checkpoint: CheckpointChoice = origin && input.checkpoint === 'final' ? parseCheckpoint(origin.checkpoint) : input.checkpoint
   checkCheckpoint(weights, ExperimentConfig.parse(weights.config), checkpoint, runDir(weights.id))
 
-  let evals: ExperimentConfig['eval'] | null = null
-  if (input.evals) {
-    const parsed = EvalTarget.array().safeParse(input.evals)
-    if (!parsed.success) throw new ContractError('invalid_input', formatIssues('evals (targets as in an experiment file\'s "eval:" list)', parsed.error))
-    evals = parsed.data
-  }
+  const evals = input.evals ?? null
   if (input.text?.graphVersionId !== undefined) getGraphSummary(db, input.text.graphVersionId)
   const text = { ...base.text, ...(input.text?.promptSet ? { promptSet: input.text.promptSet } : {}), ...(input.text?.graphVersionId ? { graph: `#${input.text.graphVersionId}` } : {}) }
   const config = ExperimentConfig.parse(deepMerge(base, { train: { epochs: 0, averaging: null }, text, ...(evals ? { eval: evals } : {}) }))

@@ -1,7 +1,8 @@
 import { captionFrame } from '../data/synth/captions'
 import { SYNTH_COLOURS, SYNTH_OBJECTS, SYNTH_SCENES, type FrameState } from '../data/synth/types'
 import { buildSynthWorld } from '../data/synth/world'
-import { PROMPT_SET_KINDS, buildPromptSet } from '../text/prompts/build'
+import { PROMPT_SETS } from '../../../contract/vocabulary'
+import { buildPromptSet } from '../text/prompts/build'
 import { DATASET_TEMPLATES, HARD_TEMPLATE, fillTemplate } from '../text/prompts/templates'
 import { buildSynthGraphClasses } from '../text/synth-graph'
 import { toByteLevel } from './byte_level'
@@ -50,7 +51,7 @@ export function allCaptions(): string[] {
 export function allPrompts(): string[] {
   const classes = buildSynthGraphClasses(buildSynthWorld().classes, '1970-01-01T00:00:00.000Z')
   const out: string[] = []
-  for (const kind of PROMPT_SET_KINDS) {
+  for (const kind of PROMPT_SETS) {
     for (const style of ['dataset', 'hard'] as const) {
       const set = buildPromptSet(classes, { kind, style, dataset: 'synthmotion', pad: false })
       for (const c of set.classes) out.push(...c.prompts)

@@ -1,3 +1,4 @@
+import { PROTOCOLS, type Protocol } from '../../../../contract/vocabulary'
 import { loadHmdb51 } from '../adapters/hmdb51'
 import { loadK600ZeroShot } from '../adapters/k600-zeroshot-root'
 import { loadKineticsRoot } from '../adapters/kinetics-root'
@@ -8,12 +9,10 @@ import { restrictClasses } from './restrict'
 import { EP1_DEFAULT_COUNT, EP1_DEFAULT_SEED, halfClassSubsets } from './subsets'
 
 /**
- * The zero-shot evaluation protocols of docs/method.md §5 and the data sets each applies to, and `full`:
+ * The sets of each evaluation protocol (`PROTOCOLS` of contract/vocabulary.ts: docs/method.md §5, and `full`:
  * every class of the data set at once (UCF101/HMDB51: EP2's full label set; Kinetics: the closed-set
- * validation set).
+ * validation set)) and the data sets each applies to.
  */
-export const PROTOCOLS = ['ep1', 'ep2', 'ep3', 'k600', 'full'] as const
-export type ProtocolName = (typeof PROTOCOLS)[number]
 
 /** One evaluation set of a protocol; a protocol's result is the mean ± std over its sets (EP2: one set). */
 export interface ProtocolSet {
@@ -71,7 +70,7 @@ export function kineticsValSets(root: string, dataset: 'k400' | 'k600'): Protoco
 }
 
 /** The evaluation sets of a protocol on a data set (EP1–EP3: ucf101 or hmdb51; k600: k600; full: any). */
-export function protocolSets(protocol: ProtocolName, dataset: string, root: string, options: ProtocolOptions = {}): ProtocolSet[] {
+export function protocolSets(protocol: Protocol, dataset: string, root: string, options: ProtocolOptions = {}): ProtocolSet[] {
   if (protocol === 'full') {
     if (dataset === 'k400' || dataset === 'k600') return kineticsValSets(root, dataset)
     if (dataset === 'ucf101' || dataset === 'hmdb51') return ep2Sets(root, dataset, options)

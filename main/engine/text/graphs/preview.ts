@@ -1,6 +1,7 @@
 import type { Db } from '../../store/db'
 import { getGraph, getGraphClass } from '../../store/knowledge-graphs'
-import { KIND_LABEL, PROMPT_SET_KINDS, buildPromptSet, type PromptSetKind } from '../prompts/build'
+import { PROMPT_SET_LABELS, PROMPT_SETS, type PromptSetKind } from '../../../../contract/vocabulary'
+import { buildPromptSet } from '../prompts/build'
 
 /** What a version's class gives each prompt set. */
 
@@ -19,6 +20,6 @@ export function previewPrompts(db: Db, r: { graphId: number; classIndex: number;
   const c = getGraphClass(db, r.graphId, r.classIndex)
   const style = r.style ?? 'dataset'
   const build = (kind: PromptSetKind) => buildPromptSet([c], { kind, style, dataset: g.dataset, pad: false })
-  const sets = PROMPT_SET_KINDS.map((kind) => ({ kind, label: KIND_LABEL[kind], prompts: build(kind).classes[0]!.prompts }))
+  const sets = PROMPT_SETS.map((kind) => ({ kind, label: PROMPT_SET_LABELS[kind], prompts: build(kind).classes[0]!.prompts }))
   return { graphId: g.id, classIndex: c.index, className: c.name, templateStyle: style, templates: build('c').templates, sets }
 }

@@ -1,3 +1,4 @@
+import type { PromptSetKind } from '../../../../contract/vocabulary'
 import type { GraphClass, TripleKind } from '../askg/types'
 import { canonicalJson, sha256Hex } from './hash'
 import { HARD_TEMPLATE, datasetTemplates, fillTemplate } from './templates'
@@ -12,14 +13,11 @@ import { HARD_TEMPLATE, datasetTemplates, fillTemplate } from './templates'
  * Unlike the released code's `list(set(...))`, the order is fixed: [C], oo, ao, aa, first
  * occurrence kept, so the same graph always gives the same prompts and hash.
  */
-export const PROMPT_SET_KINDS = ['c', 's', 't', 'st'] as const
-export type PromptSetKind = (typeof PROMPT_SET_KINDS)[number]
 
 export const TEMPLATE_STYLES = ['dataset', 'hard', 'custom'] as const
 export type TemplateStyle = (typeof TEMPLATE_STYLES)[number]
 
 const KIND_CLAUSES: Record<PromptSetKind, TripleKind[]> = { c: [], s: ['oo', 'ao'], t: ['aa'], st: ['oo', 'ao', 'aa'] }
-export const KIND_LABEL: Record<PromptSetKind, string> = { c: '[C]', s: '[S]', t: '[T]', st: '[S]+[T]' }
 
 export interface PromptSetOptions {
   kind: PromptSetKind
