@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { customOp } from '../tf/custom_grad'
 import { linear } from '../tf/linear'
 import type { AlignmentLevel, AlignmentMode } from './config'
 
@@ -30,11 +31,35 @@ export function frameScores(frames: tf.Tensor3D, prompts: tf.Tensor3D, logitScal
   })
 }
 
+/**
+ * max over `axis` whose gradient goes to one position of each reduced slice, the first maximum, as
+ * PyTorch's `max(dim)` does. tfjs's own max gives the whole gradient to *every* tied position: a
+ * prompt cycled in twice (`padCyclic`) then took it twice wherever its two copies scored
+ * bit-identically (pure-JS, XNNPACK, WebGPU) and once where a BLAS kernel rounded them a last bit
+ * apart, so the providers' gradients differed by far more than rounding.
+ */
+export function maxToFirst(x: tf.Tensor, axis: number): tf.Tensor {
+  return customOp(([input], save) => {
+    save([input!])
+    return {
+      value: tf.max(input!, axis),
+      gradFunc: (dy, [saved]) =>
+        tf.tidy(() => {
+          const rank = saved!.rank
+          // oneHot puts the reduced axis last; move it back to `axis`.
+          const perm = Array.from({ length: rank }, (_, i) => (i < axis ? i : i === axis ? rank - 1 : i - 1))
+          const first = tf.transpose(tf.cast(tf.oneHot(tf.argMax(saved!, axis), saved!.shape[axis]!), 'float32'), perm)
+          return [tf.mul(first, tf.expandDims(dy, axis))]
+        }),
+    }
+  })(x)
+}
+
 /** Eq. 8 from `sim` [B, T, K, M]: v2t, t2v or their mean, [B, K]. */
 export function alignmentFromSim(sim: tf.Tensor4D, mode: AlignmentMode): tf.Tensor2D {
   return tf.tidy(() => {
-    const v2t = () => tf.mean(tf.max(sim, 3), 1) as tf.Tensor2D
-    const t2v = () => tf.mean(tf.max(sim, 1), 2) as tf.Tensor2D
+    const v2t = () => tf.mean(maxToFirst(sim, 3), 1) as tf.Tensor2D
+    const t2v = () => tf.mean(maxToFirst(sim, 1), 2) as tf.Tensor2D
     if (mode === 'v2t') return v2t()
     if (mode === 't2v') return t2v()
     return tf.div(tf.add(v2t(), t2v()), 2) as tf.Tensor2D

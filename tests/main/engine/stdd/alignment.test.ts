@@ -76,6 +76,30 @@ describe('alignment scores (Eq. 8)', () => {
     })
   })
 
+  it('routes the gradient of each max to one position among exact ties (the first, as PyTorch\'s max(dim))', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        // one frame, one class, prompts [a, a, b] (a cycled in twice): both copies of a tie at the max
+        const sim = tf.tensor4d([[[[2, 2, 1]]]])
+        const g = tf.grad((s: tf.Tensor) => tf.sum(alignmentFromSim(s as tf.Tensor4D, 'v2t')))(sim)
+        expect(Array.from(g.dataSync())).toEqual([1, 0, 0])
+        const over = tf.tensor4d([[[[3]]], [[[3]]]]).reshape([1, 2, 1, 1]) as tf.Tensor4D // two frames tie for t2v
+        expect(Array.from(tf.grad((s: tf.Tensor) => tf.sum(alignmentFromSim(s as tf.Tensor4D, 't2v')))(over).dataSync())).toEqual([1, 0])
+      }),
+    )
+  })
+
+  it('gives the frames the same gradient whether a cycled prompt\'s copies score bit-identically or a last bit apart (issue 19: BLAS vs pure-JS drift)', () => {
+    tf.tidy(() => {
+      const base = [[0.5, 0.1], [0.3, 0.4]]
+      const frameGrad = (copy: number[]): Float32Array =>
+        tf.grad((f: tf.Tensor) => tf.sum(classScores(f as tf.Tensor3D, tf.tensor3d([[...base, copy]]), logScale(), { mode: 'mean', level: 'frame_prompt' }).scores))(frames()).dataSync() as Float32Array
+      const exact = frameGrad(base[0]!)
+      const apart = frameGrad([0.5, 0.1 * (1 - 2 ** -16)]) // the copy's score a hair lower, as another kernel may round it
+      exact.forEach((g, i) => expect(Math.abs(g - apart[i]!), `frame gradient [${i}]: ${g} vs ${apart[i]}`).toBeLessThan(1e-4))
+    })
+  })
+
   it('sends gradients to the frames and the logit scale', () => {
     tf.tidy(() => {
       const [gv, gs] = tf.grads((v: tf.Tensor, s: tf.Tensor) => tf.sum(alignmentFromSim(frameScores(v as tf.Tensor3D, prompts(), s), 'mean')))([frames(), logScale()])
