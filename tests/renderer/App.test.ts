@@ -1,6 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { AppInfo, RunSummary } from '../../contract/api-runtime'
 import { fakeBridge } from './fake-bridge'
 
@@ -52,8 +52,8 @@ describe('the first screen', () => {
     }
     stored.push(run)
     bridge.emit('runs.changed', run)
-    await new Promise((r) => setTimeout(r, 300)) // a new run refetches the table once events settle
-    await flushPromises()
+    // A new run refetches the table once events settle (debounced): wait for the row, not for a fixed time.
+    await vi.waitFor(() => expect(wrapper.find('[data-test="run-row"]').exists()).toBe(true))
     expect(wrapper.find('[data-test="empty-state"]').exists()).toBe(false)
     expect(wrapper.get('[data-test="run-row"]').text()).toMatch(/frozen.*running.*loss 2\.31/s)
     expect(window.__stddReady).toBe(true)

@@ -1,4 +1,3 @@
-import * as echarts from 'echarts'
 import { describe, expect, it } from 'vitest'
 import { metricChartOptions } from '../../renderer/charts/metric-chart-options'
 
@@ -21,15 +20,5 @@ describe('metric chart', () => {
     ])
     expect(o.yAxis).toHaveLength(2)
     expect((metricChartOptions(points.slice(0, 2)) as { yAxis: unknown[] }).yAxis).toHaveLength(1)
-  })
-
-  it('renders to SVG with ECharts (server-side), legend included', () => {
-    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 400, height: 240 })
-    chart.setOption(metricChartOptions(points))
-    const svg = chart.renderToSVGString()
-    chart.dispose()
-    expect(svg).toContain('<path')
-    expect(svg).toContain('loss')
-    expect(svg).toContain('top1')
   })
 })

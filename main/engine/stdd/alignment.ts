@@ -75,11 +75,6 @@ export function videoClassScores(frames: tf.Tensor3D, prompts: tf.Tensor3D, logi
   })
 }
 
-/** The no-ST-Aug fallback: a 2-D classifier [K, E]; per-frame λ·cos averaged over frames, [B, K]. */
-export function classifierScores(frames: tf.Tensor3D, classifier: tf.Tensor2D, logitScale: tf.Tensor): tf.Tensor2D {
-  return tf.tidy(() => tf.mean(frameScores(frames, classifier.expandDims(1) as tf.Tensor3D, logitScale).squeeze([3]), 1) as tf.Tensor2D)
-}
-
 export interface ScoreResult {
   /** [B, K], used directly as logits. */
   scores: tf.Tensor2D

@@ -58,15 +58,3 @@ export function distillationLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, pro
     return gradient === 'stop' ? stopGradient(loss) : loss
   })
 }
-
-export interface StddLoss {
-  total: tf.Scalar
-  ce: tf.Scalar
-  fd: tf.Scalar | null
-}
-
-/** L = L_CE + weight·L_FD (weight 2.0 by default); `fd` is null when distillation is off. */
-export function combineLosses(ce: tf.Scalar, fd: tf.Scalar | null, weight: number): StddLoss {
-  const total = fd ? (tf.tidy(() => tf.add(ce, tf.mul(fd, weight))) as tf.Scalar) : (tf.clone(ce) as tf.Scalar)
-  return { total, ce, fd }
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { applyFuses, FUSES, fuseConfig, type FusesModule } from '../../../main/electron/fuses'
+import { applyFuses, fuseConfig, type FusesModule } from '../../../main/electron/fuses'
 
 /** The enum of @electron/fuses (FuseV1Options), as its documentation lists it. */
 const FuseV1Options = {
@@ -14,17 +14,6 @@ const FuseV1Options = {
 }
 
 describe('the Electron fuses', () => {
-  it('turn off Node entry points and require the integrity-checked asar', () => {
-    expect(FUSES).toMatchObject({
-      RunAsNode: false,
-      EnableNodeOptionsEnvironmentVariable: false,
-      EnableNodeCliInspectArguments: false,
-      EnableEmbeddedAsarIntegrityValidation: true,
-      OnlyLoadAppFromAsar: true,
-      EnableCookieEncryption: true,
-    })
-  })
-
   it('are flipped through @electron/fuses keyed by its own option values', async () => {
     const flipFuses = vi.fn(async () => undefined)
     const mod: FusesModule = { flipFuses, FuseVersion: { V1: '1' }, FuseV1Options }

@@ -13,8 +13,14 @@ class FakeExecutor implements RunExecutor {
   readonly started: number[] = []
   gate: Promise<void> = Promise.resolve()
   failOn: number | null = null
+  private onStart: (() => void) | null = null
+  /** Resolves when the next run starts executing. */
+  nextStart(): Promise<void> {
+    return new Promise((resolve) => (this.onStart = resolve))
+  }
   async execute(ctx: RunContext): Promise<void> {
     this.started.push(ctx.runId)
+    this.onStart?.()
     for (let step = 1; step <= 3; step++) {
       await this.gate
       throwIfCancelled(ctx.signal)
@@ -87,8 +93,9 @@ describe('the run lifecycle', () => {
     const { runs } = manager.launch(experiment({ seed: [0, 1, 2] }))
     let release!: () => void
     exec.gate = new Promise((r) => (release = r))
+    const started = exec.nextStart()
     const draining = manager.drainQueue()
-    await new Promise((r) => setTimeout(r, 10))
+    await started
     expect(manager.activeRunId).toBe(runs[0]!.id)
     expect(manager.cancel(runs[2]!.id).status).toBe('cancelled')
     manager.cancel(runs[0]!.id)
@@ -122,8 +129,9 @@ describe('cancelling from another process', () => {
     const id = runs[0]!.id
     let release!: () => void
     exec.gate = new Promise((r) => (release = r))
+    const started = exec.nextStart()
     const draining = manager.drainQueue()
-    await new Promise((r) => setTimeout(r, 10))
+    await started
     // A second manager on the same database (another `stdd` process) asks for the cancel.
     const other = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor: exec, backendName: () => null })
     expect(other.cancel(id).status).toBe('running')

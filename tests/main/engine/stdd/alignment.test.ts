@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { alignmentFromSim, classifierScores, classScores, frameScores, videoClassScores } from '../../../../main/engine/stdd/alignment'
+import { alignmentFromSim, classScores, frameScores, videoClassScores } from '../../../../main/engine/stdd/alignment'
 import { expectNoLeak, useWasm } from '../../../helpers/tf'
 
 beforeAll(async () => {
@@ -66,13 +66,6 @@ describe('alignment scores (Eq. 8)', () => {
       const b = tf.tidy(() => classScores(frames(), prompts(), logScale(), { mode: 'mean', level: 'frame_prompt' }) as unknown as tf.TensorContainer) as unknown as { scores: tf.Tensor2D; sim?: tf.Tensor4D }
       expect(b.sim).toBeUndefined()
       b.scores.dispose()
-    })
-  })
-
-  it('the 2-D classifier fallback averages per-frame λ·cos over frames', () => {
-    tf.tidy(() => {
-      // classes (1,0) and (0,1): cosines per frame [1,0], [0,1], [.6,.8] → mean [.533333, .6] × 2
-      close(classifierScores(frames(), tf.tensor2d([[2, 0], [0, 5]]), logScale()).arraySync(), [[1.066667, 1.2]])
     })
   })
 

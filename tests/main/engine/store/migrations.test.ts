@@ -31,6 +31,28 @@ describe('schema migrations', () => {
     db.close()
   })
 
+  it('fill run_config (migration 3) from the runs a database already has, leaf by leaf', () => {
+    const db = new Database(':memory:')
+    const runConfigAt = migrations.findIndex((m) => m.description.startsWith('run_config'))
+    migrate(db, runConfigAt)
+    db.prepare("INSERT INTO experiments (id, name, created_at) VALUES (1, 'e', '2026-01-01')").run()
+    const insert = db.prepare("INSERT INTO runs (experiment_id, name, status, config_json, config_diff_json, seed, created_at) VALUES (1, ?, 'done', ?, '{}', 0, '2026-01-01')")
+    insert.run('a', JSON.stringify({ seed: 3, model: { stca: { enabled: true } }, eval: [{ dataset: 'ucf101' }, { dataset: 'hmdb51', views: 1 }] }))
+    insert.run('b', JSON.stringify({ text: { promptSet: 'c' }, note: null }))
+    migrate(db, runConfigAt + 1)
+    const rows = db.prepare('SELECT r.name AS run, c.key, c.value, c.json_type AS type FROM run_config c JOIN runs r ON r.id = c.run_id ORDER BY r.name, c.key').all()
+    expect(rows).toEqual([
+      { run: 'a', key: 'eval.0.dataset', value: 'ucf101', type: 'text' },
+      { run: 'a', key: 'eval.1.dataset', value: 'hmdb51', type: 'text' },
+      { run: 'a', key: 'eval.1.views', value: 1, type: 'integer' },
+      { run: 'a', key: 'model.stca.enabled', value: 1, type: 'true' },
+      { run: 'a', key: 'seed', value: 3, type: 'integer' },
+      { run: 'b', key: 'note', value: null, type: 'null' },
+      { run: 'b', key: 'text.promptSet', value: 'c', type: 'text' },
+    ])
+    db.close()
+  })
+
   it('roll back a failing migration whole: version and tables unchanged', () => {
     const db = new Database(':memory:')
     migrate(db)

@@ -3,10 +3,6 @@ import { describe, expect, it } from 'vitest'
 import { activeBackend, BACKEND_ORDER, describeBackend, parseBackendName, selectBackend } from '../../../../main/engine/tf/backend'
 
 describe('backend selection', () => {
-  it('tries node-gpu, node, webgpu, wasm, cpu in that order', () => {
-    expect(BACKEND_ORDER).toEqual(['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'])
-  })
-
   it('picks the best backend that starts and says why the better ones were skipped', async () => {
     const report = await selectBackend()
     expect(report.forced).toBe(false)
