@@ -3,6 +3,7 @@ import { EventBus, type EngineEventListener } from './events'
 import { EngineLog } from './log'
 import { databasePath, resolveDataDir } from './paths'
 import { openDatabase, type Db } from './store/db'
+import { DatabaseFileWatch, DB_FILE_CHECK_MS } from './store/db-file-watch'
 import { activeBackend, describeBackend, selectBackend } from './tf/backend'
 import { checkPatchedTfjsVersions } from './tf/tfjs_version'
 import type { RunExecutor } from './runs/executor'
@@ -56,11 +57,15 @@ export class Engine implements EngineContext {
   private readonly handlers: Handlers
   private backendReady: Promise<void> | null = null
   private readonly autoRun: boolean
+  private readonly dbFile: DatabaseFileWatch
+  private readonly dbFileTimer: NodeJS.Timeout
 
   private constructor(opts: EngineOptions) {
     this.log = new EngineLog(this.bus, 1000, opts.echoLog ?? null)
     this.dataDir = resolveDataDir(opts.dataDir)
     this.db = openDatabase({ path: databasePath(this.dataDir), onWarning: (m) => this.log.warn('store', m), ...(opts.sqliteBinding ? { nativeBinding: opts.sqliteBinding } : {}) })
+    this.dbFile = new DatabaseFileWatch(this.db, databasePath(this.dataDir), (message) => this.log.error('store', message))
+    this.dbFileTimer = setInterval(() => this.dbFile.check(), DB_FILE_CHECK_MS).unref()
     this.autoRun = opts.autoRun ?? false
     this.runs = new RunManager({
       db: this.db,
@@ -114,11 +119,14 @@ export class Engine implements EngineContext {
   async invoke(command: string, input: unknown): Promise<unknown>
   async invoke(command: string, input: unknown): Promise<unknown> {
     const parsed = parseCommand(command, input)
+    const lost = this.dbFile.check()
+    if (lost !== null) throw new ContractError('unavailable', lost)
     const handler = this.handlers[parsed.command] as (input: unknown) => unknown
     return await handler(parsed.input)
   }
 
   close(): void {
+    clearInterval(this.dbFileTimer)
     this.db.close()
   }
 }

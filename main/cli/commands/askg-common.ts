@@ -1,12 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { parse } from 'yaml'
 import type { Db } from '../../engine/store/db'
 import { readClasses620 } from '../../engine/data/adapters/k600-zeroshot'
 import { startInProcessEngine } from '../../engine/in-process'
 import { engineOptions } from '../global-options'
+import { readFileAtMost } from '../../engine/io/bounded-read'
 import { CliUsageError } from '../types'
 
 /** Shared pieces of the `askg …` and `prompts …` commands. */
+
+/** The largest knowledge-graph or class-list file read (the authors' largest, K400's, is about 2 MiB). */
+export const MAX_GRAPH_FILE_BYTES = 16 << 20
+
+/** A knowledge-graph or class-list file's text: a regular file within {@link MAX_GRAPH_FILE_BYTES} (`/dev/zero` is refused at once). */
+export function readGraphFile(path: string, what = 'knowledge-graph file'): string {
+  return readFileAtMost(path, MAX_GRAPH_FILE_BYTES, what)
+}
 
 /** Opens the data folder's database (no TensorFlow.js), runs `fn`, closes. */
 export async function withDatabase<T>(values: Record<string, unknown>, fn: (db: Db, dataDir: string) => Promise<T> | T): Promise<T> {
@@ -29,7 +38,7 @@ export function readClassList(path: string, dataset?: string): string[] {
     const all = readClasses620(path)
     return dataset === 'k600' ? all.slice(400) : all
   }
-  const text = readFileSync(path, 'utf8')
+  const text = readGraphFile(path, 'class list')
   if (/^\s*classes\s*:/m.test(text)) {
     const doc = parse(text) as { classes?: unknown }
     if (!Array.isArray(doc.classes) || doc.classes.some((c) => typeof c !== 'string' && typeof c !== 'number')) {

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { describeVersion } from '../../engine/text/graphs/library'
 import { importGraphFiles } from '../../engine/text/graphs/import-files'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS } from '../global-options'
 import { CliUsageError, type CliCommand } from '../types'
-import { readClassList, withDatabase } from './askg-common'
+import { readClassList, readGraphFile, withDatabase } from './askg-common'
 
 export const askgImportCommand: CliCommand = {
   name: 'askg import',
@@ -23,7 +22,7 @@ export const askgImportCommand: CliCommand = {
   positionals: true,
   async run({ values, positionals }, { io }) {
     if (positionals.length === 0) throw new CliUsageError('give the file(s) to import')
-    const files = positionals.map((file) => ({ file, text: readFileSync(file, 'utf8') }))
+    const files = positionals.map((file) => ({ file, text: readGraphFile(file) }))
     return withDatabase(values, (db) => {
       const r = importGraphFiles(db, {
         files,

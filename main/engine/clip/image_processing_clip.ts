@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { readJsonFile } from '../io/json-file'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { RgbImage } from '../io/png'
@@ -69,7 +70,7 @@ export function parseImageProcessorConfig(json: unknown, source = 'preprocessor_
 export function loadImageProcessorConfig(dir: string, imageSize: number): ClipImageProcessorConfig {
   const path = join(dir, 'preprocessor_config.json')
   if (!existsSync(path)) return parseImageProcessorConfig({ size: { shortest_edge: imageSize }, crop_size: imageSize })
-  return parseImageProcessorConfig(JSON.parse(readFileSync(path, 'utf8')), path)
+  return parseImageProcessorConfig(readJsonFile(path, 'preprocessor_config.json'), path)
 }
 
 /** transformers' `get_resize_output_image_size` for a shortest edge (long side truncated). */

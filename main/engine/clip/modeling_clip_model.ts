@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { readJsonFile } from '../io/json-file'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { SafetensorsCheckpoint } from '../io/safetensors_checkpoint'
@@ -71,7 +72,7 @@ export class ClipModel {
   static fromPretrained(dir: string, options: LoadOptions = {}): ClipModel {
     const configPath = join(dir, 'config.json')
     if (!existsSync(configPath)) throw new Error(`${dir}: no config.json (is this a Hugging Face CLIP model folder?)`)
-    const config = parseClipConfig(JSON.parse(readFileSync(configPath, 'utf8')), configPath)
+    const config = parseClipConfig(readJsonFile(configPath, 'CLIP config.json'), configPath)
     const ckpt = SafetensorsCheckpoint.open(dir)
     try {
       return ClipModel.fromSource(config, ckpt, ckpt.source, options)

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { readJsonFile } from '../io/json-file'
 import { join } from 'node:path'
 import { Tokenizer } from '@huggingface/tokenizers'
 
@@ -53,9 +54,9 @@ export class ClipTokenizer {
   static fromFolder(dir: string, maxPositions = 77): ClipTokenizer {
     const path = join(dir, 'tokenizer.json')
     if (!existsSync(path)) throw new Error(`${dir}: no tokenizer.json (save the model with a fast tokenizer: CLIPTokenizerFast / AutoTokenizer.save_pretrained)`)
-    const json = JSON.parse(readFileSync(path, 'utf8')) as object
+    const json = readJsonFile(path, 'tokenizer.json') as object
     const configPath = join(dir, 'tokenizer_config.json')
-    const config = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, 'utf8')) as TokenizerConfigJson) : {}
+    const config = existsSync(configPath) ? (readJsonFile(configPath, 'tokenizer_config.json') as TokenizerConfigJson) : {}
     try {
       return new ClipTokenizer(new Tokenizer(json, config), config, maxPositions)
     } catch (err) {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
+import { readJsonFile } from './json-file'
 import { dirname, join, resolve } from 'node:path'
 import { SafetensorsFile, type SafetensorsTensorInfo } from './safetensors'
 
@@ -32,12 +33,7 @@ export class SafetensorsCheckpoint {
   }
 
   private static openIndex(indexPath: string): SafetensorsCheckpoint {
-    let index: { weight_map?: Record<string, string> }
-    try {
-      index = JSON.parse(readFileSync(indexPath, 'utf8')) as typeof index
-    } catch (err) {
-      throw new Error(`${indexPath}: not valid JSON (${(err as Error).message})`, { cause: err })
-    }
+    const index = (readJsonFile(indexPath, 'safetensors index') ?? {}) as { weight_map?: Record<string, string> }
     const map = index.weight_map
     if (!map || typeof map !== 'object') throw new Error(`${indexPath}: no "weight_map" object (tensor name → shard file)`)
     const files = new Map<string, SafetensorsFile>()

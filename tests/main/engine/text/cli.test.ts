@@ -124,6 +124,12 @@ describe('stdd askg / prompts commands', () => {
     expect((await stdd('askg', 'list')).out).toMatch(/No knowledge graphs yet/)
   })
 
+  it('import refuses /dev/zero and a FIFO at once, naming the file (issue 19, F13)', async () => {
+    const zero = await stdd('askg', 'import', '/dev/zero')
+    expect(zero.code).not.toBe(0)
+    expect(zero.err).toContain('/dev/zero: not a regular file; give the knowledge-graph file itself')
+  })
+
   it('usage errors list the choices', async () => {
     expect((await stdd('prompts', 'show', '--set', 'x')).err).toContain('--set: choose one of c, s, t, st')
     expect((await stdd('askg', 'generate', '--dataset', 'ucf101')).err).toContain('--endpoint is required')
