@@ -69,6 +69,15 @@ export const RunSummary = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** `config`: the run failed on its own config (resuming would fail the same way); `runtime`: anything else. */
+  errorKind: z.enum(['config', 'runtime']).nullable(),
+  /** Seconds spent running in finished stretches (queue waits and pauses between a failure and its resume excluded). */
+  runSeconds: z.number(),
+  /** When the current running stretch began (null unless running). */
+  runningSince: z.string().nullable(),
+  tags: z.array(z.string()),
+  note: z.string(),
+  archived: z.boolean(),
   /** Latest value of each metric, by name. */
   lastMetrics: z.record(z.string(), z.number()),
 })

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { ClassDiffData, ClassGraphData, CommandInput, GraphJob, GraphVersionDetail, GraphVersionInfo, PromptPreviewData, RunUsingGraphData } from '../../contract/api-runtime'
+import type { ClassDiffData, ClassGraphData, CommandInput, GraphJob, GraphVersionDetail, GraphVersionInfo, PromptPreviewData, PromptSetKind, RunSummary, RunUsingGraphData } from '../../contract/api-runtime'
+import { useAction } from '../composables/useCommand'
 import { invoke, onEvent } from '../api/bridge'
 
 /** Graph name → its versions, oldest first. */
@@ -28,6 +29,13 @@ export const useGraphsStore = defineStore('graphs', () => {
   const error = ref<string | null>(null)
   const loaded = ref(false)
   const graphs = computed(() => groupVersions(versions.value))
+  /** Finished runs whose weights "evaluate with this graph" can take, newest first. */
+  const checkpoints = ref<RunSummary[]>([])
+  const evaluation = useAction((runId: number, graphVersionId: number, promptSet: PromptSetKind) => invoke('runs.evaluate', { runId, text: { graphVersionId, promptSet } }))
+
+  async function loadCheckpoints(): Promise<void> {
+    checkpoints.value = (await attempt(() => invoke('runs.list', { status: ['done'], limit: 200 }))) ?? []
+  }
 
   async function attempt<T>(f: () => Promise<T>): Promise<T | null> {
     try {
@@ -99,5 +107,5 @@ export const useGraphsStore = defineStore('graphs', () => {
   onEvent('graphs.job', upsertJob)
   onEvent('runs.changed', () => void refreshRuns())
 
-  return { versions, graphs, open, preview, diff, runs, jobs, error, loaded, loadList, find, openVersion, loadPreview, loadDiff, refreshRuns, saveClass, generate, cancelJob }
+  return { versions, graphs, checkpoints, evaluation, loadCheckpoints, open, preview, diff, runs, jobs, error, loaded, loadList, find, openVersion, loadPreview, loadDiff, refreshRuns, saveClass, generate, cancelJob }
 })

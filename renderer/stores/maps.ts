@@ -1,30 +1,13 @@
 import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import type { MapVideo, VideoMaps } from '../../contract/api-runtime'
-import { invoke, transport } from '../api/bridge'
+import { artifactImageUrl, invoke, readArtifact } from '../api/bridge'
 import { useAction } from '../composables/useCommand'
 
 /**
  * The maps view's data: the videos the selected runs kept maps of, one video's maps in each run, and
- * the artifacts' bytes. Bytes travel as binary: over `stdd serve`'s `/api/artifacts/<id>` route
- * (authorised by the page's cookie), or in Electron as base64 through the contract.
+ * the artifacts' bytes (read through the bridge, as binary wherever the transport allows).
  */
-
-const overHttp = (): boolean => transport === 'websocket'
-
-export const artifactUrl = (id: number): string => `/api/artifacts/${id}`
-
-function fromBase64(text: string): Uint8Array {
-  const raw = atob(text)
-  return Uint8Array.from(raw, (c) => c.charCodeAt(0))
-}
-
-async function artifactBytes(id: number): Promise<Uint8Array> {
-  if (!overHttp()) return fromBase64((await invoke('artifacts.read', { id })).base64)
-  const res = await fetch(artifactUrl(id), { credentials: 'same-origin' })
-  if (!res.ok) throw new Error(`artifact ${id}: ${res.status} ${(await res.text()).trim()}`)
-  return new Uint8Array(await res.arrayBuffer())
-}
 
 /** float32 little-endian bytes (as the engine stores maps) → values. */
 export function toFloat32(bytes: Uint8Array): Float32Array {
@@ -43,7 +26,7 @@ export const useMapsStore = defineStore('maps', () => {
   async function loadFloats(id: number): Promise<void> {
     if (floats.value[id]) return
     try {
-      const values = toFloat32(await artifactBytes(id))
+      const values = toFloat32(await readArtifact(id))
       floats.value = { ...floats.value, [id]: values }
     } catch (err) {
       artifactError.value = (err as Error).message
@@ -53,7 +36,7 @@ export const useMapsStore = defineStore('maps', () => {
   async function loadImage(id: number): Promise<void> {
     if (images.value[id]) return
     try {
-      const url = overHttp() ? artifactUrl(id) : `data:image/png;base64,${(await invoke('artifacts.read', { id })).base64}`
+      const url = await artifactImageUrl(id)
       images.value = { ...images.value, [id]: url }
     } catch (err) {
       artifactError.value = (err as Error).message

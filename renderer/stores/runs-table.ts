@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { RunsFilter, RunsPageRow, RunsTableView, RunStatus, RunSummary } from '../../contract/api-runtime'
-import { invoke, onEvent } from '../api/bridge'
+import { invoke, onEvent, onReconnect } from '../api/bridge'
 import { parseFilterQuery } from '../components/runs/filter-query'
+import { useCommand } from '../composables/useCommand'
 import { useRunsStore } from './runs'
 
 /** Rows fetched per request; the table asks only for the pages it shows. */
@@ -55,9 +56,8 @@ export const useRunsTableStore = defineStore('runsTable', () => {
       if (gen !== generation) return
       pages.value = pagesGeneration === gen ? new Map(pages.value).set(index, page.rows) : new Map([[index, page.rows]])
       pagesGeneration = gen
-      total.value = page.total
-      groups.value = page.groups
-      statusCounts.value = page.statusCounts
+      runsStore.remember(page.rows)
+      setCounts(page)
       error.value = null
       if (index === 0) freshRows.value++
     } catch (err) {
@@ -68,14 +68,34 @@ export const useRunsTableStore = defineStore('runsTable', () => {
     }
   }
 
+  function setCounts(page: { total: number; groups: { label: string; count: number }[]; statusCounts: Record<string, number> }): void {
+    total.value = page.total
+    groups.value = page.groups
+    statusCounts.value = page.statusCounts
+  }
+
+  /** The totals and status chips again (after a run changed state), without refetching the rows on screen. */
+  async function refreshCounts(): Promise<void> {
+    const gen = generation
+    try {
+      const page = await invoke('runs.page', { offset: 0, limit: 1, sort: view.value.sort, filter: filter.value, groupBy: view.value.groupBy, columns: [] })
+      if (gen === generation) setCounts(page)
+    } catch (err) {
+      error.value = (err as Error).message
+    }
+  }
+
   /** Fetches the first page again for the current sort, filter and columns; the table then asks for the pages it shows. */
   function reload(): Promise<void> {
     if (typeof performance !== 'undefined') performance.mark('runs-table:request')
     return fetchPage(0, ++generation)
   }
 
+  /** The row at `index` of the table, its live state (status, progress, metrics) read from the one run map. */
   function rowAt(index: number): RunsPageRow | undefined {
-    return pages.value.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE]
+    const row = pages.value.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE]
+    const live = row && runsStore.byId[row.id]
+    return row && live ? { ...row, ...live } : row
   }
 
   async function loadView(): Promise<void> {
@@ -98,6 +118,9 @@ export const useRunsTableStore = defineStore('runsTable', () => {
     setView({ sort: { key, dir: same && view.value.sort.dir === 'desc' ? 'asc' : 'desc' } })
   }
 
+  /** Every dotted config key of the stored configs (the column picker searches them). */
+  const configKeys = useCommand('runs.configKeys')
+
   const toggleColumn = (key: string) =>
     setView({ columns: view.value.columns.includes(key) ? view.value.columns.filter((k) => k !== key) : [...view.value.columns, key] })
 
@@ -109,16 +132,8 @@ export const useRunsTableStore = defineStore('runsTable', () => {
   })
   watch([status, onlyRunIds, () => runsStore.selectedExperimentId], () => void reload(), { deep: true })
 
-  /** Keeps a fetched row current; false when the run is on no fetched page. */
-  function patchRow(id: number, patch: (r: RunsPageRow) => RunsPageRow): boolean {
-    for (const [index, rows] of pages.value) {
-      const i = rows.findIndex((r) => r.id === id)
-      if (i === -1) continue
-      const next = [...rows]
-      next[i] = patch(rows[i]!)
-      pages.value = new Map(pages.value).set(index, next)
-      return true
-    }
+  function onSomePage(id: number): boolean {
+    for (const rows of pages.value.values()) if (rows.some((r) => r.id === id)) return true
     return false
   }
   /**
@@ -138,8 +153,18 @@ export const useRunsTableStore = defineStore('runsTable', () => {
     clearTimeout(settling)
     settling = setTimeout(() => void reload(), 250)
   }
-  onEvent('runs.changed', (r: RunSummary) => patchRow(r.id, (row) => ({ ...row, ...r })) || showNewRun(r))
-  onEvent('run.state', (s) => patchRow(s.runId, (row) => ({ ...row, status: s.status, error: s.error })))
+  let counting: ReturnType<typeof setTimeout> | undefined
+  const recount = () => {
+    clearTimeout(counting)
+    counting = setTimeout(() => void refreshCounts(), 150)
+  }
+  onEvent('runs.changed', (r: RunSummary) => {
+    if (!onSomePage(r.id)) showNewRun(r)
+  })
+  // A state change moves a run between the status chips (and in or out of a status filter's total).
+  onEvent('run.state', recount)
+  // Events were missed while the link was down: refetch what the table shows.
+  onReconnect(() => void reload())
 
-  return { view, query, status, onlyRunIds, pages, total, groups, statusCounts, loaded, error, freshRows, filter, fetchPage, reload, rowAt, loadView, setView, sortBy, toggleColumn }
+  return { view, query, status, onlyRunIds, pages, total, groups, statusCounts, loaded, error, freshRows, filter, fetchPage, reload, refreshCounts, rowAt, loadView, setView, sortBy, toggleColumn, configKeys }
 })

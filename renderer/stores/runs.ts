@@ -1,23 +1,34 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import type { Experiment, RunProgress, RunSummary } from '../../contract/api-runtime'
-import { invoke, onEvent } from '../api/bridge'
+import { invoke, onEvent, onReconnect } from '../api/bridge'
 
-/** Experiments and their runs, kept current by the engine's events (no polling). */
+/**
+ * The renderer's one map of runs (by id) and experiments, kept current by the engine's events (no
+ * polling) and reloaded whole when the link to the engine comes back. Every view reads a run's live
+ * state (status, error, progress, metrics) from here; the runs table keeps only its pages' order
+ * and config columns.
+ */
 export const useRunsStore = defineStore('runs', () => {
   const experiments = ref<Experiment[]>([])
-  const runs = ref<RunSummary[]>([])
+  const byId = ref<Record<number, RunSummary>>({})
   const progress = ref<Record<number, RunProgress>>({})
   const loaded = ref(false)
   const error = ref<string | null>(null)
   /** The experiment the runs table shows (the sidebar's choice), or null for all. */
   const selectedExperimentId = ref<number | null>(null)
+  /** Bumped on each reload after a reconnect: views that cache more than the map refetch then. */
+  const reloads = ref(0)
+
+  const runs = computed(() => Object.values(byId.value).sort((a, b) => b.id - a.id))
 
   async function load(): Promise<void> {
     try {
       const [e, r] = await Promise.all([invoke('experiments.list', {}), invoke('runs.list', {})])
       experiments.value = e
-      runs.value = r
+      byId.value = Object.fromEntries(r.map((x) => [x.id, x]))
+      // Progress is only meaningful for runs still running.
+      progress.value = Object.fromEntries(Object.entries(progress.value).filter(([id]) => byId.value[Number(id)]?.status === 'running'))
       error.value = null
     } catch (err) {
       error.value = (err as Error).message
@@ -26,24 +37,49 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  function upsert<T extends { id: number }>(list: T[], item: T): T[] {
-    const i = list.findIndex((x) => x.id === item.id)
-    return i === -1 ? [item, ...list] : list.map((x) => (x.id === item.id ? item : x))
+  /**
+   * Takes in runs read elsewhere (a page of the runs table) that the map lacks. Runs it has are kept
+   * current by events, which are newer than a reply that may have been read before them.
+   */
+  function remember(list: readonly RunSummary[]): void {
+    const missing = list.filter((r) => !byId.value[r.id])
+    if (missing.length) byId.value = { ...byId.value, ...Object.fromEntries(missing.map((r) => [r.id, pickSummary(r)])) }
   }
 
-  onEvent('experiments.changed', (e) => (experiments.value = upsert(experiments.value, e)))
-  onEvent('runs.changed', (r) => (runs.value = upsert(runs.value, r)))
+  function setRun(r: RunSummary): void {
+    byId.value = { ...byId.value, [r.id]: pickSummary(r) }
+    if (r.status !== 'running' && progress.value[r.id]) {
+      const { [r.id]: _, ...rest } = progress.value
+      progress.value = rest
+    }
+  }
+
+  onEvent('experiments.changed', (e) => {
+    const i = experiments.value.findIndex((x) => x.id === e.id)
+    experiments.value = i === -1 ? [e, ...experiments.value] : experiments.value.map((x) => (x.id === e.id ? e : x))
+  })
+  onEvent('runs.changed', setRun)
   onEvent('run.progress', (p) => (progress.value = { ...progress.value, [p.runId]: p }))
   onEvent('run.state', (s) => {
-    runs.value = runs.value.map((r) => (r.id === s.runId ? { ...r, status: s.status, error: s.error } : r))
+    const r = byId.value[s.runId]
+    if (r) setRun({ ...r, status: s.status, error: s.error })
+  })
+  onReconnect(() => {
+    void load().then(() => reloads.value++)
   })
 
-  async function launch(file: string): Promise<void> {
-    await invoke('runs.launch', { file })
+  async function launch(file: string, experimentId?: number): Promise<void> {
+    await invoke('runs.launch', { file, ...(experimentId === undefined ? {} : { experimentId }) })
   }
 
   const cancel = (id: number) => invoke('runs.cancel', { id })
   const resume = (id: number) => invoke('runs.resume', { id })
 
-  return { experiments, runs, progress, loaded, error, selectedExperimentId, load, launch, cancel, resume }
+  return { experiments, byId, runs, progress, loaded, error, selectedExperimentId, reloads, load, remember, launch, cancel, resume }
 })
+
+/** The summary fields of a run (a page row or a detail carries more). */
+function pickSummary(r: RunSummary): RunSummary {
+  const { id, experimentId, experimentName, name, status, seed, backend, createdAt, startedAt, finishedAt, error, errorKind, runSeconds, runningSince, tags, note, archived, lastMetrics } = r
+  return { id, experimentId, experimentName, name, status, seed, backend, createdAt, startedAt, finishedAt, error, errorKind, runSeconds, runningSince, tags, note, archived, lastMetrics }
+}

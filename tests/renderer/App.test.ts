@@ -44,11 +44,19 @@ describe('the first screen', () => {
     bridge.emit('log', { seq: 1, time: '2026-11-27T01:02:03.000Z', level: 'info', source: 'experiments', message: 'created experiment "table4-adaptation"' })
     await flushPromises()
     expect(wrapper.get('[data-test="experiment-item"]').text()).toContain('table4-adaptation')
+    // The Activity panel starts as a rail on a laptop-wide window, counting what arrived; opening it shows the messages.
+    expect(wrapper.find('[data-test="activity-list"]').exists()).toBe(false)
+    expect(wrapper.get('[data-test="activity-unseen"]').text()).toBe('1')
+    await wrapper.get('[data-test="activity-toggle"]').trigger('click')
     expect(wrapper.get('[data-test="activity-list"]').text()).toContain('created experiment')
+    expect(wrapper.find('[data-test="activity-unseen"]').exists()).toBe(false)
+    await wrapper.get('[data-test="activity-toggle"]').trigger('click')
+    expect(wrapper.find('[data-test="activity-list"]').exists()).toBe(false)
+    expect(localStorage.getItem('stdd.activityOpen')).toBe('false')
 
     const run: RunSummary = {
       id: 5, experimentId: 1, experimentName: 'table4-adaptation', name: 'frozen', status: 'running', seed: 1, backend: 'wasm',
-      createdAt: '2026-11-27T00:00:00Z', startedAt: '2026-11-27T00:00:00Z', finishedAt: null, error: null, lastMetrics: { 'train/loss': 2.31, 'train/lr': 0.0001 },
+      createdAt: '2026-11-27T00:00:00Z', startedAt: '2026-11-27T00:00:00Z', finishedAt: null, error: null, errorKind: null, runSeconds: 0, runningSince: null, tags: [], note: '', archived: false, lastMetrics: { 'train/loss': 2.31, 'train/lr': 0.0001 },
     }
     stored.push(run)
     bridge.emit('runs.changed', run)

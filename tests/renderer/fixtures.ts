@@ -21,6 +21,6 @@ export function experiment(id: number, name: string, runCount: number): Experime
 export function summary(id: number, experimentName: string, name: string, lastMetrics: Record<string, number> = {}): RunSummary {
   return {
     id, experimentId: experimentName === 'table5' ? 2 : 1, experimentName, name, status: 'done', seed: Number(/seed=(\d+)/.exec(name)?.[1] ?? 0), backend: 'wasm',
-    createdAt: '2026-11-27T00:00:00Z', startedAt: '2026-11-27T00:00:00Z', finishedAt: '2026-11-27T00:10:00Z', error: null, lastMetrics,
+    createdAt: '2026-11-27T00:00:00Z', startedAt: '2026-11-27T00:00:00Z', finishedAt: '2026-11-27T00:10:00Z', error: null, errorKind: null, runSeconds: 600, runningSince: null, tags: [], note: '', archived: false, lastMetrics,
   }
 }

@@ -45,7 +45,7 @@ const bridge = fakeBridge({
     'analysis.perClass': table,
     'analysis.confusion': (i) => confusion(i.runId),
     'analysis.videos': (i) => (i.trueClass === 1 && i.predicted === 0 ? [video] : []),
-    'runs.evaluate': (i) => ({ id: 9, experimentId: 1, experimentName: 'table4', name: `full,wsm,[prompts ${i.text?.promptSet}]`, status: 'queued', seed: 0, backend: null, createdAt: '', startedAt: null, finishedAt: null, error: null, lastMetrics: {} }),
+    'runs.evaluate': (i) => ({ id: 9, experimentId: 1, experimentName: 'table4', name: `full,wsm,[prompts ${i.text?.promptSet}]`, status: 'queued', seed: 0, backend: null, createdAt: '', startedAt: null, finishedAt: null, error: null, errorKind: null, runSeconds: 0, runningSince: null, tags: [], note: '', archived: false, lastMetrics: {} }),
 })
 
 async function mountAt(url: string) {

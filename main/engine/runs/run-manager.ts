@@ -17,6 +17,8 @@ import { databasePath, runsDir } from '../paths'
 import { gitCommit } from '../system/provenance'
 import { RunCancelled, type RunExecutor } from './executor'
 import { readStatusSlot, removeStatusSlot, reserveStatusSlot, writeStatusSlot } from './status-slot'
+import { runErrorKind } from './error-kind'
+import type { RunErrorKind } from '../store/runs'
 
 export interface RunManagerDeps {
   db: Db
@@ -40,6 +42,7 @@ export const STALE_HEARTBEAT_MS = 10 * 60_000
 interface FinalStatus {
   status: 'done' | 'cancelled' | 'failed'
   error: string | null
+  errorKind?: RunErrorKind
 }
 
 export interface Launched {
@@ -89,9 +92,11 @@ export class RunManager {
     })
     for (const r of dead) {
       // A status its engine could not write (the disk was full) is the reason, not the exit that followed.
+      // Its running time ends at its last heartbeat, not at this check.
+      const endedAt = r.heartbeatAt ?? undefined
       const kept = readStatusSlot(this.runDir(r.id))
-      if (kept) setRunStatus(this.deps.db, r.id, kept.status, kept.error)
-      else setRunStatus(this.deps.db, r.id, 'failed', `interrupted: its engine process stopped while it ran; "stdd resume ${r.id}" continues from the last checkpoint`)
+      if (kept) setRunStatus(this.deps.db, r.id, kept.status, kept.error, { endedAt })
+      else setRunStatus(this.deps.db, r.id, 'failed', `interrupted: its engine process stopped while it ran; "stdd resume ${r.id}" continues from the last checkpoint`, { endedAt })
       removeStatusSlot(this.runDir(r.id))
       this.announce(r.id)
     }
@@ -150,6 +155,7 @@ export class RunManager {
     if (run.status === 'done') throw new ContractError('conflict', `run ${runId} is done; nothing to resume`)
     if (run.status === 'queued') return run
     if (run.status === 'running') throw new ContractError('conflict', `run ${runId} is running right now`)
+    if (run.errorKind === 'config') throw new ContractError('conflict', `run ${runId} failed on its config (${run.error}); a resume would fail the same way: fix the experiment file and launch it again`)
     this.deps.db.transaction(() => {
       setRunStatus(this.deps.db, runId, 'queued')
       enqueue(this.deps.db, runId)
@@ -243,7 +249,7 @@ export class RunManager {
         const message = err instanceof Error ? err.message : String(err)
         // SQLite errors do not name the file; a file-system error without a path happened in the run's folder.
         const where = String((err as { code?: unknown }).code).startsWith('SQLITE') ? databasePath(this.deps.dataDir) : runDir
-        outcome = { status: 'failed', error: storageProblem(err) ? `${describeStorageError(err, where)}; then "stdd resume ${runId}" continues it` : message }
+        outcome = { status: 'failed', error: storageProblem(err) ? `${describeStorageError(err, where)}; then "stdd resume ${runId}" continues it` : message, errorKind: runErrorKind(err) }
         log.error('runs', `run ${runId} failed: ${outcome.error}`)
       }
     } finally {
@@ -259,9 +265,9 @@ export class RunManager {
    * retried every few seconds, and no further run starts; once space returns the run is marked.
    */
   private writeFinalStatus(runId: number, outcome: FinalStatus): void {
-    const { status, error } = outcome
+    const { status, error, errorKind } = outcome
     try {
-      setRunStatus(this.deps.db, runId, status, error)
+      setRunStatus(this.deps.db, runId, status, error, { errorKind })
     } catch (err) {
       if (!storageProblem(err)) throw err
       if (!this.unwritten.has(runId)) {

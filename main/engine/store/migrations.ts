@@ -190,6 +190,23 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    description: 'runs: time spent running (queue waits excluded), whether a failure lies in the config, tags, a note, archived',
+    up(db) {
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN running_since TEXT;
+        ALTER TABLE runs ADD COLUMN run_seconds REAL NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN error_kind TEXT CHECK (error_kind IN ('config', 'runtime'));
+        ALTER TABLE runs ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN archived_at TEXT;
+        UPDATE runs SET run_seconds = MAX(0, (julianday(finished_at) - julianday(started_at)) * 86400)
+          WHERE started_at IS NOT NULL AND finished_at IS NOT NULL AND status <> 'running';
+        UPDATE runs SET running_since = started_at WHERE status = 'running';
+        UPDATE runs SET error_kind = 'runtime' WHERE status = 'failed';
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

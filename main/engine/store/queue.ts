@@ -24,10 +24,11 @@ export function queuedRunIds(db: Db): number[] {
  * transaction, so two engines on one database never run the same run.
  */
 export function claim(db: Db, runId: number, backend: string | null, host: string): boolean {
+  const now = nowIso()
   return db.transaction(() => {
     const changed = db
-      .prepare("UPDATE runs SET status = 'running', error = NULL, started_at = COALESCE(started_at, ?), backend = COALESCE(?, backend), host = ? WHERE id = ? AND status = 'queued'")
-      .run(nowIso(), backend, host, runId).changes
+      .prepare("UPDATE runs SET status = 'running', error = NULL, error_kind = NULL, started_at = COALESCE(started_at, ?), running_since = ?, backend = COALESCE(?, backend), host = ? WHERE id = ? AND status = 'queued'")
+      .run(now, now, backend, host, runId).changes
     db.prepare('DELETE FROM run_queue WHERE run_id = ?').run(runId)
     return changed === 1
   })()

@@ -15,6 +15,12 @@ interface RunRow {
   started_at: string | null
   finished_at: string | null
   error: string | null
+  error_kind: 'config' | 'runtime' | null
+  run_seconds: number
+  running_since: string | null
+  tags_json: string
+  note: string
+  archived_at: string | null
   config_json: string
   config_diff_json: string
   git_commit: string | null
@@ -47,6 +53,12 @@ function toSummary(db: Db, r: RunRow): RunSummary {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     error: r.error,
+    errorKind: r.error_kind,
+    runSeconds: r.run_seconds,
+    runningSince: r.running_since,
+    tags: JSON.parse(r.tags_json) as string[],
+    note: r.note,
+    archived: r.archived_at !== null,
     lastMetrics: lastMetrics(db, r.id),
   }
 }
@@ -126,11 +138,21 @@ export function createRun(db: Db, run: NewRun): RunSummary {
   return getRunSummary(db, Number(info.lastInsertRowid))
 }
 
-/** Moves a run to a new state, stamping the start or end time. */
-export function setRunStatus(db: Db, id: number, status: RunStatus, error: string | null = null): void {
+export type RunErrorKind = 'config' | 'runtime'
+
+/**
+ * Moves a run to a new state, stamping the start or end time. Leaving `running` adds the stretch
+ * since `running_since` to the run's running time (ended at `endedAt`, default now).
+ */
+export function setRunStatus(db: Db, id: number, status: RunStatus, error: string | null = null, opts: { errorKind?: RunErrorKind; endedAt?: string } = {}): void {
   const now = nowIso()
-  const stamp = status === 'running' ? ', started_at = COALESCE(started_at, ?)' : status === 'queued' ? '' : ', finished_at = ?'
-  const params: unknown[] = [status, error]
-  if (stamp) params.push(now)
-  db.prepare(`UPDATE runs SET status = ?, error = ?${stamp} WHERE id = ?`).run(...params, id)
+  const stamp = status === 'running' ? ', started_at = COALESCE(started_at, ?), running_since = ?' : status === 'queued' ? '' : ', finished_at = ?'
+  const params: unknown[] = [status, error, error === null ? null : (opts.errorKind ?? 'runtime'), opts.endedAt ?? now]
+  if (status === 'running') params.push(now, now)
+  else if (stamp) params.push(now)
+  db.prepare(
+    `UPDATE runs SET status = ?, error = ?, error_kind = ?,
+       run_seconds = run_seconds + CASE WHEN running_since IS NULL THEN 0 ELSE MAX(0, (julianday(?) - julianday(running_since)) * 86400) END,
+       running_since = NULL${stamp} WHERE id = ?`,
+  ).run(...params, id)
 }
