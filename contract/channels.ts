@@ -39,9 +39,13 @@ export const COMMANDS = [
   'graphs.cancelJob',
   'graphs.jobs',
   'prompts.preview',
+  'runs.move',
+  'runs.update',
+  'runs.delete',
+  'runs.log',
 ] as const
 
-export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state', 'run.metrics', 'graphs.changed', 'graphs.job'] as const
+export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state', 'run.metrics', 'graphs.changed', 'graphs.job', 'runs.deleted'] as const
 
 export type CommandName = (typeof COMMANDS)[number]
 export type EventName = (typeof EVENTS)[number]

@@ -30,6 +30,10 @@ export const RunsFilter = z
     text: z.string().max(500).optional(),
     /** Config conditions, all of which must hold (`model.adaptation.mode=full`, `train.lr>0.001`). */
     conditions: z.array(ConfigCondition).max(50).optional(),
+    /** Runs carrying every one of these tags. */
+    tags: z.array(z.string().min(1).max(40)).max(20).optional(),
+    /** Archived runs: left out (the default), shown with the rest, or shown alone. */
+    archived: z.enum(['hide', 'include', 'only']).optional(),
   })
   .strict()
 export type RunsFilter = z.infer<typeof RunsFilter>

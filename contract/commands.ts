@@ -17,6 +17,7 @@ import { printable } from './printable'
 import { RunMetricsEvent, runsTableCommandSchemas } from './commands-runs-table'
 import { analysisCommandSchemas } from './commands-analysis'
 import { graphsCommandSchemas, graphsEventSchemas } from './commands-graphs'
+import { RunDeletedEvent, runManagementCommandSchemas } from './commands-run-management'
 
 const id = z.number().int().positive()
 const name = printable(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
@@ -55,6 +56,8 @@ export const commandSchemas = {
         baseDir: z.string().optional(),
         /** Dotted key → value, applied to every run (e.g. `model.checkpoint`, `eval.0.root`). */
         overrides: z.record(z.string().regex(/^[\w]+(\.[\w]+)*$/, 'a dotted key such as model.checkpoint'), z.unknown()).default({}),
+        /** Into this existing experiment instead of the one the file names. */
+        experimentId: id.optional(),
       })
       .strict()
       .refine((v) => (v.file === undefined) !== (v.yaml === undefined), 'give exactly one of "file" and "yaml"'),
@@ -73,6 +76,7 @@ export const commandSchemas = {
   ...runsTableCommandSchemas,
   ...analysisCommandSchemas,
   ...graphsCommandSchemas,
+  ...runManagementCommandSchemas,
 } satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 /** Payload schema of every event. */
@@ -84,6 +88,7 @@ export const eventSchemas = {
   'run.progress': RunProgress,
   'run.state': RunStateChange,
   'run.metrics': RunMetricsEvent,
+  'runs.deleted': RunDeletedEvent,
   ...graphsEventSchemas,
 } satisfies Record<EventName, z.ZodType>
 

@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AppInfo, BackendReport } from '../../contract/api-runtime'
-import { invoke, onEvent } from '../api/bridge'
+import { invoke, linkState, onEvent, transport } from '../api/bridge'
 
-/** The engine's identity: backend, versions, data folder, ffmpeg. */
+/** The engine's identity (backend, versions, data folder, ffmpeg) and the link to it (desktop IPC or the server's socket, and its state). */
 export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null)
   const backend = ref<BackendReport | null>(null)
@@ -23,5 +23,5 @@ export const useAppStore = defineStore('app', () => {
     backend.value = report
   })
 
-  return { info, backend, error, load }
+  return { info, backend, error, load, transport, linkState }
 })

@@ -11,6 +11,7 @@ import { listExperimentFiles } from '../experiments/library'
 import { runsTableHandlers } from './runs-table'
 import { analysisHandlers } from './analysis'
 import { createGraphHandlers } from './graphs'
+import { runManagementHandlers } from './run-management'
 
 export type Handlers = {
   [C in CommandName]: (input: ParsedCommandInput<C>) => CommandOutput<C> | Promise<CommandOutput<C>>
@@ -36,7 +37,7 @@ export function createHandlers(ctx: EngineContext): Handlers {
     'logs.recent': ({ limit }) => ctx.log.recent(limit),
     'experiments.files': () => listExperimentFiles(ctx.dataDir),
     'runs.launch': (input) => {
-      const launched = ctx.runs.launch(readExperiment(input, ctx.dataDir))
+      const launched = ctx.runs.launch(readExperiment(input, ctx.dataDir), input.experimentId === undefined ? undefined : { experimentId: input.experimentId })
       ctx.kickQueue()
       return launched
     },
@@ -50,6 +51,7 @@ export function createHandlers(ctx: EngineContext): Handlers {
     ...runsTableHandlers(ctx),
     ...analysisHandlers(ctx),
     ...createGraphHandlers(ctx),
+    ...runManagementHandlers(ctx),
   }
 }
 

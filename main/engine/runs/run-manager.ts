@@ -18,6 +18,7 @@ import { gitCommit } from '../system/provenance'
 import { RunCancelled, type RunExecutor } from './executor'
 import { readStatusSlot, removeStatusSlot, reserveStatusSlot, writeStatusSlot } from './status-slot'
 import { runErrorKind } from './error-kind'
+import { appendRunLog } from './run-log'
 import type { RunErrorKind } from '../store/runs'
 
 export interface RunManagerDeps {
@@ -103,12 +104,12 @@ export class RunManager {
     return dead.map((r) => r.id)
   }
 
-  /** Creates the experiment (or reuses the one of that name) and one queued run per resolved config. */
-  launch(resolved: ResolvedExperiment): Launched {
+  /** Creates the experiment (or reuses the one of that name, or puts them `into` another) and one queued run per resolved config. */
+  launch(resolved: ResolvedExperiment, into?: { experimentId: number }): Launched {
     const { db } = this.deps
     const commit = gitCommit()
     const made = db.transaction(() => {
-      const existing = db.prepare('SELECT id FROM experiments WHERE name = ?').get(resolved.name) as { id: number } | undefined
+      const existing = into ? { id: into.experimentId } : (db.prepare('SELECT id FROM experiments WHERE name = ?').get(resolved.name) as { id: number } | undefined)
       const experiment = existing
         ? getExperiment(db, existing.id)
         : createExperiment(db, { name: resolved.name, description: resolved.description, filePath: resolved.filePath, config: resolved.runs.map((r) => r.diff) })
@@ -227,6 +228,7 @@ export class RunManager {
     try {
       mkdirSync(runDir, { recursive: true })
       reserveStatusSlot(runDir)
+      appendRunLog(runDir, 'info', `started on ${this.host} (backend ${this.deps.backendName() ?? 'starting'})`)
       await this.deps.executor.execute({
         runId,
         config: JSON.parse(row.config_json) as ExperimentConfig,
@@ -237,7 +239,10 @@ export class RunManager {
           beat()
           this.deps.bus.emit('run.progress', { runId, ...p })
         },
-        log: (m) => log.info(`run ${runId}`, m),
+        log: (m) => {
+          log.info(`run ${runId}`, m)
+          appendRunLog(runDir, 'info', m)
+        },
       })
       outcome = { status: 'done', error: null }
       log.info('runs', `run ${runId} done`)
@@ -256,6 +261,7 @@ export class RunManager {
       clearInterval(heartbeat)
       this.active = null
     }
+    appendRunLog(runDir, outcome.status === 'failed' ? 'error' : 'info', outcome.error ? `${outcome.status}: ${outcome.error}` : outcome.status)
     beat() // the backend, now known, if no progress was reported
     this.writeFinalStatus(runId, outcome)
   }

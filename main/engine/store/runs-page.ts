@@ -84,6 +84,11 @@ function whereSql(f: RunsFilter): Sql {
     parts.push("(r.name LIKE ? ESCAPE '\\' OR e.name LIKE ? ESCAPE '\\' OR r.id = ?)")
     params.push(like, like, /^\d+$/.test(text) ? Number(text) : -1)
   }
+  if (f.archived !== 'include') parts.push(f.archived === 'only' ? 'r.archived_at IS NOT NULL' : 'r.archived_at IS NULL')
+  for (const tag of f.tags ?? []) {
+    parts.push('EXISTS (SELECT 1 FROM json_each(r.tags_json) t WHERE t.value = ?)')
+    params.push(tag)
+  }
   for (const c of f.conditions ?? []) {
     const s = conditionSql(c)
     parts.push(s.text)
