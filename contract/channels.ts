@@ -18,6 +18,7 @@ export const COMMANDS = [
   'export.table',
   'runs.page',
   'runs.configKeys',
+  'runs.metricKeys',
   'runs.compare',
   'views.runsTable.get',
   'views.runsTable.set',

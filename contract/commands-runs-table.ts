@@ -12,8 +12,8 @@ export const ConfigValue = z.union([z.string(), z.number(), z.boolean(), z.null(
 export type ConfigValue = z.infer<typeof ConfigValue>
 
 export const SORT_FIELDS = ['id', 'name', 'experiment', 'status', 'seed', 'createdAt', 'startedAt', 'finishedAt'] as const
-/** A built-in column, a config key (`config:model.adaptation.mode`) or a metric's latest value (`metric:train/loss`). */
-export const SortKey = z.union([z.enum(SORT_FIELDS), z.string().regex(/^(config|metric):.+$/, 'a column, config:<dotted key> or metric:<name>')])
+/** A built-in column, a config key (`config:model.adaptation.mode`), a metric's latest value (`metric:train/loss`) or its best (`best:eval/ucf101/ep1/top1`). */
+export const SortKey = z.union([z.enum(SORT_FIELDS), z.string().regex(/^(config|metric|best):.+$/, 'a column, config:<dotted key>, metric:<name> or best:<name>')])
 export const RunsSort = z.object({ key: SortKey, dir: z.enum(['asc', 'desc']) }).strict()
 export type RunsSort = z.infer<typeof RunsSort>
 
@@ -47,12 +47,14 @@ export const RunsPageRow = RunSummary.extend({
   config: z.record(z.string(), ConfigValue),
   /** The group the row belongs to when grouped. */
   group: z.string().nullable(),
+  /** The best value over all steps of each requested metric column (the lowest for losses and error counts, else the highest). */
+  best: z.record(z.string(), z.number()),
 })
 export type RunsPageRow = z.infer<typeof RunsPageRow>
 
-/** The runs table's saved layout. */
+/** The runs table's saved layout: config columns, metric columns (each shows its final and best value), sort, grouping. */
 export const RunsTableView = z
-  .object({ columns: z.array(configKey).max(200), sort: RunsSort, groupBy: RunsGroupBy })
+  .object({ columns: z.array(configKey).max(200), metrics: z.array(configKey).max(50).default([]), sort: RunsSort, groupBy: RunsGroupBy })
   .strict()
 export type RunsTableView = z.infer<typeof RunsTableView>
 
@@ -89,6 +91,8 @@ export const runsTableCommandSchemas = {
         groupBy: RunsGroupBy.default(null),
         /** Config keys whose values each row carries. */
         columns: z.array(configKey).max(200).default([]),
+        /** Metrics whose best value each row carries (the final values are in `lastMetrics`). */
+        metrics: z.array(configKey).max(50).default([]),
       })
       .strict(),
     output: z.object({
@@ -104,6 +108,11 @@ export const runsTableCommandSchemas = {
   'runs.configKeys': {
     input: z.object({ search: z.string().max(300).optional(), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
     /** Every dotted key of the stored configs, with how many runs have it. */
+    output: z.array(z.object({ key: z.string(), runs: z.number().int() })),
+  },
+  'runs.metricKeys': {
+    input: z.object({ search: z.string().max(300).optional() }).strict(),
+    /** Every metric name stored, with how many runs have it. */
     output: z.array(z.object({ key: z.string(), runs: z.number().int() })),
   },
   'runs.compare': {

@@ -9,7 +9,7 @@ import { useRunsStore } from './runs'
 /** Rows fetched per request; the table asks only for the pages it shows. */
 export const PAGE_SIZE = 50
 
-export const DEFAULT_VIEW: RunsTableView = { columns: [], sort: { key: 'id', dir: 'desc' }, groupBy: null }
+export const DEFAULT_VIEW: RunsTableView = { columns: [], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null }
 
 /**
  * The runs table for many runs: its saved layout (config columns, sort, grouping), its filter, and
@@ -22,6 +22,8 @@ export const useRunsTableStore = defineStore('runsTable', () => {
   const status = ref<RunStatus[]>([])
   /** Only these runs (e.g. the runs of an ablation cell), or null for all. */
   const onlyRunIds = ref<number[] | null>(null)
+  /** Archived runs: hidden (default), shown with the rest, or alone. */
+  const archived = ref<'hide' | 'include' | 'only'>('hide')
   const pages = shallowRef(new Map<number, RunsPageRow[]>())
   const total = ref(0)
   const groups = ref<{ label: string; count: number }[]>([])
@@ -34,8 +36,10 @@ export const useRunsTableStore = defineStore('runsTable', () => {
   const pending = new Set<string>()
 
   const filter = computed<RunsFilter>(() => {
-    const { text, conditions } = parseFilterQuery(query.value)
+    const { text, conditions, tags } = parseFilterQuery(query.value)
     return {
+      ...(archived.value !== 'hide' ? { archived: archived.value } : {}),
+      ...(tags.length ? { tags } : {}),
       ...(status.value.length ? { status: status.value } : {}),
       ...(runsStore.selectedExperimentId !== null ? { experimentIds: [runsStore.selectedExperimentId] } : {}),
       ...(onlyRunIds.value ? { runIds: onlyRunIds.value } : {}),
@@ -52,7 +56,7 @@ export const useRunsTableStore = defineStore('runsTable', () => {
     if (pending.has(key) || (pagesGeneration === gen && pages.value.has(index))) return
     pending.add(key)
     try {
-      const page = await invoke('runs.page', { offset: index * PAGE_SIZE, limit: PAGE_SIZE, sort: view.value.sort, filter: filter.value, groupBy: view.value.groupBy, columns: view.value.columns })
+      const page = await invoke('runs.page', { offset: index * PAGE_SIZE, limit: PAGE_SIZE, sort: view.value.sort, filter: filter.value, groupBy: view.value.groupBy, columns: view.value.columns, metrics: view.value.metrics })
       if (gen !== generation) return
       pages.value = pagesGeneration === gen ? new Map(pages.value).set(index, page.rows) : new Map([[index, page.rows]])
       pagesGeneration = gen
@@ -120,9 +124,12 @@ export const useRunsTableStore = defineStore('runsTable', () => {
 
   /** Every dotted config key of the stored configs (the column picker searches them). */
   const configKeys = useCommand('runs.configKeys')
+  /** Every metric name stored (the column picker offers them as final/best columns). */
+  const metricKeys = useCommand('runs.metricKeys')
 
-  const toggleColumn = (key: string) =>
-    setView({ columns: view.value.columns.includes(key) ? view.value.columns.filter((k) => k !== key) : [...view.value.columns, key] })
+  const toggled = (list: readonly string[], key: string) => (list.includes(key) ? list.filter((k) => k !== key) : [...list, key])
+  const toggleColumn = (key: string) => setView({ columns: toggled(view.value.columns, key) })
+  const toggleMetric = (name: string) => setView({ metrics: toggled(view.value.metrics, name) })
 
   // A filter change refetches; typing in the filter box waits for a pause.
   let typing: ReturnType<typeof setTimeout> | undefined
@@ -130,7 +137,7 @@ export const useRunsTableStore = defineStore('runsTable', () => {
     clearTimeout(typing)
     typing = setTimeout(() => void reload(), 200)
   })
-  watch([status, onlyRunIds, () => runsStore.selectedExperimentId], () => void reload(), { deep: true })
+  watch([status, onlyRunIds, archived, () => runsStore.selectedExperimentId], () => void reload(), { deep: true })
 
   function onSomePage(id: number): boolean {
     for (const rows of pages.value.values()) if (rows.some((r) => r.id === id)) return true
@@ -143,11 +150,11 @@ export const useRunsTableStore = defineStore('runsTable', () => {
    */
   let settling: ReturnType<typeof setTimeout> | undefined
   function showNewRun(r: RunSummary): void {
-    const { text, conditions, status: s, runIds, experimentIds } = filter.value
+    const { text, conditions, tags, status: s, runIds, experimentIds } = filter.value
     const newestFirst = view.value.sort.key === 'id' && view.value.sort.dir === 'desc' && view.value.groupBy === null
-    const unfiltered = !text && !conditions && !s && !runIds && (!experimentIds || experimentIds.includes(r.experimentId))
+    const unfiltered = !text && !conditions && !tags && !s && !runIds && (!experimentIds || experimentIds.includes(r.experimentId))
     if (newestFirst && unfiltered && pages.value.has(0)) {
-      pages.value = new Map(pages.value).set(0, [{ ...r, config: {}, group: null }, ...pages.value.get(0)!])
+      pages.value = new Map(pages.value).set(0, [{ ...r, config: {}, group: null, best: {} }, ...pages.value.get(0)!])
       total.value++
     }
     clearTimeout(settling)
@@ -163,8 +170,9 @@ export const useRunsTableStore = defineStore('runsTable', () => {
   })
   // A state change moves a run between the status chips (and in or out of a status filter's total).
   onEvent('run.state', recount)
+  onEvent('runs.deleted', ({ runId }) => onSomePage(runId) && void reload())
   // Events were missed while the link was down: refetch what the table shows.
   onReconnect(() => void reload())
 
-  return { view, query, status, onlyRunIds, pages, total, groups, statusCounts, loaded, error, freshRows, filter, fetchPage, reload, refreshCounts, rowAt, loadView, setView, sortBy, toggleColumn, configKeys }
+  return { view, query, status, onlyRunIds, archived, pages, total, groups, statusCounts, loaded, error, freshRows, filter, fetchPage, reload, refreshCounts, rowAt, loadView, setView, sortBy, toggleColumn, toggleMetric, configKeys, metricKeys }
 })

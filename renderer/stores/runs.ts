@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { Experiment, RunProgress, RunSummary } from '../../contract/api-runtime'
+import type { CommandInput, Experiment, RunProgress, RunSummary } from '../../contract/api-runtime'
 import { invoke, onEvent, onReconnect } from '../api/bridge'
 
 /**
@@ -72,10 +72,18 @@ export const useRunsStore = defineStore('runs', () => {
     await invoke('runs.launch', { file, ...(experimentId === undefined ? {} : { experimentId }) })
   }
 
+  onEvent('runs.deleted', ({ runId }) => {
+    const { [runId]: _, ...rest } = byId.value
+    byId.value = rest
+  })
+
+  const move = (ids: number[], experimentId: number) => invoke('runs.move', { ids, experimentId })
+  const update = (input: CommandInput<'runs.update'>) => invoke('runs.update', input)
+  const remove = (ids: number[]) => invoke('runs.delete', { ids })
   const cancel = (id: number) => invoke('runs.cancel', { id })
   const resume = (id: number) => invoke('runs.resume', { id })
 
-  return { experiments, byId, runs, progress, loaded, error, selectedExperimentId, reloads, load, remember, launch, cancel, resume }
+  return { experiments, byId, runs, progress, loaded, error, selectedExperimentId, reloads, load, remember, launch, move, update, remove, cancel, resume }
 })
 
 /** The summary fields of a run (a page row or a detail carries more). */

@@ -21,7 +21,7 @@ const bridge = fakeBridge({
   'experiments.list': [experiment(1, 'table4-adaptation', 3)],
   'runs.list': [],
   'logs.recent': [],
-  'views.runsTable.get': { columns: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
+  'views.runsTable.get': { columns: [], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
   'runs.page': { rows: [], total: 0, statusCounts: {}, groups: [] },
   'experiments.files': [
     { file: '/app/experiments/paper/table4-adaptation.yaml', label: 'paper/table4-adaptation.yaml', source: 'built-in', name: 'table4-adaptation', description: 'Table 4', runs: 8, error: null },

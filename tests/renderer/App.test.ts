@@ -22,8 +22,8 @@ describe('the first screen', () => {
     const stored: RunSummary[] = []
     const bridge = fakeBridge({
       'app.info': info, 'experiments.list': [], 'runs.list': [], 'logs.recent': [],
-      'views.runsTable.get': { columns: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
-      'runs.page': () => ({ rows: stored.map((r) => ({ ...r, config: {}, group: null })), total: stored.length, statusCounts: {}, groups: [] }),
+      'views.runsTable.get': { columns: [], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
+      'runs.page': () => ({ rows: stored.map((r) => ({ ...r, config: {}, group: null, best: {} })), total: stored.length, statusCounts: {}, groups: [] }),
     })
     window.api = bridge
     // The bridge is chosen when the renderer's modules load, so they are imported after window.api is set.

@@ -8,10 +8,12 @@ import { appInfo, experiment, summary } from './fixtures'
 /** 1,000 runs in two experiments; the fake pages them like the engine (offset/limit), so the view must ask for what it shows. */
 const all: RunsPageRow[] = Array.from({ length: 1000 }, (_, i) => ({
   ...summary(1000 - i, i % 2 ? 'table5' : 'table4', `${i % 3 ? 'full' : 'frozen'},seed=${i % 4}`),
+  lastMetrics: { 'eval/ucf101/ep1/top1': 40 + (i % 50) },
   config: { 'model.adaptation.mode': i % 3 ? 'full' : 'frozen', 'train.lr': 0.001 * (1 + (i % 5)) },
   group: null,
+  best: { 'eval/ucf101/ep1/top1': 45 + (i % 50) },
 }))
-let saved: RunsTableView = { columns: ['model.adaptation.mode'], sort: { key: 'id', dir: 'desc' }, groupBy: null }
+let saved: RunsTableView = { columns: ['model.adaptation.mode'], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null }
 const pageInputs: CommandInput<'runs.page'>[] = []
 
 const bridge = fakeBridge({
@@ -20,7 +22,8 @@ const bridge = fakeBridge({
   'runs.list': [],
   'logs.recent': [],
   'views.runsTable.get': () => saved,
-  'views.runsTable.set': (v) => (saved = { columns: v.columns, sort: v.sort, groupBy: v.groupBy ?? null }),
+  'views.runsTable.set': (v) => (saved = { columns: v.columns, metrics: v.metrics ?? [], sort: v.sort, groupBy: v.groupBy ?? null }),
+  'runs.metricKeys': (i) => [{ key: 'eval/ucf101/ep1/top1', runs: 1000 }, { key: 'train/loss', runs: 1000 }].filter((k) => !i.search || k.key.includes(i.search)),
   'runs.configKeys': (i) => [{ key: 'model.adaptation.mode', runs: 1000 }, { key: 'train.lr', runs: 1000 }].filter((k) => !i.search || k.key.includes(i.search)),
   'runs.page': (input) => {
     pageInputs.push(input)
@@ -119,7 +122,7 @@ describe('the runs table', () => {
   }, 30_000)
 
   it('shows a run launched elsewhere at once, then refetches to place it', async () => {
-    saved = { columns: [], sort: { key: 'id', dir: 'desc' }, groupBy: null }
+    saved = { columns: [], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null }
     const { wrapper } = await mountApp('/runs')
     const fetched = pageInputs.length
     bridge.emit('runs.changed', { ...summary(5000, 'table4', 'masks,seed=0'), status: 'queued', startedAt: null, finishedAt: null })
@@ -128,6 +131,31 @@ describe('the runs table', () => {
     expect(wrapper.get('[data-test="runs-total"]').text()).toBe('1001')
     await new Promise((r) => setTimeout(r, 300))
     expect(pageInputs.length).toBeGreaterThan(fetched)
+    wrapper.unmount()
+  })
+
+  it('shows metric columns (final and best), sorts on them, and keeps a metric filter in the URL', async () => {
+    saved = { columns: [], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null }
+    const { wrapper, router } = await mountApp('/runs?q=top1%3E40')
+    expect(pageInputs.at(-1)!.filter).toMatchObject({ conditions: [{ key: 'top1', op: '>', value: 40 }] })
+    expect((wrapper.get('[data-test="runs-filter"]').element as HTMLInputElement).value).toBe('top1>40')
+
+    await wrapper.get('[data-test="pick-columns"]').trigger('click')
+    await flushPromises()
+    await wrapper.findAll('[data-test="metric-option"]').find((o) => o.text().includes('ucf101'))!.get('input').setValue(true)
+    await flushPromises()
+    expect(saved.metrics).toEqual(['eval/ucf101/ep1/top1'])
+    expect(pageInputs.at(-1)!.metrics).toEqual(['eval/ucf101/ep1/top1'])
+    expect(wrapper.get('[data-test="metric-cell"]').text()).toBe('40 best 45')
+    await wrapper.get('[data-test="sort-best:eval/ucf101/ep1/top1"]').trigger('click')
+    await flushPromises()
+    expect(pageInputs.at(-1)!.sort).toEqual({ key: 'best:eval/ucf101/ep1/top1', dir: 'desc' })
+
+    await wrapper.get('[data-test="runs-filter"]').setValue('eval.ucf101.ep1.top1 >= 80')
+    await new Promise((r) => setTimeout(r, 250))
+    await flushPromises()
+    expect(router.currentRoute.value.query.q).toBe('eval.ucf101.ep1.top1 >= 80')
+    expect(pageInputs.at(-1)!.filter).toMatchObject({ conditions: [{ key: 'eval.ucf101.ep1.top1', op: '>=', value: 80 }] })
     wrapper.unmount()
   })
 

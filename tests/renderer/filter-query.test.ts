@@ -12,11 +12,25 @@ describe('the runs filter box', () => {
         { key: 'eval.0.dataset', op: '=', value: 'ucf 101' },
         { key: 'seed', op: '<', value: 3 },
       ],
+      tags: [],
     })
   })
 
   it('keeps plain words, numbers and run names with commas as free text', () => {
-    expect(parseFilterQuery('  full,wsm  42 ')).toEqual({ text: 'full,wsm 42', conditions: [] })
-    expect(parseFilterQuery('')).toEqual({ text: '', conditions: [] })
+    expect(parseFilterQuery('  full,wsm  42 ')).toEqual({ text: 'full,wsm 42', conditions: [], tags: [] })
+    expect(parseFilterQuery('')).toEqual({ text: '', conditions: [], tags: [] })
+  })
+
+  it('reads metric conditions with spaces around the operator, and tag:NAME words', () => {
+    expect(parseFilterQuery('top1>40 eval.ucf101.ep3.top1 >= 80 tag:paper eval/synthmotion/unseen/top1 < 99.5 name="a >= b"')).toEqual({
+      text: '',
+      conditions: [
+        { key: 'top1', op: '>', value: 40 },
+        { key: 'eval.ucf101.ep3.top1', op: '>=', value: 80 },
+        { key: 'eval/synthmotion/unseen/top1', op: '<', value: 99.5 },
+        { key: 'name', op: '=', value: 'a >= b' },
+      ],
+      tags: ['paper'],
+    })
   })
 })

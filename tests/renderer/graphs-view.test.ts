@@ -35,7 +35,7 @@ const bridge = fakeBridge({
   'experiments.list': [],
   'runs.list': [summary(7, 'smoke', 'default')],
   'logs.recent': [],
-  'views.runsTable.get': { columns: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
+  'views.runsTable.get': { columns: [], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
   'runs.page': { rows: [], total: 0, statusCounts: {}, groups: [] },
   'graphs.list': () => versions,
   'graphs.jobs': [],

@@ -18,8 +18,8 @@ const bridge = fakeBridge({
   'experiments.list': [experiment(1, 'table4', 3)],
   'runs.list': () => engineRuns.map((r) => ({ ...r })),
   'logs.recent': [],
-  'views.runsTable.get': { columns: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
-  'runs.page': (i) => ({ rows: engineRuns.slice(i.offset ?? 0, (i.offset ?? 0) + (i.limit ?? 100)).map((r): RunsPageRow => ({ ...r, config: {}, group: null })), total: engineRuns.length, statusCounts: counts(), groups: [] }),
+  'views.runsTable.get': { columns: [], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
+  'runs.page': (i) => ({ rows: engineRuns.slice(i.offset ?? 0, (i.offset ?? 0) + (i.limit ?? 100)).map((r): RunsPageRow => ({ ...r, config: {}, group: null, best: {} })), total: engineRuns.length, statusCounts: counts(), groups: [] }),
   'runs.get': (i) => ({ ...engineRuns.find((r) => r.id === i.id)!, config: {}, configDiff: {}, gitCommit: null, host: null }),
   'runs.metrics': [],
 })

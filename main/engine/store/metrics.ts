@@ -48,3 +48,10 @@ export function listMetrics(db: Db, runId: number, names?: string[]): MetricPoin
     .all(runId, ...(names ?? [])) as { run_id: number; step: number; epoch: number | null; name: string; value: number }[]
   return rows.map((r) => ({ runId: r.run_id, step: r.step, epoch: r.epoch, name: r.name, value: r.value }))
 }
+
+/** Every metric name with the number of runs that recorded it; `search` keeps names containing it. */
+export function listMetricKeys(db: Db, search?: string): { key: string; runs: number }[] {
+  const needle = search?.trim().toLowerCase()
+  const rows = db.prepare('SELECT name AS key, COUNT(DISTINCT run_id) AS runs FROM metrics GROUP BY name ORDER BY name').all() as { key: string; runs: number }[]
+  return needle ? rows.filter((r) => r.key.toLowerCase().includes(needle)) : rows
+}

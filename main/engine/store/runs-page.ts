@@ -2,6 +2,7 @@ import type { ConfigCondition, ConfigValue, RunsFilter, RunsGroupBy, RunsPageRow
 import { ContractError } from '../../../contract'
 import { variantName } from '../export/variant'
 import { configValuesOf, escapeLike } from './config-values'
+import { resolveConditions, type ResolvedCondition } from './filter-keys'
 import type { Db } from './db'
 import { getRunSummary } from './runs'
 import { placeholders } from './sql'
@@ -17,6 +18,7 @@ export interface RunsPageQuery {
   filter: RunsFilter
   groupBy: RunsGroupBy
   columns: string[]
+  metrics: string[]
 }
 
 export interface RunsPage {
@@ -54,7 +56,18 @@ interface Sql {
   params: unknown[]
 }
 
-function conditionSql(c: ConfigCondition): Sql {
+/** The final value (latest step) of one of the metrics, compared: true when any of them holds. */
+function metricConditionSql(c: ConfigCondition, metrics: readonly string[]): Sql {
+  return {
+    text: `EXISTS (SELECT 1 FROM metrics m WHERE m.run_id = r.id AND m.name IN (${placeholders(metrics)})
+             AND m.step = (SELECT MAX(m2.step) FROM metrics m2 WHERE m2.run_id = m.run_id AND m2.name = m.name) AND m.value ${c.op} ?)`,
+    params: [...metrics, c.value],
+  }
+}
+
+function conditionSql(resolved: ResolvedCondition): Sql {
+  if (resolved.kind === 'metric') return metricConditionSql(resolved.condition, resolved.metrics)
+  const c = resolved.condition
   const base = 'SELECT 1 FROM run_config c WHERE c.run_id = r.id AND c.key = ?'
   if (typeof c.value === 'boolean' || c.value === null) {
     if (c.op !== '=' && c.op !== '!=') throw new ContractError('invalid_input', `the condition ${c.key}${c.op}${String(c.value)} compares with ${String(c.value)}; use = or != for true, false and null`)
@@ -68,7 +81,7 @@ function conditionSql(c: ConfigCondition): Sql {
   return { text: `EXISTS (${base} AND c.json_type IN ${types} AND c.value ${c.op} ?)`, params: [c.key, c.value] }
 }
 
-function whereSql(f: RunsFilter): Sql {
+function whereSql(f: RunsFilter, conditions: readonly ResolvedCondition[]): Sql {
   const parts: string[] = []
   const params: unknown[] = []
   const inList = (column: string, values: readonly unknown[]) => {
@@ -89,7 +102,7 @@ function whereSql(f: RunsFilter): Sql {
     parts.push('EXISTS (SELECT 1 FROM json_each(r.tags_json) t WHERE t.value = ?)')
     params.push(tag)
   }
-  for (const c of f.conditions ?? []) {
+  for (const c of conditions) {
     const s = conditionSql(c)
     parts.push(s.text)
     params.push(...s.params)
@@ -111,6 +124,11 @@ function orderSql(sort: RunsSort): { join: Sql; order: Sql } {
     const latest = '(SELECT m.value FROM metrics m WHERE m.run_id = r.id AND m.name = ? ORDER BY m.step DESC LIMIT 1)'
     return { join: noJoin, order: { text: `${latest} IS NULL, ${latest} ${dir}, r.id ${dir}`, params: Array(2).fill(sort.key.slice('metric:'.length)) } }
   }
+  if (sort.key.startsWith('best:')) {
+    const name = sort.key.slice('best:'.length)
+    const best = `(SELECT ${lowerIsBetter(name) ? 'MIN' : 'MAX'}(m.value) FROM metrics m WHERE m.run_id = r.id AND m.name = ?)`
+    return { join: noJoin, order: { text: `${best} IS NULL, ${best} ${dir}, r.id ${dir}`, params: [name, name] } }
+  }
   const column = (COLUMN_SORT as Record<string, string | undefined>)[sort.key]
   if (!column) throw new ContractError('invalid_input', `cannot sort the runs by "${sort.key}"; sort by ${Object.keys(COLUMN_SORT).join(', ')}, config:<key> or metric:<name>`)
   return { join: noJoin, order: { text: `${column} IS NULL, ${column} ${dir}, r.id ${dir}`, params: [] } }
@@ -118,11 +136,12 @@ function orderSql(sort: RunsSort): { join: Sql; order: Sql } {
 
 export function runsPage(db: Db, q: RunsPageQuery): RunsPage {
   registerVariantFunction(db)
-  const where = whereSql(q.filter)
+  const conditions = resolveConditions(db, q.filter.conditions ?? [])
+  const where = whereSql(q.filter, conditions)
   const from = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id'
   const total = (db.prepare(`SELECT COUNT(*) AS n ${from} ${where.text}`).get(...where.params) as { n: number }).n
 
-  const anyStatus = whereSql({ ...q.filter, status: undefined })
+  const anyStatus = whereSql({ ...q.filter, status: undefined }, conditions)
   const statusCounts = Object.fromEntries(
     (db.prepare(`SELECT r.status, COUNT(*) AS n ${from} ${anyStatus.text} GROUP BY r.status`).all(...anyStatus.params) as { status: string; n: number }[]).map((r) => [r.status, r.n]),
   )
@@ -137,12 +156,29 @@ export function runsPage(db: Db, q: RunsPageQuery): RunsPage {
     .all(...join.params, ...where.params, ...order.params, q.limit, q.offset) as { id: number; grp: string | null }[]
 
   const values = configValuesOf(db, rows.map((r) => r.id), q.columns)
+  const best = bestValues(db, rows.map((r) => r.id), q.metrics)
   return {
-    rows: rows.map((r) => ({ ...getRunSummary(db, r.id), config: values.get(r.id) ?? {}, group: r.grp })),
+    rows: rows.map((r) => ({ ...getRunSummary(db, r.id), config: values.get(r.id) ?? {}, group: r.grp, best: best.get(r.id) ?? {} })),
     total,
     statusCounts,
     groups,
   }
+}
+
+/** Losses, error and skip counts are better low; accuracies and everything else high. */
+export function lowerIsBetter(metric: string): boolean {
+  return /loss|(^|\/)(ce|fd|missing|broken|skipped|unusable_pct)$/.test(metric)
+}
+
+/** Each run's best value of each metric over all its steps. */
+function bestValues(db: Db, runIds: readonly number[], metrics: readonly string[]): Map<number, Record<string, number>> {
+  const out = new Map<number, Record<string, number>>()
+  if (!runIds.length || !metrics.length) return out
+  const rows = db
+    .prepare(`SELECT run_id, name, MIN(value) AS lo, MAX(value) AS hi FROM metrics WHERE run_id IN (${placeholders(runIds)}) AND name IN (${placeholders(metrics)}) GROUP BY run_id, name`)
+    .all(...runIds, ...metrics) as { run_id: number; name: string; lo: number; hi: number }[]
+  for (const r of rows) out.set(r.run_id, { ...out.get(r.run_id), [r.name]: lowerIsBetter(r.name) ? r.lo : r.hi })
+  return out
 }
 
 /** Every config key of the given runs with one value per run (null where a run lacks it), and whether the values differ. */

@@ -88,7 +88,7 @@ describe('run management', () => {
     appendRunLog(folder, 'info', 'epoch 1: loss 0.50')
     appendRunLog(folder, 'error', 'failed: out of memory')
     const log = await engine.invoke('runs.log', { id: a! })
-    expect(log.text).toMatch(/info  epoch 1: loss 0\.50\n.*error failed: out of memory\n$/)
+    expect(log.text).toMatch(/info {2}epoch 1: loss 0\.50\n.*error failed: out of memory\n$/)
     expect(log.truncated).toBe(false)
   })
 })

@@ -127,8 +127,8 @@ describe('the flattened config', () => {
 
 describe('the runs table layout', () => {
   it('starts from the default and keeps what was saved', async () => {
-    expect(await engine.invoke('views.runsTable.get', {})).toEqual({ columns: [], sort: { key: 'id', dir: 'desc' }, groupBy: null })
-    const view = { columns: ['train.lr'], sort: { key: 'config:train.lr', dir: 'asc' as const }, groupBy: 'variant' as const }
+    expect(await engine.invoke('views.runsTable.get', {})).toEqual({ columns: [], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null })
+    const view = { columns: ['train.lr'], metrics: ['eval/ucf101/ep1/top1'], sort: { key: 'config:train.lr', dir: 'asc' as const }, groupBy: 'variant' as const }
     await engine.invoke('views.runsTable.set', view)
     expect(await engine.invoke('views.runsTable.get', {})).toEqual(view)
   })

@@ -1,0 +1,62 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { ExperimentFileEntry } from '../../contract/api-runtime'
+import { invoke } from '../api/bridge'
+import { useRunsStore } from './runs'
+
+/**
+ * Launching from the GUI: the experiment files the engine may read, and launching one — into the
+ * experiment the file names, or into one the user picked (a "+ New experiment" lands here).
+ */
+export const useLaunchStore = defineStore('launch', () => {
+  const runs = useRunsStore()
+  const files = ref<ExperimentFileEntry[] | null>(null)
+  const error = ref<string | null>(null)
+  /** The file being queued right now. */
+  const launching = ref<string | null>(null)
+  /** Where launched runs go: an experiment's id, or null for the experiment the file names. */
+  const targetExperimentId = ref<number | null>(null)
+  /** Whether the launch panel is open (a new experiment opens it, aimed at itself). */
+  const panelOpen = ref(false)
+
+  async function loadFiles(): Promise<void> {
+    try {
+      files.value = await invoke('experiments.files', {})
+      error.value = null
+    } catch (err) {
+      error.value = (err as Error).message
+    }
+  }
+
+  /** Queues a file's runs; resolves to whether it worked (the message is in `error`). */
+  async function launch(file: string): Promise<boolean> {
+    launching.value = file
+    error.value = null
+    try {
+      await invoke('runs.launch', { file, ...(targetExperimentId.value === null ? {} : { experimentId: targetExperimentId.value }) })
+      return true
+    } catch (err) {
+      error.value = (err as Error).message
+      return false
+    } finally {
+      launching.value = null
+    }
+  }
+
+  /** Creates an experiment, makes it the launch target and the sidebar's choice. */
+  async function createExperiment(name: string, description: string): Promise<boolean> {
+    try {
+      const e = await invoke('experiments.create', { name, description })
+      targetExperimentId.value = e.id
+      runs.selectedExperimentId = e.id
+      panelOpen.value = true
+      error.value = null
+      return true
+    } catch (err) {
+      error.value = (err as Error).message
+      return false
+    }
+  }
+
+  return { files, error, launching, targetExperimentId, panelOpen, loadFiles, launch, createExperiment }
+})
