@@ -58,7 +58,7 @@ describe('managing runs from the GUI', () => {
     await wrapper.get('[data-test="new-experiment-form"]').trigger('submit')
     await flushPromises()
     expect(wrapper.get('[data-test="view-title"]').text()).toBe('my-study')
-    expect(wrapper.get('[data-test="launch-panel"]').exists()).toBe(true)
+    expect(wrapper.find('[data-test="launch-panel"]').exists()).toBe(true)
     expect((wrapper.get('[data-test="launch-target"]').element as HTMLSelectElement).value).toBe('7')
     const buttons = wrapper.findAll('[data-test="launch-file"]')
     expect(buttons[1]!.attributes('disabled')).toBeDefined()
