@@ -56,6 +56,11 @@ const WELL_FORMED: { [C in CommandName]: CommandInput<C> } = {
   'graphs.cancelJob': { jobId: 1 },
   'graphs.jobs': {},
   'prompts.preview': { graphId: 1, classIndex: 0 },
+  'runs.metricKeys': {},
+  'runs.move': { ids: [1], experimentId: 1 },
+  'runs.update': { id: 1, tags: ['paper'] },
+  'runs.delete': { ids: [1] },
+  'runs.log': { id: 1 },
 }
 
 async function invokeError(command: string, input: unknown): Promise<ContractError> {
