@@ -19,11 +19,6 @@ export function kineticsNameFromFolder(folder: string): string {
   return folder.replace(/_/g, ' ')
 }
 
-/** Official Kinetics name → class folder as the STDD/Open-VCLIP layout names it (spaces → underscores). */
-export function kineticsFolderFromName(name: string): string {
-  return name.replace(/ /g, '_')
-}
-
 /** Python's `sorted()` on str (code-point order), which is how HMDB51 and Kinetics classes are indexed. */
 export function pythonSorted(names: Iterable<string>): string[] {
   return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))

@@ -73,4 +73,3 @@ export const ExperimentConfig = z
   .strict()
 
 export type ExperimentConfig = z.output<typeof ExperimentConfig>
-export type ExperimentFileInput = z.input<typeof ExperimentConfig>

@@ -139,14 +139,6 @@ export function trainableVariables(model: StddVideoModel): tf.Variable[] {
   return modelVariables(model).filter((v) => v.trainable)
 }
 
-/** Parameters of the CLIP backbone part (vision tower, projection, logit scale): no prompts, no projector. */
-export function backboneParameterCount(model: StddVideoModel): number {
-  const { vision_model, visual_projection, logit_scale } = model.weights
-  const layers = vision_model.encoder.layers.map(({ prompt_mlp: _p, ...rest }) => rest)
-  const tree = { vision_model: { ...vision_model, encoder: { layers } }, visual_projection, logit_scale } as unknown as WeightTree
-  return flattenWeights(tree).reduce((n, [, t]) => n + t.size, 0)
-}
-
 export function disposeStddModel(model: StddVideoModel): void {
   tf.dispose(modelVariables(model))
   if (model.teacher) tf.dispose(flattenWeights(model.teacher as unknown as WeightTree).map(([, t]) => t))

@@ -198,14 +198,3 @@ export function getGraphClass(db: Db, graphId: number, ref: string | number): Gr
   return found
 }
 
-/** The chain of versions from this one back to version 1. */
-export function graphLineage(db: Db, id: number): GraphVersionSummary[] {
-  const out: GraphVersionSummary[] = []
-  let cur: number | null = id
-  while (cur !== null) {
-    const s = getGraphSummary(db, cur)
-    out.push(s)
-    cur = s.parentId
-  }
-  return out
-}

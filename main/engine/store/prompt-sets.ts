@@ -57,15 +57,6 @@ export function getPromptSetByHash(db: Db, hash: string): StoredPromptSet {
   return toStored(rows[0]!)
 }
 
-export function listPromptSets(db: Db, f: { graphId?: number } = {}): Omit<StoredPromptSet, 'set'>[] {
-  const rows = (
-    f.graphId !== undefined
-      ? db.prepare('SELECT id, hash, graph_id, created_at FROM prompt_sets WHERE graph_id = ? ORDER BY id').all(f.graphId)
-      : db.prepare('SELECT id, hash, graph_id, created_at FROM prompt_sets ORDER BY id').all()
-  ) as Pick<Row, 'id' | 'hash' | 'graph_id' | 'created_at'>[]
-  return rows.map((r) => ({ id: r.id, hash: r.hash, graphId: r.graph_id, createdAt: r.created_at }))
-}
-
 export interface RunUsingGraph {
   runId: number
   runName: string

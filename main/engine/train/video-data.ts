@@ -1,4 +1,4 @@
-import { inThreadLoader, loadHmdb51, loadKineticsRoot, loadUcf101, normalize, protocolSets, restrictClasses, synth, trainIndices, evalIndices, CLIP_MEAN, CLIP_STD, type ClipLoader, type ClipOptions, type DatasetName, type Rng, type VideoItem, type VideoList } from '../data'
+import { inThreadLoader, loadHmdb51, loadKineticsRoot, loadUcf101, normalize, protocolSets, restrictClasses, synth, trainIndices, evalIndices, type ClipLoader, type ClipOptions, type DatasetName, type Rng, type VideoItem, type VideoList } from '../data'
 import type { ExperimentConfig } from '../experiments/schema'
 
 /**
@@ -166,4 +166,3 @@ export function evalSets(config: ExperimentConfig, target: EvalTarget, geometry:
   return protocolSets(target.protocol, target.dataset as DatasetName, root).map((set) => listEvalSet(set.list, set.name, options, loader))
 }
 
-export const DEFAULT_GEOMETRY: ModelGeometry = { imageSize: 224, mean: CLIP_MEAN, std: CLIP_STD }

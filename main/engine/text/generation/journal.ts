@@ -72,22 +72,3 @@ export class FileJournal implements GenerationJournal {
   }
 }
 
-export class MemoryJournal implements GenerationJournal {
-  entries: JournalEntry[] = []
-  private settings: string | null = null
-  open(settings: JournalSettings, restart = false): JournalEntry[] {
-    const s = canonicalJson(settings)
-    if (restart || this.settings === null) {
-      this.settings = s
-      this.entries = []
-    } else if (this.settings !== s) throw new Error('other settings')
-    return [...this.entries]
-  }
-  append(entry: JournalEntry): void {
-    this.entries.push(entry)
-  }
-  remove(): void {
-    this.entries = []
-    this.settings = null
-  }
-}

@@ -13,16 +13,6 @@ export function cacheKey(baseUrl: string, request: ChatRequest): string {
   return sha256Hex(canonicalJson({ baseUrl, request }))
 }
 
-export class MemoryLlmCache implements LlmCache {
-  readonly entries = new Map<string, string>()
-  get(key: string): string | undefined {
-    return this.entries.get(key)
-  }
-  set(key: string, _request: unknown, content: string): void {
-    this.entries.set(key, content)
-  }
-}
-
 /** Answers longer than this are used but not cached (a graph or clause answer is a few KiB). */
 export const MAX_CACHED_ANSWER_CHARS = 256 << 10
 /** The cache folder's size bound: past it, the oldest entries are removed. */

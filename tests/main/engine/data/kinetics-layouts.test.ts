@@ -5,7 +5,8 @@ import { loadDatasetSplit } from '../../../../main/engine/data/adapters'
 import { findKineticsCsv } from '../../../../main/engine/data/adapters/kinetics-find'
 import { protocolSets } from '../../../../main/engine/data/protocols/protocols'
 import { ExperimentConfig } from '../../../../main/engine/experiments/schema'
-import { DEFAULT_GEOMETRY, evalSets } from '../../../../main/engine/train/video-data'
+import { CLIP_MEAN, CLIP_STD } from '../../../../main/engine/data'
+import { evalSets } from '../../../../main/engine/train/video-data'
 import { put } from './make-fixtures'
 
 /**
@@ -105,7 +106,7 @@ describe('eval.dataset k400/k600 with protocol full', () => {
   it('evaluates the closed-set validation set, with its missing clips and notes', () => {
     activityNetRoot()
     const config = ExperimentConfig.parse({ name: 'k400-closed', eval: [{ dataset: 'k400', root: dir.path, protocol: 'full' }] })
-    const sets = evalSets(config, config.eval[0]!, DEFAULT_GEOMETRY)
+    const sets = evalSets(config, config.eval[0]!, { imageSize: 224, mean: CLIP_MEAN, std: CLIP_STD })
     expect(sets.map((s) => [s.name, s.size, s.classes.length])).toEqual([['val', 2, 3]])
     expect(sets[0]!.missing).toEqual([`${join(dir.path, 'val/gone1234567_000001_000011.mp4')} (${join(dir.path, 'kinetics-400_val.csv')}:4)`])
     expect(sets[0]!.notes[0]).toMatch(/^k400 val list: kinetics-400_val\.csv/)

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ClipModel } from '../../../../main/engine/clip/modeling_clip_model'
 import { clipWeightSpecs } from '../../../../main/engine/clip/weights_clip'
-import { backboneParameterCount, buildStddModel, disposeStddModel, trainableVariables, type StddVideoModel } from '../../../../main/engine/stdd/adaptation'
+import { buildStddModel, disposeStddModel, trainableVariables, type StddVideoModel } from '../../../../main/engine/stdd/adaptation'
+import { flattenWeights, type WeightTree } from '../../../../main/engine/tf/tree'
 import { alignmentFromSim, frameScores } from '../../../../main/engine/stdd/alignment'
 import { predictClips } from '../../../../main/engine/stdd/capture'
 import { resolveStddConfig, StddConfigError, STDD_DEFAULTS, type StddConfigInput } from '../../../../main/engine/stdd/config'
@@ -55,6 +56,14 @@ describe('config', () => {
     expect(err({ stca: { colour: 1 } })).toMatch(/stca unknown field\(s\) colour/)
   })
 })
+
+/** Parameters of the model's CLIP backbone part (vision tower, projection, logit scale): no prompts, no projector. */
+function backboneParameterCount(model: StddVideoModel): number {
+  const { vision_model, visual_projection, logit_scale } = model.weights
+  const layers = vision_model.encoder.layers.map(({ prompt_mlp: _p, ...rest }) => rest)
+  const tree = { vision_model: { ...vision_model, encoder: { layers } }, visual_projection, logit_scale } as unknown as WeightTree
+  return flattenWeights(tree).reduce((n, [, t]) => n + t.size, 0)
+}
 
 describe('STDD video model', () => {
   it('adds no parameters: the backbone count equals CLIP vision + projection + logit scale', () => {

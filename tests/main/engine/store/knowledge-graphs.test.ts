@@ -10,11 +10,11 @@ import {
   editGraphClasses,
   getGraph,
   getGraphClass,
-  graphLineage,
+  getGraphSummary,
   listGraphs,
   resolveGraphRef,
 } from '../../../../main/engine/store/knowledge-graphs'
-import { getPromptSet, getPromptSetByHash, listPromptSets, savePromptSet } from '../../../../main/engine/store/prompt-sets'
+import { getPromptSet, getPromptSetByHash, savePromptSet } from '../../../../main/engine/store/prompt-sets'
 import { createRun } from '../../../../main/engine/store/runs'
 import { importAuthorsFiles } from '../../../../main/engine/text/io/authors-import'
 import { parseAskgFile, parseXpromptFile } from '../../../../main/engine/text/io/authors-yaml'
@@ -66,7 +66,7 @@ describe('knowledge graphs in SQLite', () => {
     expect(getGraphClass(db, v2.id, 'smile').provenance).toMatchObject({ source: 'human', note: 'fill the empty temporal clauses' })
     expect(getGraphClass(db, v2.id, 'brush hair').provenance.source).toBe('import') // untouched classes keep theirs
     expect(getGraphClass(db, v1.id, 'smile').graph.clauses.aa).toEqual([]) // v1 unchanged
-    expect(graphLineage(db, v2.id).map((s) => s.version)).toEqual([2, 1])
+    expect(getGraphSummary(db, v2.id)).toMatchObject({ version: 2, parentId: v1.id })
     expect(resolveGraphRef(db, 'g').id).toBe(v2.id)
     expect(resolveGraphRef(db, 'g@1').id).toBe(v1.id)
     expect(resolveGraphRef(db, `#${v1.id}`).version).toBe(1)
@@ -111,7 +111,7 @@ describe('knowledge graphs in SQLite', () => {
     expect(set2.hash).not.toBe(set.hash)
     const row = db.prepare('SELECT ps.hash, kg.name, kg.version FROM runs r JOIN prompt_sets ps ON ps.id = r.prompt_set_id JOIN knowledge_graphs kg ON kg.id = ps.graph_id WHERE r.id = ?').get(run.id)
     expect(row).toEqual({ hash: set.hash, name: 'g', version: 1 })
-    expect(listPromptSets(db, { graphId: v2.id }).map((p) => p.hash)).toEqual([set2.hash])
+    expect(db.prepare('SELECT hash FROM prompt_sets WHERE graph_id = ?').all(v2.id)).toEqual([{ hash: set2.hash }])
   })
 
   it('creates the built-in SynthMotion graph once', () => {
