@@ -1,4 +1,5 @@
 import { shell, type App, type Session, type WebContents } from 'electron'
+import { isAllowedExternalUrl } from './external-links'
 import { WINDOW_CSP } from './app-protocol'
 
 /**
@@ -33,9 +34,9 @@ export function installSessionGuards(session: Session): void {
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 }
 
-/** New windows are denied; an https link opens in the system browser instead. */
+/** New windows are denied; a link to an allow-listed site (external-links.ts) opens in the system browser instead. */
 export function openExternallyOrDeny({ url }: { url: string }): { action: 'deny' } {
-  if (url.startsWith('https://')) void shell.openExternal(url)
+  if (isAllowedExternalUrl(url)) void shell.openExternal(url)
   return { action: 'deny' }
 }
 

@@ -1,4 +1,5 @@
 import type { MetricPoint } from '../../contract/api-runtime'
+import { escapeHtml } from './escape-html'
 import { debiasedEma } from './smoothing'
 
 export const COMPARE_PALETTE = ['#5b9dff', '#3ecf8e', '#f5b94a', '#ff6b6b', '#b48cff', '#4dd0e1', '#ff9f6b', '#9fe870']
@@ -34,7 +35,7 @@ export function compareChartOptions(metric: string, curves: readonly CompareCurv
     animation: false,
     grid: { left: 56, right: 20, top: 52, bottom: 36 },
     legend: { top: 0, type: 'scroll', textStyle: { color: '#8b95a7' } },
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : escapeHtml(String(v))) },
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, axisLabel: { color: '#8b95a7' }, splitLine: { show: false } },
     yAxis: { type: 'value', name: metric, nameTextStyle: { color: '#8b95a7', align: 'left' }, scale: true, axisLabel: { color: '#8b95a7' }, splitLine: { lineStyle: { color: '#262e3b' } } },
     series,

@@ -1,10 +1,13 @@
 import type { ClassGraphData, GraphTriple } from '../../contract/api-runtime'
+import { escapeHtml } from './escape-html'
 
 /**
  * One class's knowledge graph as an ECharts graph: the action in the middle, its objects, the
  * motions (sub-actions, in order) and the other entities the triples name (attributes, places),
  * linked by the triples with their relation as the edge label. Malformed triples (kept as text) have
- * no relation to draw and are left to the triples table.
+ * no relation to draw and are left to the triples table. The tooltip is HTML: its text is escaped. The
+ * edge labels are drawn on the canvas, as plain text: a function formatter, so no `{a}`/`{b}` template
+ * in a relation is expanded.
  */
 
 export const NODE_CATEGORIES = ['action', 'object', 'motion', 'attribute'] as const
@@ -57,7 +60,10 @@ export function graphChartOptions(g: ClassGraphData): Record<string, unknown> {
   const { nodes, edges } = classGraphElements(g)
   return {
     backgroundColor: 'transparent',
-    tooltip: { formatter: (p: { dataType: string; data: { name?: string; source?: string; target?: string; relation?: string } }) => (p.dataType === 'edge' ? `${p.data.source} — ${p.data.relation} → ${p.data.target}` : (p.data.name ?? '')) },
+    tooltip: {
+      formatter: (p: { dataType: string; data: { name?: string; source?: string; target?: string; relation?: string } }) =>
+        escapeHtml(p.dataType === 'edge' ? `${p.data.source} — ${p.data.relation} → ${p.data.target}` : (p.data.name ?? '')),
+    },
     legend: { data: NODE_CATEGORIES.map((c) => c), textStyle: { color: '#8b95a7' }, bottom: 0 },
     series: [
       {
@@ -68,7 +74,7 @@ export function graphChartOptions(g: ClassGraphData): Record<string, unknown> {
         force: { repulsion: 260, edgeLength: [70, 140], gravity: 0.08 },
         categories: NODE_CATEGORIES.map((c) => ({ name: c, itemStyle: { color: COLOURS[c] } })),
         data: nodes.map((n) => ({ name: n.name, category: NODE_CATEGORIES.indexOf(n.category), symbolSize: n.category === 'action' ? 30 : 16, label: { show: true, color: '#e4e8ef', fontSize: 11 } })),
-        links: edges.map((e) => ({ source: e.source, target: e.target, relation: e.relation, lineStyle: { color: FAMILY[e.family].colour, type: FAMILY[e.family].type, width: 1.4, curveness: 0.12 }, label: { show: true, formatter: e.relation, fontSize: 10, color: '#8b95a7' } })),
+        links: edges.map((e) => ({ source: e.source, target: e.target, relation: e.relation, lineStyle: { color: FAMILY[e.family].colour, type: FAMILY[e.family].type, width: 1.4, curveness: 0.12 }, label: { show: true, formatter: () => e.relation, fontSize: 10, color: '#8b95a7' } })),
         edgeSymbol: ['none', 'arrow'],
         edgeSymbolSize: 7,
         emphasis: { focus: 'adjacency' },

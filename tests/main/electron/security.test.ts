@@ -44,12 +44,13 @@ describe('every web contents the app creates', () => {
   }
   const event = (): { prevented: boolean; preventDefault(): void } => ({ prevented: false, preventDefault() { this.prevented = true } })
 
-  it('is guarded from web-contents-created: windows denied, https opened externally only', () => {
+  it('is guarded from web-contents-created: windows denied, only allow-listed https sites opened externally (issue 19, F8)', () => {
     const contents = created()
     expect(contents.windowOpenHandler!({ url: 'https://arxiv.org/abs/2412.09895' })).toEqual({ action: 'deny' })
     expect(shell.openExternal).toHaveBeenCalledWith('https://arxiv.org/abs/2412.09895')
-    expect(contents.windowOpenHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
-    expect(contents.windowOpenHandler!({ url: 'http://evil.example/' })).toEqual({ action: 'deny' })
+    for (const url of ['file:///etc/passwd', 'http://evil.example/', 'https://evil.example/', 'https://arxiv.org.evil.example/', 'https://user@arxiv.org/', 'https://arxiv.org:8443/', 'smb://host/share', 'javascript:alert(1)']) {
+      expect(contents.windowOpenHandler!({ url })).toEqual({ action: 'deny' })
+    }
     expect(shell.openExternal).toHaveBeenCalledTimes(1)
   })
 

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import type { ClassGraphData } from '../../contract/api-runtime'
+import { compareChartOptions } from '../../renderer/charts/compare-chart-options'
+import { escapeHtml } from '../../renderer/charts/escape-html'
+import { graphChartOptions } from '../../renderer/charts/graph-chart-options'
+
+/** Issue 19, F8: text from an LLM answer, an imported file or the editor never becomes markup in a chart. */
+
+const hostile: ClassGraphData = {
+  label: 'swing <img src=x onerror=alert(1)>',
+  objects: ['racket'],
+  subActions: [],
+  objectRelations: [{ head: 'racket', relation: '<b id=x>{b}', tail: 'ball "&" net' }],
+  actionObjectRelations: [],
+  actionRelations: [],
+  clauses: {},
+} as unknown as ClassGraphData
+
+type Tooltip = { formatter: (p: { dataType: string; data: Record<string, string> }) => string }
+type Link = { label: { formatter: () => string } }
+
+describe('chart text', () => {
+  it('escapes &, <, >, quotes', () => {
+    expect(escapeHtml(`<b id="x">&'`)).toBe('&lt;b id=&quot;x&quot;&gt;&amp;&#39;')
+  })
+
+  it('the knowledge-graph tooltip escapes the relation and the node names; the canvas label keeps the relation as plain text', () => {
+    const options = graphChartOptions(hostile)
+    const tooltip = (options.tooltip as Tooltip).formatter
+    const series = (options.series as { links: Link[] }[])[0]!
+    const edge = tooltip({ dataType: 'edge', data: { source: 'racket', relation: '<b id=x>{b}', target: 'ball "&" net' } })
+    expect(edge).toBe('racket — &lt;b id=x&gt;{b} → ball &quot;&amp;&quot; net')
+    expect(tooltip({ dataType: 'node', data: { name: hostile.label } })).toBe('swing &lt;img src=x onerror=alert(1)&gt;')
+    expect(series.links[0]!.label.formatter()).toBe('<b id=x>{b}')
+  })
+
+  it('the compare tooltip escapes a value that is not a number', () => {
+    const options = compareChartOptions('m', [], 0) as { tooltip: { valueFormatter: (v: unknown) => string } }
+    expect(options.tooltip.valueFormatter('<i>x</i>')).toBe('&lt;i&gt;x&lt;/i&gt;')
+    expect(options.tooltip.valueFormatter(0.123456)).toBe('0.1235')
+  })
+})
