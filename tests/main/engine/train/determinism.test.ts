@@ -42,9 +42,8 @@ describe('training determinism', () => {
     }
   }, 300_000)
 
-  // Issue 19: the BLAS addon's run departed from the pure-JS/XNNPACK one where a cycled prompt's two
-  // copies tied (alignment.ts maxToFirst). Now the providers agree step by step to float32 rounding
-  // (measured on the smoke run: loss 1e-6, gradient norm 4e-6 relative); the bounds are the README's.
+  // Issue 19 (gradient drift between providers): the providers agree step by step to float32 rounding
+  // (measured on the smoke run: loss 1.3e-6, gradient norm 4e-6 relative); the bounds are the README's.
   it.skipIf(findGemmAddon() === null)('the BLAS addon and tfjs-wasm\'s own products give the same run to float32 rounding, step by step', async () => {
     const dir = tempDir()
     try {
