@@ -7,9 +7,9 @@ import { DATASETS, PROTOCOLS, SYNTH_CLASS_SETS } from './vocabulary'
  * for the commands that take targets (`runs.evaluate`), so the UI is typed by the same lists.
  */
 
-const positiveInt = z.number().int().positive()
+export const positiveInt = z.number().int().positive()
 /** A size with a bound: up-front errors instead of gigabytes, aborts or hangs. */
-const sizeUpTo = (max: number) => positiveInt.max(max)
+export const sizeUpTo = (max: number) => positiveInt.max(max)
 
 /** SynthMotion only: which world, which classes, how many videos. */
 export const SynthOptions = z

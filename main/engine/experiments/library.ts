@@ -47,7 +47,6 @@ function libraryFolders(dataDir: string): [string, ExperimentFileEntry['source']
   return folders
 }
 
-export { MAX_EXPERIMENT_FILE_BYTES }
 
 export class ExperimentAccessError extends Error {}
 

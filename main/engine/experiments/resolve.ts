@@ -26,8 +26,6 @@ export interface ResolvedExperiment {
 
 export class ExperimentFileError extends Error {}
 
-export { MAX_SWEEP_RUNS }
-
 const SweepSpec = z
   .object({
     /** Explicit variants, each a partial config with a name: the rows of an ablation table. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DataRef, EvalTarget } from '../../../contract/eval-target'
+import { DataRef, EvalTarget, positiveInt, sizeUpTo } from '../../../contract/eval-target'
 import { PROMPT_SETS } from '../../../contract/vocabulary'
 import { stddConfigSchema } from '../stdd/config'
 
@@ -15,9 +15,6 @@ import { stddConfigSchema } from '../stdd/config'
 export const TEMPLATE_STYLES = ['dataset', 'hard'] as const
 export const SAMPLINGS = ['window', 'segments'] as const
 
-const positiveInt = z.number().int().positive()
-/** A size with a bound: up-front errors instead of gigabytes, aborts or hangs (issue 19, F4). */
-const sizeUpTo = (max: number) => positiveInt.max(max)
 
 export const ExperimentConfig = z
   .object({

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MAX_EXPERIMENT_FILE_BYTES } from '../../../../main/engine/experiments/library'
-import { ExperimentFileError, loadExperimentFile, MAX_SWEEP_RUNS, resolveExperiment } from '../../../../main/engine/experiments/resolve'
+import { MAX_EXPERIMENT_FILE_BYTES, MAX_SWEEP_RUNS } from '../../../../main/engine/experiments/limits'
+import { ExperimentFileError, loadExperimentFile, resolveExperiment } from '../../../../main/engine/experiments/resolve'
 import { parseClipConfig } from '../../../../main/engine/clip/configuration_clip'
 import { tempDir } from '../../../helpers/temp-dir'
 

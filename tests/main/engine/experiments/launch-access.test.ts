@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ContractError } from '../../../../contract'
 import { Engine } from '../../../../main/engine/engine'
-import { MAX_EXPERIMENT_FILE_BYTES } from '../../../../main/engine/experiments/library'
+import { MAX_EXPERIMENT_FILE_BYTES } from '../../../../main/engine/experiments/limits'
 import { tempDir } from '../../../helpers/temp-dir'
 
 /** `runs.launch` is callable from the renderer and the browser: it must read only experiment files. */
