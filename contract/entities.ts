@@ -1,8 +1,8 @@
 import { z } from 'zod'
+import { BACKEND_NAMES } from './vocabulary'
 
 /** Records the engine hands to its faces. Their types are inferred from these schemas. */
 
-export const BACKEND_NAMES = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const
 export const BackendName = z.enum(BACKEND_NAMES)
 export type BackendName = z.infer<typeof BackendName>
 

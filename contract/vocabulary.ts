@@ -4,6 +4,18 @@
  * contract's schemas, the preload and the renderer all import the same lists.
  */
 
+/** TensorFlow.js backends, fastest first: the order the engine tries them in (docs/backends.md). */
+export const BACKEND_NAMES = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const
+/** (The contract's `BackendName` type, from entities.ts, is this same union.) */
+type Backend = (typeof BACKEND_NAMES)[number]
+
+/** `value` as a backend name, or an error naming `source` (`--backend`, `STDD_BACKEND`) and the choices. */
+export function parseBackendName(value: string, source: string): Backend {
+  const name = BACKEND_NAMES.find((b) => b === value)
+  if (name) return name
+  throw new Error(`${source}: unknown backend "${value}"; choose one of ${BACKEND_NAMES.join(', ')}`)
+}
+
 export const DATASETS = ['synthmotion', 'ucf101', 'hmdb51', 'k400', 'k600'] as const
 export type Dataset = (typeof DATASETS)[number]
 export const DATASET_LABELS: Readonly<Record<Dataset, string>> = {

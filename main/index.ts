@@ -7,7 +7,7 @@ import { IpcBridge } from './electron/ipc-bridge'
 import { pageUrl, rendererDir, sqliteBinding, type LaunchContext } from './electron/launch-config'
 import { guardAllWebContents, installSessionGuards, trustedUrlCheck } from './electron/security'
 import { createMainWindow, type WindowPaths } from './electron/window'
-import { parseBackendName } from './engine/tf/backend'
+import { parseBackendName } from '../contract/vocabulary'
 
 function backendFromArgs(): ReturnType<typeof parseBackendName> | undefined {
   const arg = process.argv.find((a) => a.startsWith('--backend='))

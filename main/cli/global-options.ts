@@ -1,5 +1,5 @@
 import type { BackendName } from '../../contract'
-import { parseBackendName } from '../engine/tf/backend'
+import { parseBackendName } from '../../contract/vocabulary'
 import type { CliOptions } from './types'
 
 /** Options every command that starts an engine accepts. */

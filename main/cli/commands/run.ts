@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { top1Key } from '../../../contract/vocabulary'
 import { loadExperimentFile } from '../../engine/experiments/resolve'
 import { startInProcessEngine } from '../../engine/in-process'
 import type { Engine } from '../../engine/engine'
@@ -46,8 +47,10 @@ export async function executeRuns(engine: Engine, runIds: number[], ctx: CliCont
         r.name,
         r.status + (r.error ? ` (${r.error})` : ''),
         Object.entries(r.lastMetrics)
-          .filter(([k]) => k.startsWith('eval/') && k.endsWith('/top1'))
-          .map(([k, v]) => `${k.slice(5, -5)} top1=${v.toFixed(2)}`)
+          .flatMap(([k, v]) => {
+            const key = top1Key(k)
+            return key ? [`${key} top1=${v.toFixed(2)}`] : []
+          })
           .join('  '),
       ]),
     ),

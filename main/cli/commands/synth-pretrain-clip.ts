@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
-import { describeBackend, parseBackendName, selectBackend } from '../../engine/tf/backend'
+import { parseBackendName } from '../../../contract/vocabulary'
+import { describeBackend, selectBackend } from '../../engine/tf/backend'
 import { defaultSynthClipDir } from '../../engine/synthclip/checkpoints'
 import { PRETRAIN_DEFAULTS } from '../../engine/synthclip/pretrain'
 import { qualityLines } from '../../engine/synthclip/quality'

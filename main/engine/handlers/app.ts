@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import type { AppInfo } from '../../../contract'
 import type { EngineContext } from '../engine'
 import { databasePath } from '../paths'
+import { sqliteVersion } from '../store/db'
 import { schemaVersion } from '../store/migrations'
 import { findFfmpeg } from '../system/ffmpeg'
 import { chromiumState, missingPieces } from '../system/missing'
@@ -36,7 +37,7 @@ export function appInfo(ctx: EngineContext): AppInfo {
     const v = packageVersion(pkg)
     if (v) versions[pkg] = v
   }
-  versions.sqlite = (ctx.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+  versions.sqlite = sqliteVersion(ctx.db)
   const backend = activeBackend()
   const ffmpeg = ffmpegInfo()
   return {

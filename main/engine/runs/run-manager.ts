@@ -7,10 +7,11 @@ import type { EngineLog } from '../log'
 import type { ResolvedExperiment } from '../experiments/resolve'
 import type { ExperimentConfig } from '../experiments/schema'
 import type { Db } from '../store/db'
-import { createExperiment, getExperiment } from '../store/experiments'
+import { createExperiment, experimentIdByName, getExperiment } from '../store/experiments'
 import { onMetricsRecorded } from '../store/metrics'
 import { claim, dequeue, enqueue, queuedRunIds } from '../store/queue'
-import { createRun, getRunSummary, setRunStatus } from '../store/runs'
+import { createRun, getRun, getRunSummary, setRunStatus } from '../store/runs'
+import { runNames } from '../store/run-sources'
 import { markRunOwner, requestCancel, runningRuns, touchRun } from '../store/run-liveness'
 import { describeStorageError, storageProblem } from '../store/storage-errors'
 import { databasePath, runsDir } from '../paths'
@@ -109,11 +110,11 @@ export class RunManager {
     const { db } = this.deps
     const commit = gitCommit()
     const made = db.transaction(() => {
-      const existing = into ? { id: into.experimentId } : (db.prepare('SELECT id FROM experiments WHERE name = ?').get(resolved.name) as { id: number } | undefined)
-      const experiment = existing
-        ? getExperiment(db, existing.id)
+      const existing = into ? into.experimentId : experimentIdByName(db, resolved.name)
+      const experiment = existing !== null
+        ? getExperiment(db, existing)
         : createExperiment(db, { name: resolved.name, description: resolved.description, filePath: resolved.filePath, config: resolved.runs.map((r) => r.diff) })
-      const taken = new Set((db.prepare('SELECT name FROM runs WHERE experiment_id = ?').all(experiment.id) as { name: string }[]).map((r) => r.name))
+      const taken = runNames(db, experiment.id)
       const runs = resolved.runs.map((r) => {
         let name = r.name
         for (let i = 2; taken.has(name); i++) name = `${r.name} #${i}`
@@ -221,7 +222,7 @@ export class RunManager {
     }
     const heartbeat = setInterval(beat, HEARTBEAT_MS)
     heartbeat.unref()
-    const row = db.prepare('SELECT config_json FROM runs WHERE id = ?').get(runId) as { config_json: string }
+    const config = getRun(db, runId).config as ExperimentConfig
     const runDir = this.runDir(runId)
     log.info('runs', `run ${runId} started`)
     let outcome: FinalStatus
@@ -231,7 +232,7 @@ export class RunManager {
       appendRunLog(runDir, 'info', `started on ${this.host} (backend ${this.deps.backendName() ?? 'starting'})`)
       await this.deps.executor.execute({
         runId,
-        config: JSON.parse(row.config_json) as ExperimentConfig,
+        config,
         runDir,
         db,
         signal: controller.signal,

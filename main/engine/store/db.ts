@@ -79,6 +79,11 @@ export function openDatabase({ path, nativeBinding, onWarning }: OpenOptions): D
   return db
 }
 
+/** The SQLite library's version (`3.x.y`). */
+export function sqliteVersion(db: Db): string {
+  return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+}
+
 export function nowIso(): string {
   return new Date().toISOString()
 }

@@ -24,6 +24,11 @@ export function listExperiments(db: Db): Experiment[] {
   return (db.prepare(`${SELECT} ORDER BY e.created_at DESC, e.id DESC`).all() as ExperimentRow[]).map(toExperiment)
 }
 
+/** The id of the experiment of that name, or null. */
+export function experimentIdByName(db: Db, name: string): number | null {
+  return (db.prepare('SELECT id FROM experiments WHERE name = ?').get(name) as { id: number } | undefined)?.id ?? null
+}
+
 export function getExperiment(db: Db, id: number): Experiment {
   const row = db.prepare(`${SELECT} WHERE e.id = ?`).get(id) as ExperimentRow | undefined
   if (!row) throw new ContractError('not_found', `experiment ${id} does not exist; list them with "stdd runs list" or experiments.list`)

@@ -98,11 +98,6 @@ function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300)
 }
 
-export function parseBackendName(value: string, source: string): BackendName {
-  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName
-  throw new Error(`${source}: unknown backend "${value}"; choose one of ${BACKEND_NAMES.join(', ')}`)
-}
-
 let chosen: BackendReport | null = null
 
 /**

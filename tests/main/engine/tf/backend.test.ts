@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import { activeBackend, BACKEND_ORDER, describeBackend, parseBackendName, selectBackend } from '../../../../main/engine/tf/backend'
+import { parseBackendName } from '../../../../contract/vocabulary'
+import { activeBackend, BACKEND_ORDER, describeBackend, selectBackend } from '../../../../main/engine/tf/backend'
 
 describe('backend selection', () => {
   it('picks the best backend that starts and says why the better ones were skipped', async () => {
