@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs'
 import type { ClsSource } from './config'
 import { layoutPosition } from './layout'
 import { windowCount, type MaskPlan } from './masking'
-import { selectRows, selectRowsSideBySide, type RowIndex } from './runs'
+import { selectRows, selectRowsSideBySide, type RowIndex } from './select_rows'
 
 /**
  * Applying a Window Shift Masking plan to tokens in the window layout (layout.ts), and the padding
- * back (docs/method.md §1.4, §1.7), as injective row selections (runs.ts): differentiable on every
+ * back (docs/method.md §1.4, §1.7), as injective row selections (select_rows.ts): differentiable on every
  * backend without `tf.gather`'s scatter-add gradient.
  *
  * When every window of a frame keeps the same slots (repeat window, masking off, random window at

@@ -4,7 +4,7 @@ import { resolveStddConfig } from '../../../../main/engine/stdd/config'
 import { keptPatchMap, planMasks } from '../../../../main/engine/stdd/masking'
 import { seededRng } from '../../../../main/engine/util/random'
 import { frameSlots, maskTokens, maskTokensSideBySide, padTokens } from '../../../../main/engine/stdd/selection'
-import { selectRows, selectRowsSideBySide, toRuns } from '../../../../main/engine/stdd/runs'
+import { selectRows, selectRowsSideBySide, toRuns } from '../../../../main/engine/stdd/select_rows'
 import { fromWindowLayout, toWindowLayout } from '../../../../main/engine/stdd/layout'
 import { expectNoLeak, useWasm } from '../../../helpers/tf'
 
