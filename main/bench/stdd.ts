@@ -4,7 +4,7 @@ import { parseClipConfig, type ClipConfig } from '../engine/clip/configuration_c
 import { clipModelWeights, clipWeightSpecs, encoderLayerSpecs } from '../engine/clip/weights_clip'
 import { nestWeights } from '../engine/tf/tree'
 import { buildStddModel, disposeStddModel, trainableVariables } from '../engine/stdd/adaptation'
-import { AdamW } from '../engine/stdd/adamw'
+import { AdamW } from '../engine/optim/adamw'
 import { resolveStddConfig } from '../engine/stdd/config'
 import { planMasks } from '../engine/stdd/masking'
 import { seededRng } from '../engine/util/random'

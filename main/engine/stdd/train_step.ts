@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { readScalars } from '../tf/read'
 import { trainableVariables, type StddVideoModel } from './adaptation'
-import type { AdamW } from './adamw'
+import type { AdamW } from '../optim/adamw'
 import { classScores } from './alignment'
 import { distillationLoss } from './distillation'
 import { crossEntropy } from './losses'

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { ClipConfig } from '../clip/configuration_clip'
 import type { ClipModelWeights } from '../clip/weights_clip'
-import type { AdamW } from '../stdd/adamw'
+import type { AdamW } from '../optim/adamw'
 import { linear } from '../tf/linear'
 import { batchedAttention } from './batched_attention'
 import { clipContrastiveLoss, MAX_LOGIT_SCALE } from './contrastive'

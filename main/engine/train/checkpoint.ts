@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { SafetensorsFile } from '../io/safetensors'
 import { writeSafetensorsAsync } from '../io/safetensors_write'
-import type { VariableMoments } from '../stdd/adamw'
+import type { VariableMoments } from '../optim/adamw'
 
 /**
  * Per-epoch checkpoints of a run: `checkpoints/epoch-NNNN/` holds `weights.safetensors` (every

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildStddModel, disposeStddModel, trainableVariables } from '../../../../main/engine/stdd/adaptation'
-import { AdamW } from '../../../../main/engine/stdd/adamw'
+import { AdamW } from '../../../../main/engine/optim/adamw'
 import { resolveStddConfig, type StddConfigInput } from '../../../../main/engine/stdd/config'
 import { seededRng } from '../../../../main/engine/util/random'
 import { stddTrainStep, type StepResult } from '../../../../main/engine/stdd/train_step'
