@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
-import type { ClipConfig, ClipVisionConfig } from '../clip/configuration_clip'
-import type { ClipEncoderLayerWeights } from '../clip/modeling_clip'
-import type { ClipModelWeights, ClipVisionWeights } from '../clip/weights_clip'
-import type { LinearWeights } from '../tf/linear'
+import type { ClipConfig } from '../clip/configuration_clip'
+import type { ClipModelWeights } from '../clip/weights_clip'
 import { flattenWeights, replaceWeights, type WeightTree } from '../tf/tree'
 import type { AdaptationMode, StddConfig } from './config'
 import { normalValues, streamSeed, STREAMS } from '../util/random'
-import { createProjector, type Projector } from './distillation'
+import { createProjector } from './distillation'
+import type { PromptMlpWeights, StddLayerWeights, StddVideoModel } from './model'
 
 /**
  * Adaptation modes (paper Table 4) and the parameters each trains: the STDD video model's weights
@@ -22,35 +21,6 @@ import { createProjector, type Projector } from './distillation'
  *   bias, Kaiming-normal; QuickGELU; fc2 [K·D, H] with bias, zero (prompts start as zero tokens).
  * The distillation projector trains whenever its gradient flows ('flow') and the mode is not frozen.
  */
-
-export interface PromptMlpWeights {
-  fc1: LinearWeights
-  fc2: LinearWeights
-}
-
-/** A CLIP encoder layer's weights, plus the prompt MLP in `prompt` mode. */
-export interface StddLayerWeights extends ClipEncoderLayerWeights {
-  prompt_mlp?: PromptMlpWeights
-}
-
-export interface StddVisionWeights extends Omit<ClipVisionWeights, 'encoder'> {
-  encoder: { layers: StddLayerWeights[] }
-}
-
-/** The frozen plain CLIP that the distillation term compares against. */
-export interface TeacherWeights {
-  vision_model: ClipVisionWeights
-  visual_projection: LinearWeights
-}
-
-export interface StddVideoModel {
-  vision: ClipVisionConfig
-  config: StddConfig
-  weights: { vision_model: StddVisionWeights; visual_projection: LinearWeights; logit_scale: tf.Variable }
-  /** Present when distillation is on and a teacher was asked for. */
-  teacher: TeacherWeights | null
-  projector: Projector | null
-}
 
 export interface BuildOptions {
   /** Keep a frozen copy of the initial weights as the distillation teacher (training). Default: distillation ≠ 'off'. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import type { StddVideoModel } from './adaptation'
+import type { StddVideoModel } from './model'
 import { classScores } from './alignment'
 import { stddForward } from './video_model'
 

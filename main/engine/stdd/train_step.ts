@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { readScalars } from '../tf/read'
-import { trainableVariables, type StddVideoModel } from './adaptation'
+import { trainableVariables } from './adaptation'
+import type { StddVideoModel } from './model'
 import type { AdamW } from '../optim/adamw'
 import { classScores } from './alignment'
 import { distillationLoss } from './distillation'

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import type { StddVideoModel } from '../stdd/adaptation'
+import type { StddVideoModel } from '../stdd/model'
 import { flattenWeights, type WeightTree } from '../tf/tree'
 import type { LoadedClip } from './video-data'
 

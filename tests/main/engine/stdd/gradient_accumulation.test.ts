@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildStddModel, disposeStddModel, trainableVariables, type StddVideoModel } from '../../../../main/engine/stdd/adaptation'
+import { buildStddModel, disposeStddModel, trainableVariables } from '../../../../main/engine/stdd/adaptation'
+import type { StddVideoModel } from '../../../../main/engine/stdd/model'
 import { AdamW } from '../../../../main/engine/optim/adamw'
 import { resolveStddConfig } from '../../../../main/engine/stdd/config'
 import { stddTrainStep, type TrainBatch } from '../../../../main/engine/stdd/train_step'
