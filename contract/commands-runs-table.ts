@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MetricPoint, RunStatus, RunSummary } from './entities'
+import { PivotTableData } from './pivot'
 
 /** Commands of the runs table, the N-way compare and the ablation view. Spread into `commandSchemas`. */
 
@@ -62,24 +63,6 @@ export type RunsTableView = z.infer<typeof RunsTableView>
 export const CompareKey = z.object({ key: z.string(), values: z.array(ConfigValue), differs: z.boolean() })
 export type CompareKey = z.infer<typeof CompareKey>
 
-export const PivotCell = z.object({
-  mean: z.number(),
-  std: z.number().nullable(),
-  n: z.number(),
-  over: z.enum(['seeds', 'subsets']),
-  best: z.boolean(),
-  /** The runs the cell pools. */
-  runIds: z.array(z.number().int()),
-})
-export const PivotTableData = z.object({
-  title: z.string(),
-  rowKeys: z.array(z.string()),
-  rows: z.array(z.object({ label: z.string(), runIds: z.array(z.number().int()), values: z.record(z.string(), z.unknown()), cells: z.record(z.string(), PivotCell.nullable()) })),
-  columns: z.array(z.string()),
-  promptSets: z.array(z.object({ hash: z.string(), kind: z.string(), runs: z.array(z.number().int()) })),
-})
-export type PivotTableData = z.infer<typeof PivotTableData>
-
 export const runsTableCommandSchemas = {
   'runs.page': {
     input: z
@@ -123,7 +106,8 @@ export const runsTableCommandSchemas = {
   'views.runsTable.get': { input: z.object({}).strict(), output: RunsTableView },
   'views.runsTable.set': { input: RunsTableView, output: RunsTableView },
   'export.pivot': {
-    input: z.object({ experiments: z.array(z.string().min(1)).min(1) }).strict(),
+    /** `baseline`: the label of the row differences are against (default: the frozen CLIP's row, else the first). */
+    input: z.object({ experiments: z.array(z.string().min(1)).min(1), baseline: z.string().min(1).optional() }).strict(),
     output: PivotTableData,
   },
 } as const

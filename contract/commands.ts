@@ -15,6 +15,7 @@ import {
 } from './entities'
 import { printable } from './printable'
 import { RunMetricsEvent, runsTableCommandSchemas } from './commands-runs-table'
+import { EXPORT_FORMATS } from './pivot'
 import { analysisCommandSchemas } from './commands-analysis'
 import { graphsCommandSchemas, graphsEventSchemas } from './commands-graphs'
 import { RunDeletedEvent, runManagementCommandSchemas } from './commands-run-management'
@@ -66,7 +67,7 @@ export const commandSchemas = {
   'runs.cancel': { input: z.object({ id }).strict(), output: RunSummary },
   'runs.resume': { input: z.object({ id }).strict(), output: RunSummary },
   'export.table': {
-    input: z.object({ experiments: z.array(z.string().min(1)).min(1), format: z.enum(['csv', 'md', 'latex']).default('md') }).strict(),
+    input: z.object({ experiments: z.array(z.string().min(1)).min(1), format: z.enum(EXPORT_FORMATS).default('md'), baseline: z.string().min(1).optional() }).strict(),
     output: z.object({ text: z.string() }),
   },
   'logs.recent': {

@@ -7,6 +7,7 @@ import type { StddVideoModel } from '../stdd/model'
 import { predictClips } from '../stdd/capture'
 import { saveClassResults } from '../store/class-results'
 import { recordStep } from '../store/metrics'
+import { recordRunPromptSet } from '../store/run-prompt-sets'
 import { clipsTensor } from '../train/model-input'
 import type { PromptFeatures } from '../train/text-features'
 import { evalSets, type EvalSet, type ModelGeometry } from '../train/video-data'
@@ -115,7 +116,7 @@ async function evaluateTargets(inputs: EvalInputs, loader: ClipLoader): Promise<
     for (const set of sets) {
       try {
         const text = await inputs.prompts(set.classes, target.dataset)
-        if (outcomes.length === 0) ctx.db.prepare('UPDATE runs SET prompt_set_id = COALESCE(prompt_set_id, ?) WHERE id = ?').run(text.promptSet.id, ctx.runId)
+        recordRunPromptSet(ctx.db, ctx.runId, `${key}/${set.name}`, text.promptSet.id)
         try {
           outcomes.push(await evaluateSet(inputs, target, set, key, text, done))
         } finally {

@@ -1,118 +1,174 @@
-import { ContractError } from '../../../contract'
+import { ContractError, type MetricDelta, type MetricStat, type PivotCell as Cell, type PivotColumn, type PivotRow, type PivotTableData, type RowStatus } from '../../../contract'
+import { flatten } from '../experiments/diff'
+import { loadExperimentFile } from '../experiments/resolve'
 import type { Db } from '../store/db'
-import { meanStd } from '../eval/metrics'
-import { variantName } from './variant'
+import { runPromptSets, type RunPromptSet } from '../store/run-prompt-sets'
+import { sha256Hex } from '../text/prompts/hash'
+import { cellStat, deltaStat, seedOutcomes } from './cells'
+import { describeValues, factorHeader, PROMPT_SET_KEY, shownFactors } from './factors'
+import { METRICS, runOutcomes, type Metric } from './outcomes'
+import { differingKeys, groupRows, type TableRun } from './rows'
 
 /**
- * A results table: rows are groups of runs that differ only in their seed, columns are evaluation
- * targets (data set / protocol), cells are mean ± std (n) of top-1. Evaluation writes, per run and
- * target, the metrics `eval/<dataset>/<protocol>/top1` (mean over the protocol's subsets or splits),
- * `…/top1_std` and `…/n`.
+ * A results table (rows.ts: what a row is; cells.ts: the statistics): a row per configuration with
+ * its seeds pooled, a column per evaluation target (`<dataset>/<split>`), per cell top-1, top-5 and on
+ * SynthMotion the order-only pair accuracy, each as mean, std over seeds, n, and a 95 % interval, and
+ * the paired difference from a baseline row with its significance.
  */
-export interface Cell {
-  mean: number
-  std: number | null
-  n: number
-  /** What the std is over: the seeds of the group's runs, or the subsets/splits of the one run. */
-  over: 'seeds' | 'subsets'
-  best: boolean
-  /** The runs the cell pools (the row's runs that were evaluated on the column's target). */
-  runIds: number[]
-}
 
-export interface PivotTable {
-  title: string
-  /** The config keys that tell the rows apart (seed excluded). */
-  rowKeys: string[]
-  rows: { label: string; runIds: number[]; values: Record<string, unknown>; cells: Record<string, Cell | null> }[]
-  columns: string[]
-  /** Prompt sets the runs used: hash → experiments/runs citing it. */
-  promptSets: { hash: string; kind: string; runs: number[] }[]
-}
+export type { PivotTableData as PivotTable } from '../../../contract'
 
 interface RunRow {
   id: number
   name: string
-  config_diff_json: string
-  prompt_set_id: number | null
+  status: RowStatus
+  seed: number
+  config_json: string
 }
 
-const EVAL_METRIC = /^eval\/([^/]+\/[^/]+)\/top1$/
-
-function formatValue(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v)
+/** A config's values as a row compares them: every leaf but the seed, name and description. */
+function configValues(config: unknown): Record<string, unknown> {
+  const values = flatten(config)
+  for (const k of ['seed', 'name', 'description']) delete values[k]
+  return values
 }
 
-/** Builds the pivot over the finished runs of the named experiments (names or ids). */
-export function buildPivot(db: Db, experiments: string[]): PivotTable {
-  const runs: RunRow[] = []
+/** Per target, the prompt set(s) a run used: the hash, or for several sets a hash of theirs. */
+function promptSetValues(sets: readonly RunPromptSet[]): Record<string, string> {
+  const byTarget = new Map<string, string[]>()
+  for (const s of sets) {
+    const target = s.setKey.split('/').slice(0, 2).join('/')
+    byTarget.set(target, [...(byTarget.get(target) ?? []), `${s.setKey}=${s.hash}`])
+  }
+  return Object.fromEntries([...byTarget].map(([t, list]) => [`${PROMPT_SET_KEY}${t}`, list.length === 1 ? list[0]!.split('=').pop()! : sha256Hex(list.join('\n'))]))
+}
+
+/** The suite file's variants that have no run yet (by name), or a note why the file could not be read. */
+function missingVariants(db: Db, experimentId: number, runNames: Set<string>, notes: string[]): TableRun[] {
+  const row = db.prepare('SELECT name, file_path FROM experiments WHERE id = ?').get(experimentId) as { name: string; file_path: string | null }
+  if (!row.file_path) return []
+  try {
+    return loadExperimentFile(row.file_path)
+      .runs.filter((r) => !runNames.has(r.name))
+      .map((r) => {
+        const values = configValues(r.config)
+        // Not pinned yet: the version it would use is decided when it is queued.
+        if (!/@\d+$|^#\d+$/.test(r.config.text.graph)) delete values['text.graph']
+        return { id: null, name: r.name, status: 'missing' as const, seed: r.config.seed, values }
+      })
+  } catch (err) {
+    notes.push(`${row.name}: the suite file ${row.file_path} could not be read, so variants never run are not listed (${(err as Error).message.split('\n')[0]})`)
+    return []
+  }
+}
+
+function loadRuns(db: Db, experiments: readonly string[], notes: string[]): TableRun[] {
+  const runs: TableRun[] = []
   for (const key of experiments) {
     const exp = db.prepare('SELECT id, name FROM experiments WHERE name = ? OR CAST(id AS TEXT) = ?').get(key, key) as { id: number; name: string } | undefined
     if (!exp) throw new ContractError('not_found', `no experiment "${key}"; "stdd runs list" shows the experiments`)
-    runs.push(...(db.prepare("SELECT id, name, config_diff_json, prompt_set_id FROM runs WHERE experiment_id = ? AND status = 'done' ORDER BY id").all(exp.id) as RunRow[]))
-  }
-  if (runs.length === 0) throw new ContractError('not_found', `the experiment(s) ${experiments.join(', ')} have no finished runs yet`)
-
-  const diffs = runs.map((r) => {
-    const d = JSON.parse(r.config_diff_json) as Record<string, unknown>
-    delete d.seed
-    return d
-  })
-  const allKeys = [...new Set(diffs.flatMap((d) => Object.keys(d)))].sort()
-  // Only keys whose value differs between runs tell rows apart.
-  const rowKeys = allKeys.filter((k) => new Set(diffs.map((d) => formatValue(d[k] ?? '(default)'))).size > 1)
-
-  const groups = new Map<string, { runIds: number[]; values: Record<string, unknown> }>()
-  runs.forEach((r, i) => {
-    const values = Object.fromEntries(rowKeys.map((k) => [k, diffs[i]![k] ?? '(default)']))
-    const label = variantName(r.name) ?? (rowKeys.map((k) => `${k}=${formatValue(values[k])}`).join(', ') || 'all runs')
-    const g = groups.get(label) ?? { runIds: [], values }
-    g.runIds.push(r.id)
-    groups.set(label, g)
-  })
-
-  const metric = db.prepare('SELECT name, value FROM metrics WHERE run_id = ? AND name LIKE ? AND step = (SELECT MAX(step) FROM metrics m2 WHERE m2.run_id = metrics.run_id AND m2.name = metrics.name)')
-  const perRun = new Map<number, Record<string, { top1: number; std: number | null; n: number }>>()
-  const columns = new Set<string>()
-  for (const r of runs) {
-    const rows = metric.all(r.id, 'eval/%') as { name: string; value: number }[]
-    const byName = Object.fromEntries(rows.map((x) => [x.name, x.value]))
-    const targets: Record<string, { top1: number; std: number | null; n: number }> = {}
-    for (const name of Object.keys(byName)) {
-      const m = EVAL_METRIC.exec(name)
-      if (!m) continue
-      const target = m[1]!
-      columns.add(target)
-      targets[target] = { top1: byName[name]!, std: byName[`eval/${target}/top1_std`] ?? null, n: byName[`eval/${target}/n`] ?? 1 }
+    const rows = db.prepare('SELECT id, name, status, seed, config_json FROM runs WHERE experiment_id = ? ORDER BY id').all(exp.id) as RunRow[]
+    const prompts = runPromptSets(db, rows.filter((r) => r.status === 'done').map((r) => r.id))
+    for (const r of rows) {
+      const values = configValues(JSON.parse(r.config_json))
+      if (r.status === 'done') Object.assign(values, promptSetValues(prompts.filter((p) => p.runId === r.id)))
+      runs.push({ id: r.id, name: r.name, status: r.status, seed: r.seed, values })
     }
-    perRun.set(r.id, targets)
+    runs.push(...missingVariants(db, exp.id, new Set(rows.map((r) => r.name.replace(/ #\d+$/, ''))), notes))
   }
+  if (runs.length === 0) throw new ContractError('not_found', `the experiment(s) ${experiments.join(', ')} have no runs yet`)
+  return runs
+}
 
-  const cols = [...columns].sort()
-  const rows = [...groups.entries()].map(([label, g]) => {
+/** The baseline: the row asked for, else the frozen CLIP's row, else the first row with results. */
+function pickBaseline(rows: readonly PivotRow[], asked: string | undefined): PivotRow | null {
+  const done = rows.filter((r) => r.status === 'done')
+  if (asked !== undefined) {
+    const row = done.find((r) => r.label === asked)
+    if (!row) throw new ContractError('invalid_input', `no row "${asked}" with results to compare against; the rows are: ${done.map((r) => `"${r.label}"`).join(', ')}`)
+    return row
+  }
+  if (done.length < 2) return null
+  return done.find((r) => r.values['model.adaptation.mode'] === 'frozen') ?? done[0]!
+}
+
+/** Builds the table over the runs of the named experiments (names or ids); `baseline` is a row label. */
+export function buildPivot(db: Db, experiments: readonly string[], baseline?: string): PivotTableData {
+  const notes: string[] = []
+  const runs = loadRuns(db, experiments, notes)
+  const grouped = groupRows(runs, describeValues)
+  const rowKeys = differingKeys(grouped)
+  const doneIds = runs.filter((r) => r.status === 'done').map((r) => r.id!)
+  const outcomes = runOutcomes(db, doneIds)
+  const columnKeys = [...new Set([...outcomes.values()].flatMap((m) => [...m.keys()]))].sort()
+  const columns: PivotColumn[] = columnKeys.map((key) => ({ key, metrics: METRICS.filter((m) => doneIds.some((id) => outcomes.get(id)!.get(key)?.[m])), oneVideoMoves: {} }))
+
+  const bySeedOf = new Map<string, ReturnType<typeof seedOutcomes>>()
+  const rows: PivotRow[] = grouped.map((g, i) => {
+    const runIds = [...[...g.seeds.values()].flat(), ...g.others.flatMap((o) => o.runIds)].sort((a, b) => a - b)
     const cells: Record<string, Cell | null> = {}
-    for (const c of cols) {
-      const runIds = g.runIds.filter((id) => perRun.get(id)?.[c] !== undefined)
-      const vals = runIds.map((id) => perRun.get(id)![c]!)
-      if (vals.length === 0) cells[c] = null
-      else if (vals.length === 1) cells[c] = { mean: vals[0]!.top1, std: vals[0]!.std, n: vals[0]!.n, over: 'subsets', best: false, runIds }
-      else cells[c] = { ...meanStd(vals.map((v) => v.top1)), over: 'seeds', best: false, runIds }
+    for (const col of columns) {
+      const metrics: Partial<Record<Metric, MetricStat>> = {}
+      const cellRuns = new Set<number>()
+      const seeds = new Set<number>()
+      for (const m of col.metrics) {
+        const bySeed = seedOutcomes(g.seeds, outcomes, col.key, m)
+        if (bySeed.size === 0) continue
+        bySeedOf.set(`${i} ${col.key} ${m}`, bySeed)
+        metrics[m] = cellStat(bySeed)
+        for (const s of bySeed.keys()) {
+          seeds.add(s)
+          for (const id of g.seeds.get(s)!) if (outcomes.get(id)!.has(col.key)) cellRuns.add(id)
+        }
+      }
+      cells[col.key] = seeds.size ? { metrics, delta: null, runIds: [...cellRuns].sort((a, b) => a - b), seeds: [...seeds].sort((a, b) => a - b), repeats: cellRuns.size - seeds.size } : null
     }
-    return { label, runIds: g.runIds, values: g.values, cells }
+    const seeds = [...g.seeds.keys()].sort((a, b) => a - b)
+    const doneRuns = [...g.seeds.values()].flat().length
+    return { label: g.label, status: g.status, baseline: false, values: Object.fromEntries(rowKeys.filter((k) => k in g.values).map((k) => [k, g.values[k]])), runIds, seeds, repeats: doneRuns - seeds.length, others: g.others, cells }
   })
-  for (const c of cols) {
-    const best = Math.max(...rows.map((r) => r.cells[c]?.mean ?? -Infinity))
-    for (const r of rows) if (r.cells[c] && r.cells[c]!.mean === best) r.cells[c]!.best = true
+
+  const base = pickBaseline(rows, baseline)
+  if (base) {
+    base.baseline = true
+    const b = rows.indexOf(base)
+    rows.forEach((row, i) => {
+      if (row === base) return
+      for (const col of columns) {
+        const cell = row.cells[col.key]
+        if (!cell || !base.cells[col.key]) continue
+        const delta: Partial<Record<Metric, MetricDelta>> = {}
+        for (const m of col.metrics) {
+          const mine = bySeedOf.get(`${i} ${col.key} ${m}`)
+          const theirs = bySeedOf.get(`${b} ${col.key} ${m}`)
+          if (mine && theirs) delta[m] = deltaStat(mine, theirs)
+        }
+        cell.delta = delta
+      }
+    })
   }
 
-  const ps = db.prepare('SELECT hash, kind FROM prompt_sets WHERE id = ?')
+  for (const col of columns) {
+    for (const m of col.metrics) {
+      const stats = rows.flatMap((r) => (r.cells[col.key]?.metrics[m] ? [r.cells[col.key]!.metrics[m]!] : []))
+      const best = Math.max(...stats.map((s) => s.mean))
+      for (const s of stats) s.best = s.mean === best
+      const videos = Math.min(...stats.map((s) => s.videos ?? Infinity))
+      if (Number.isFinite(videos) && 100 / videos >= 1) col.oneVideoMoves[m] = 100 / videos
+    }
+    const moves = Object.entries(col.oneVideoMoves).map(([m, pts]) => `${METRIC_NAMES[m as Metric]} by ${pts.toFixed(1)} points (${Math.round(100 / pts)} videos)`)
+    if (moves.length) notes.push(`${col.key}: one test video moves ${moves.join(', ')}.`)
+  }
+
   const promptSets = new Map<string, { hash: string; kind: string; runs: number[] }>()
-  for (const r of runs) {
-    if (r.prompt_set_id === null) continue
-    const p = ps.get(r.prompt_set_id) as { hash: string; kind: string }
-    const entry = promptSets.get(p.hash) ?? { ...p, runs: [] }
-    entry.runs.push(r.id)
+  for (const p of runPromptSets(db, doneIds)) {
+    const entry = promptSets.get(p.hash) ?? { hash: p.hash, kind: p.kind, runs: [] }
+    if (!entry.runs.includes(p.runId)) entry.runs.push(p.runId)
     promptSets.set(p.hash, entry)
   }
-  return { title: experiments.join(' + '), rowKeys, rows, columns: cols, promptSets: [...promptSets.values()] }
+  const factors = shownFactors(rowKeys, rows).map((key) => ({ key, header: factorHeader(key) }))
+  return { title: experiments.join(' + '), baseline: base?.label ?? null, rowKeys, factors, columns, rows, promptSets: [...promptSets.values()], notes }
 }
+
+/** How a table names each metric. */
+export const METRIC_NAMES: Record<Metric, string> = { top1: 'top-1', top5: 'top-5', pair_acc: 'order pairs' }

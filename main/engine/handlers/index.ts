@@ -47,7 +47,7 @@ export function createHandlers(ctx: EngineContext): Handlers {
       ctx.kickQueue()
       return run
     },
-    'export.table': ({ experiments, format }) => ({ text: formatPivot(buildPivot(ctx.db, experiments), format) }),
+    'export.table': ({ experiments, format, baseline }) => ({ text: formatPivot(buildPivot(ctx.db, experiments, baseline), format) }),
     ...runsTableHandlers(ctx),
     ...analysisHandlers(ctx),
     ...createGraphHandlers(ctx),

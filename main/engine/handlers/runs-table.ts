@@ -22,6 +22,6 @@ export function runsTableHandlers(ctx: EngineContext): Pick<Handlers, RunsTableC
     'runs.compare': ({ ids }) => ({ runs: ids.map((id) => getRunSummary(ctx.db, id)), keys: compareConfigs(ctx.db, ids) }),
     'views.runsTable.get': () => readViewSettings(ctx.db, 'runsTable', RunsTableView, DEFAULT_RUNS_TABLE_VIEW),
     'views.runsTable.set': (view) => writeViewSettings(ctx.db, 'runsTable', view),
-    'export.pivot': ({ experiments }) => buildPivot(ctx.db, experiments),
+    'export.pivot': ({ experiments, baseline }) => buildPivot(ctx.db, experiments, baseline),
   }
 }

@@ -1,5 +1,6 @@
 import { ContractError, type CheckpointChoice, type ParsedCommandInput, type RunDetail } from '../../../contract'
 import { diffFrom, deepMerge } from '../experiments/diff'
+import { pinnedGraphRef } from '../experiments/pin-graph'
 import { DEFAULT_CONFIG } from '../experiments/resolve'
 import { ExperimentConfig } from '../experiments/schema'
 import { getGraphSummary } from '../store/knowledge-graphs'
@@ -88,7 +89,8 @@ export function planEvaluation(db: Db, input: EvaluateInput, runDir: (runId: num
   const evals = input.evals ?? null
   if (input.text?.graphVersionId !== undefined) getGraphSummary(db, input.text.graphVersionId)
   const text = { ...base.text, ...(input.text?.promptSet ? { promptSet: input.text.promptSet } : {}), ...(input.text?.graphVersionId ? { graph: `#${input.text.graphVersionId}` } : {}) }
-  const config = ExperimentConfig.parse(deepMerge(base, { train: { epochs: 0, averaging: null }, text, ...(evals ? { eval: evals } : {}) }))
+  const merged = ExperimentConfig.parse(deepMerge(base, { train: { epochs: 0, averaging: null }, text, ...(evals ? { eval: evals } : {}) }))
+  const config = { ...merged, text: { ...merged.text, graph: pinnedGraphRef(db, merged) } }
 
   const taken = runNames(db, source.experimentId)
   const stem = evaluationName(source.name, describeChange(evals, input.text, input.checkpoint))

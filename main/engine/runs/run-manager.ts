@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { ContractError, type Experiment, type RunSummary } from '../../../contract'
 import type { EventBus } from '../events'
 import type { EngineLog } from '../log'
+import { pinRunGraph } from '../experiments/pin-graph'
 import type { ResolvedExperiment } from '../experiments/resolve'
 import type { ExperimentConfig } from '../experiments/schema'
 import type { Db } from '../store/db'
@@ -105,7 +106,7 @@ export class RunManager {
     return dead.map((r) => r.id)
   }
 
-  /** Creates the experiment (or reuses the one of that name, or puts them `into` another) and one queued run per resolved config. */
+  /** Creates the experiment (or reuses the one of that name, or puts them `into` another) and one queued run per resolved config, its knowledge graph pinned to a version. */
   launch(resolved: ResolvedExperiment, into?: { experimentId: number }): Launched {
     const { db } = this.deps
     const commit = gitCommit()
@@ -115,7 +116,8 @@ export class RunManager {
         ? getExperiment(db, existing)
         : createExperiment(db, { name: resolved.name, description: resolved.description, filePath: resolved.filePath, config: resolved.runs.map((r) => r.diff) })
       const taken = runNames(db, experiment.id)
-      const runs = resolved.runs.map((r) => {
+      const runs = resolved.runs.map((unpinned) => {
+        const r = pinRunGraph(db, unpinned)
         let name = r.name
         for (let i = 2; taken.has(name); i++) name = `${r.name} #${i}`
         taken.add(name)

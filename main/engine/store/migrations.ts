@@ -207,6 +207,19 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    description: 'run_prompt_sets: the prompt set each evaluation set of a run used (runs.prompt_set_id keeps only the first)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE run_prompt_sets (
+          run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          eval_key      TEXT NOT NULL,
+          prompt_set_id INTEGER NOT NULL REFERENCES prompt_sets(id),
+          PRIMARY KEY (run_id, eval_key)
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

@@ -142,7 +142,7 @@ describe('runs.evaluate (evaluate again, without training)', () => {
     const pivot = buildPivot(engine.db, ['tiny-analysis'])
     const row = pivot.rows.find((r) => r.runIds.includes(otherText))!
     expect(row.label).toBe('[eval synthmotion/unseen; prompts c; epoch 1]')
-    expect(row.cells['synthmotion/unseen']!.mean).toBeCloseTo(run.lastMetrics['eval/synthmotion/unseen/top1']!, 6)
+    expect(row.cells['synthmotion/unseen']!.metrics.top1!.mean).toBeCloseTo(run.lastMetrics['eval/synthmotion/unseen/top1']!, 6)
   })
 
   it('evaluating an evaluation-only run again evaluates the checkpoint it evaluated', async () => {

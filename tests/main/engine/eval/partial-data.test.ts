@@ -7,6 +7,7 @@ import { synthVideoName, writeSynthDataset } from '../../../../main/engine/data/
 import { Engine } from '../../../../main/engine/engine'
 import { coverageArtifactName } from '../../../../main/engine/eval/coverage'
 import { loadExperimentFile } from '../../../../main/engine/experiments/resolve'
+import { runPromptSets } from '../../../../main/engine/store/run-prompt-sets'
 import { readJsonArtifact } from '../../../../main/engine/store/json-artifacts'
 import { tempDir } from '../../../helpers/temp-dir'
 
@@ -84,6 +85,8 @@ describe('a partial data set', () => {
     const m = run.lastMetrics
     expect([m['eval/ucf101/ep3/split_1/listed'], m['eval/ucf101/ep3/split_1/videos'], m['eval/ucf101/ep3/split_1/missing'], m['eval/ucf101/ep3/split_1/broken']]).toEqual([3, 3, 0, 0])
     expect(m['eval/ucf101/ep3/split_1/top1']).toEqual(expect.any(Number))
+    // Each set's prompt set is recorded, not only the run's first.
+    expect(runPromptSets(engine.db, [runs.failing]).map((p) => p.setKey)).toEqual(['ucf101/ep3/split 1', 'ucf101/ep3/split 2'])
     expect(Object.keys(m).filter((k) => k.startsWith('eval/ucf101/ep3/split_2') || k === 'eval/ucf101/ep3/top1')).toEqual([])
     expect(tf.memory().numTensors).toBe(tensorsBefore)
   })

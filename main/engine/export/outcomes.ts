@@ -1,0 +1,125 @@
+import { PIVOT_METRICS as METRICS, type PivotMetric as Metric } from '../../../contract'
+import type { Db } from '../store/db'
+import { placeholders } from '../store/sql'
+
+/**
+ * What a finished run's evaluation left, per target (`<dataset>/<split>`), for the results table:
+ * the stored metrics, and where every evaluated video's prediction is stored, each video's outcome
+ * per metric (100 right, 0 wrong) per evaluation set, for intervals and paired tests over videos.
+ */
+
+export { PIVOT_METRICS as METRICS, type PivotMetric as Metric } from '../../../contract'
+
+/** One evaluation set's videos (evaluation order) and their outcomes under one metric. */
+export interface SetVideos {
+  name: string
+  videos: string[]
+  values: Float64Array
+}
+
+export interface MetricOutcome {
+  /** The run's result in %: the mean over the target's sets of each set's accuracy. */
+  value: number
+  /** Per set, each video's outcome; null where the predictions are not stored for every evaluated video. */
+  sets: SetVideos[] | null
+  /** Videos the result is over (all sets). */
+  videos: number | null
+}
+
+export type TargetOutcome = Partial<Record<Metric, MetricOutcome>>
+
+interface PredictionRow {
+  run_id: number
+  eval_key: string
+  video: string
+  true_class: number
+  top5_json: string
+  true_score: number
+  partner_score: number | null
+}
+
+/**
+ * The rank of the true class among the stored top-5 (0 = first), ties counted against it as the
+ * evaluator counts them; 5 when it is not among them.
+ */
+export function rankInTop5(trueClass: number, trueScore: number, top5: readonly { classIndex: number; score: number }[]): number {
+  if (!top5.some((p) => p.classIndex === trueClass)) return 5
+  return top5.filter((p) => p.classIndex !== trueClass && p.score >= trueScore).length
+}
+
+/** A prediction's outcome under each metric (pair_acc only for a video with an order-only partner). */
+function videoOutcomes(r: PredictionRow): Partial<Record<Metric, number>> {
+  const rank = rankInTop5(r.true_class, r.true_score, JSON.parse(r.top5_json) as { classIndex: number; score: number }[])
+  const out: Partial<Record<Metric, number>> = { top1: rank === 0 ? 100 : 0, top5: rank < 5 ? 100 : 0 }
+  if (r.partner_score !== null) out.pair_acc = r.true_score > r.partner_score ? 100 : 0
+  return out
+}
+
+/** `synthmotion/unseen/unseen classes` → [`synthmotion/unseen`, `unseen classes`]. */
+function splitSetKey(key: string): [string, string] {
+  const parts = key.split('/')
+  return [parts.slice(0, 2).join('/'), parts.slice(2).join('/')]
+}
+
+const TARGET_METRIC = /^eval\/([^/]+\/[^/]+)\/(top1|top5|pair_acc|videos)$/
+
+/** Each run's outcomes per target. */
+export function runOutcomes(db: Db, runIds: readonly number[]): Map<number, Map<string, TargetOutcome>> {
+  const out = new Map<number, Map<string, TargetOutcome>>(runIds.map((id) => [id, new Map()]))
+  if (runIds.length === 0) return out
+  const metricRows = db
+    .prepare(
+      `SELECT run_id, name, value FROM metrics m WHERE run_id IN (${placeholders(runIds)}) AND name LIKE 'eval/%'
+       AND step = (SELECT MAX(step) FROM metrics m2 WHERE m2.run_id = m.run_id AND m2.name = m.name)`,
+    )
+    .all(...runIds) as { run_id: number; name: string; value: number }[]
+  const stored = new Map<number, Map<string, Partial<Record<Metric | 'videos', number>>>>()
+  for (const r of metricRows) {
+    const m = TARGET_METRIC.exec(r.name)
+    if (!m) continue
+    const byTarget = stored.get(r.run_id) ?? new Map<string, Partial<Record<Metric | 'videos', number>>>()
+    stored.set(r.run_id, byTarget)
+    byTarget.set(m[1]!, { ...byTarget.get(m[1]!), [m[2]!]: r.value })
+  }
+
+  const predictions = db
+    .prepare(`SELECT run_id, eval_key, video, true_class, top5_json, true_score, partner_score FROM video_predictions WHERE run_id IN (${placeholders(runIds)}) ORDER BY run_id, eval_key, video_index`)
+    .all(...runIds) as PredictionRow[]
+  // run → target → set → metric → (videos, values)
+  const perVideo = new Map<string, Map<string, Partial<Record<Metric, { videos: string[]; values: number[] }>>>>()
+  for (const p of predictions) {
+    const [target, set] = splitSetKey(p.eval_key)
+    const key = `${p.run_id} ${target}`
+    const sets = perVideo.get(key) ?? new Map<string, Partial<Record<Metric, { videos: string[]; values: number[] }>>>()
+    perVideo.set(key, sets)
+    const metrics = sets.get(set) ?? {}
+    sets.set(set, metrics)
+    for (const [metric, value] of Object.entries(videoOutcomes(p)) as [Metric, number][]) {
+      const list = (metrics[metric] ??= { videos: [], values: [] })
+      list.videos.push(p.video)
+      list.values.push(value)
+    }
+  }
+
+  for (const [runId, byTarget] of stored) {
+    for (const [target, values] of byTarget) {
+      const sets = perVideo.get(`${runId} ${target}`)
+      const storedVideos = sets ? [...sets.values()].reduce((n, s) => n + (s.top1?.videos.length ?? 0), 0) : 0
+      // Intervals over videos only where every evaluated video's prediction is stored.
+      const complete = sets !== undefined && storedVideos === values.videos
+      const outcome: TargetOutcome = {}
+      for (const metric of METRICS) {
+        if (values[metric] === undefined) continue
+        const videoSets = complete ? [...sets.entries()].flatMap(([name, m]) => (m[metric] ? [{ name, videos: m[metric].videos, values: Float64Array.from(m[metric].values) }] : [])) : null
+        const usable = videoSets && videoSets.length > 0 ? videoSets : null
+        outcome[metric] = {
+          value: usable ? usable.reduce((a, s) => a + s.values.reduce((x, y) => x + y, 0) / s.values.length, 0) / usable.length : values[metric],
+          sets: usable,
+          videos: usable ? usable.reduce((n, s) => n + s.values.length, 0) : metric === 'pair_acc' ? null : (values.videos ?? null),
+        }
+      }
+      out.get(runId)!.set(target, outcome)
+    }
+  }
+  return out
+}

@@ -1,0 +1,34 @@
+import type { Db } from './db'
+import { placeholders } from './sql'
+
+/**
+ * Which prompt set each evaluation set of a run used (`<eval key>/<set name>` → prompt set). The
+ * run's `prompt_set_id` column keeps the first only; a run with several targets or subsets needs all.
+ */
+
+export interface RunPromptSet {
+  runId: number
+  /** `<dataset>/<split>/<set name>`, the key of the set's predictions. */
+  setKey: string
+  hash: string
+  kind: string
+}
+
+/** Records the prompt set a run's evaluation set used; also the run's first prompt set, if it has none yet. */
+export function recordRunPromptSet(db: Db, runId: number, setKey: string, promptSetId: number): void {
+  db.transaction(() => {
+    db.prepare('INSERT OR REPLACE INTO run_prompt_sets (run_id, eval_key, prompt_set_id) VALUES (?, ?, ?)').run(runId, setKey, promptSetId)
+    db.prepare('UPDATE runs SET prompt_set_id = COALESCE(prompt_set_id, ?) WHERE id = ?').run(promptSetId, runId)
+  })()
+}
+
+/** The prompt sets of the given runs, per evaluation set, in set-key order. */
+export function runPromptSets(db: Db, runIds: readonly number[]): RunPromptSet[] {
+  if (runIds.length === 0) return []
+  return db
+    .prepare(
+      `SELECT r.run_id AS runId, r.eval_key AS setKey, p.hash, p.kind FROM run_prompt_sets r JOIN prompt_sets p ON p.id = r.prompt_set_id
+       WHERE r.run_id IN (${placeholders(runIds)}) ORDER BY r.run_id, r.eval_key`,
+    )
+    .all(...runIds) as RunPromptSet[]
+}
