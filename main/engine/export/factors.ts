@@ -1,3 +1,5 @@
+import { PROMPT_SET_KEY } from '../store/run-prompt-sets'
+
 /**
  * Factor columns of a results table: one per config key that tells rows apart, with a short header
  * in the paper's words where there is one (Adaptation | STCA | WSM | MCM | Prompts …), else the key's
@@ -20,8 +22,6 @@ const HEADERS: Record<string, string> = {
   'train.lr': 'LR',
 }
 
-/** The prompt-set hash a run used on a target: not a config key, but part of what a row is. */
-export const PROMPT_SET_KEY = 'promptSetHash.'
 
 export function factorHeader(key: string): string {
   if (HEADERS[key]) return HEADERS[key]

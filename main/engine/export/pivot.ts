@@ -2,10 +2,9 @@ import { ContractError, type MetricDelta, type MetricStat, type PivotCell as Cel
 import { flatten } from '../experiments/diff'
 import { loadExperimentFile } from '../experiments/resolve'
 import type { Db } from '../store/db'
-import { runPromptSets, type RunPromptSet } from '../store/run-prompt-sets'
-import { sha256Hex } from '../text/prompts/hash'
+import { promptSetHashes, runPromptSets } from '../store/run-prompt-sets'
 import { cellStat, deltaStat, seedOutcomes } from './cells'
-import { describeValues, factorHeader, PROMPT_SET_KEY, shownFactors } from './factors'
+import { factorHeader, shownFactors } from './factors'
 import { METRICS, runOutcomes, type Metric } from './outcomes'
 import { differingKeys, groupRows, type TableRun } from './rows'
 
@@ -33,16 +32,6 @@ function configValues(config: unknown): Record<string, unknown> {
   return values
 }
 
-/** Per target, the prompt set(s) a run used: the hash, or for several sets a hash of theirs. */
-function promptSetValues(sets: readonly RunPromptSet[]): Record<string, string> {
-  const byTarget = new Map<string, string[]>()
-  for (const s of sets) {
-    const target = s.setKey.split('/').slice(0, 2).join('/')
-    byTarget.set(target, [...(byTarget.get(target) ?? []), `${s.setKey}=${s.hash}`])
-  }
-  return Object.fromEntries([...byTarget].map(([t, list]) => [`${PROMPT_SET_KEY}${t}`, list.length === 1 ? list[0]!.split('=').pop()! : sha256Hex(list.join('\n'))]))
-}
-
 /** The suite file's variants that have no run yet (by name), or a note why the file could not be read. */
 function missingVariants(db: Db, experimentId: number, runNames: Set<string>, notes: string[]): TableRun[] {
   const row = db.prepare('SELECT name, file_path FROM experiments WHERE id = ?').get(experimentId) as { name: string; file_path: string | null }
@@ -68,10 +57,10 @@ function loadRuns(db: Db, experiments: readonly string[], notes: string[]): Tabl
     const exp = db.prepare('SELECT id, name FROM experiments WHERE name = ? OR CAST(id AS TEXT) = ?').get(key, key) as { id: number; name: string } | undefined
     if (!exp) throw new ContractError('not_found', `no experiment "${key}"; "stdd runs list" shows the experiments`)
     const rows = db.prepare('SELECT id, name, status, seed, config_json FROM runs WHERE experiment_id = ? ORDER BY id').all(exp.id) as RunRow[]
-    const prompts = runPromptSets(db, rows.filter((r) => r.status === 'done').map((r) => r.id))
+    const prompts = promptSetHashes(db, rows.filter((r) => r.status === 'done').map((r) => r.id))
     for (const r of rows) {
       const values = configValues(JSON.parse(r.config_json))
-      if (r.status === 'done') Object.assign(values, promptSetValues(prompts.filter((p) => p.runId === r.id)))
+      if (r.status === 'done') Object.assign(values, prompts.get(r.id))
       runs.push({ id: r.id, name: r.name, status: r.status, seed: r.seed, values })
     }
     runs.push(...missingVariants(db, exp.id, new Set(rows.map((r) => r.name.replace(/ #\d+$/, ''))), notes))
@@ -96,7 +85,7 @@ function pickBaseline(rows: readonly PivotRow[], asked: string | undefined): Piv
 export function buildPivot(db: Db, experiments: readonly string[], baseline?: string): PivotTableData {
   const notes: string[] = []
   const runs = loadRuns(db, experiments, notes)
-  const grouped = groupRows(runs, describeValues)
+  const grouped = groupRows(runs)
   const rowKeys = differingKeys(grouped)
   const doneIds = runs.filter((r) => r.status === 'done').map((r) => r.id!)
   const outcomes = runOutcomes(db, doneIds)

@@ -1,4 +1,5 @@
 import type { RowStatus } from '../../../contract'
+import { describeValues, shownFactors } from './factors'
 import { variantName } from './variant'
 
 /**
@@ -58,7 +59,7 @@ function addOther(row: TableRow, run: TableRun): void {
   else entry.names.push(run.name)
 }
 
-export function groupRows(runs: readonly TableRun[], describe: (values: Record<string, unknown>, keys: string[]) => string): TableRow[] {
+export function groupRows(runs: readonly TableRun[]): TableRow[] {
   const rows: TableRow[] = []
   const byIdentity = new Map<string, TableRow>()
   const newRow = (run: TableRun): TableRow => ({ label: '', status: run.status, values: run.values, seeds: new Map(), others: [] })
@@ -84,22 +85,22 @@ export function groupRows(runs: readonly TableRun[], describe: (values: Record<s
   }
   for (const row of pending) row.status = STATUS_ORDER.find((s) => row.others.some((o) => o.status === s))!
   const all = [...rows, ...pending]
-  label(all, runs, describe)
+  label(all, runs)
   return all
 }
 
 /** A row's label: its variant's name (seed and re-launch suffixes dropped), made unique by the values that tell same-named rows apart. */
-function label(rows: TableRow[], runs: readonly TableRun[], describe: (values: Record<string, unknown>, keys: string[]) => string): void {
-  const keys = differingKeys(rows)
+function label(rows: TableRow[], runs: readonly TableRun[]): void {
+  const keys = shownFactors(differingKeys(rows), rows)
   const nameOf = new Map(runs.map((r) => [r.id ?? r.name, r.name]))
   for (const row of rows) {
     const first = row.seeds.values().next().value?.[0] ?? row.others[0]!.runIds[0] ?? row.others[0]!.names[0]!
-    row.label = variantName(nameOf.get(first)!) ?? (describe(row.values, keys) || 'all runs')
+    row.label = variantName(nameOf.get(first)!) ?? (describeValues(row.values, keys) || 'all runs')
   }
   for (const text of new Set(rows.map((r) => r.label))) {
     const same = rows.filter((r) => r.label === text)
     if (same.length < 2) continue
-    const apart = differingKeys(same)
-    for (const row of same) row.label = `${row.label} (${describe(row.values, apart)})`
+    const apart = shownFactors(differingKeys(same), same)
+    for (const row of same) row.label = `${row.label} (${describeValues(row.values, apart)})`
   }
 }

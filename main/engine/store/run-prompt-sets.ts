@@ -1,3 +1,4 @@
+import { sha256Hex } from '../text/prompts/hash'
 import type { Db } from './db'
 import { placeholders } from './sql'
 
@@ -31,4 +32,22 @@ export function runPromptSets(db: Db, runIds: readonly number[]): RunPromptSet[]
        WHERE r.run_id IN (${placeholders(runIds)}) ORDER BY r.run_id, r.eval_key`,
     )
     .all(...runIds) as RunPromptSet[]
+}
+
+/** The key under which a run's prompt set on a target shows beside its config (Compare, the results table). */
+export const PROMPT_SET_KEY = 'promptSetHash.'
+
+/**
+ * Per run, the prompt set it used on each target (`promptSetHash.<dataset>/<split>`): the set's hash,
+ * or for a target of several sets (subsets, splits) a hash of their hashes.
+ */
+export function promptSetHashes(db: Db, runIds: readonly number[]): Map<number, Record<string, string>> {
+  const lists = new Map<number, Map<string, string[]>>(runIds.map((id) => [id, new Map()]))
+  for (const s of runPromptSets(db, runIds)) {
+    const byTarget = lists.get(s.runId)!
+    const target = s.setKey.split('/').slice(0, 2).join('/')
+    byTarget.set(target, [...(byTarget.get(target) ?? []), `${s.setKey}=${s.hash}`])
+  }
+  const hashOf = (list: string[]): string => (list.length === 1 ? list[0]!.slice(list[0]!.lastIndexOf('=') + 1) : sha256Hex(list.join('\n')))
+  return new Map([...lists].map(([id, byTarget]) => [id, Object.fromEntries([...byTarget].map(([t, list]) => [`${PROMPT_SET_KEY}${t}`, hashOf(list)]))]))
 }

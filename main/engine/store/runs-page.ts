@@ -4,6 +4,7 @@ import { variantName } from '../export/variant'
 import { configValuesOf, escapeLike } from './config-values'
 import { resolveConditions, type ResolvedCondition } from './filter-keys'
 import type { Db } from './db'
+import { promptSetHashes } from './run-prompt-sets'
 import { getRunSummary } from './runs'
 import { placeholders } from './sql'
 
@@ -181,9 +182,13 @@ function bestValues(db: Db, runIds: readonly number[], metrics: readonly string[
   return out
 }
 
-/** Every config key of the given runs with one value per run (null where a run lacks it), and whether the values differ. */
+/**
+ * Every config key of the given runs with one value per run (null where a run lacks it), and whether
+ * the values differ; besides the config, the prompt set each run used per target (`promptSetHash.…`).
+ */
 export function compareConfigs(db: Db, runIds: readonly number[]): { key: string; values: ConfigValue[]; differs: boolean }[] {
   const values = configValuesOf(db, runIds)
+  for (const [id, hashes] of promptSetHashes(db, runIds)) Object.assign(values.get(id)!, hashes)
   const keys = [...new Set([...values.values()].flatMap((v) => Object.keys(v)))].sort()
   return keys.map((key) => {
     const row = runIds.map((id) => values.get(id)?.[key] ?? null)

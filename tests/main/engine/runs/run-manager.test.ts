@@ -61,7 +61,7 @@ describe('the run lifecycle', () => {
     ])
     expect(queuedRunIds(engine.db)).toEqual(runs.map((r) => r.id))
     const row = engine.db.prepare('SELECT config_diff_json, host, backend FROM runs WHERE id = ?').get(runs[1]!.id) as { config_diff_json: string; host: string; backend: string }
-    expect(JSON.parse(row.config_diff_json)).toEqual({ seed: 1 })
+    expect(JSON.parse(row.config_diff_json)).toEqual({ seed: 1, 'text.graph': 'synthmotion-builtin@1' }) // the built-in graph, pinned to its version
     expect(row.backend).toBe('wasm')
     expect(e.runCount).toBe(2)
 
