@@ -1,10 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { ExperimentFileEntry, PivotTableData } from '../../contract/api-runtime'
+import type { ExperimentFileEntry, ExportFormat, PivotTableData } from '../../contract/api-runtime'
 import { invoke, onEvent } from '../api/bridge'
 import { useRunsStore } from './runs'
 
-export type ExportFormat = 'csv' | 'md' | 'latex'
+export type { ExportFormat }
 
 /** A table the picker offers: an experiment in the store, a suite file (the paper's tables), or both. */
 export interface AblationSource {
@@ -18,8 +18,9 @@ export interface AblationSource {
 }
 
 /**
- * The ablation view: the pivot `export.table` prints, as data (rows = variants with seeds pooled,
- * columns = data set/protocol, cells mean ± std (n) with their run ids), and its export as text.
+ * The ablation view: the results table `stdd export` prints, as data (rows = configurations with
+ * seeds pooled, columns = data set/protocol, per cell mean ± std (n), a 95 % interval and the paired
+ * difference from the baseline row, with the run ids), and its export as text.
  */
 export const useAblationsStore = defineStore('ablations', () => {
   const runsStore = useRunsStore()
@@ -51,12 +52,14 @@ export const useAblationsStore = defineStore('ablations', () => {
     }
   }
 
-  /** The experiments of the open table. */
+  /** The experiments of the open table and the row asked for as the baseline (undefined: the engine's default). */
   let current: readonly string[] = []
+  let currentBaseline: string | undefined
 
-  async function open(experiments: readonly string[], keepExport = false): Promise<void> {
+  async function open(experiments: readonly string[], baseline?: string, keepExport = false): Promise<void> {
     const call = ++loading
     current = experiments
+    currentBaseline = baseline
     if (!keepExport) exported.value = null
     if (experiments.length === 0) {
       pivot.value = null
@@ -65,7 +68,7 @@ export const useAblationsStore = defineStore('ablations', () => {
     }
     busy.value = true
     try {
-      const table = await invoke('export.pivot', { experiments: [...experiments] })
+      const table = await invoke('export.pivot', { experiments: [...experiments], ...(baseline ? { baseline } : {}) })
       if (call !== loading) return
       pivot.value = table
       error.value = null
@@ -78,10 +81,10 @@ export const useAblationsStore = defineStore('ablations', () => {
     }
   }
 
-  /** The table as CSV, Markdown or LaTeX (booktabs), formatted by the engine like `stdd export`. */
-  async function exportAs(experiments: readonly string[], format: ExportFormat): Promise<void> {
+  /** The open table as CSV, Markdown, LaTeX (booktabs) or JSON, formatted by the engine like `stdd export`. */
+  async function exportAs(format: ExportFormat): Promise<void> {
     try {
-      const { text } = await invoke('export.table', { experiments: [...experiments], format })
+      const { text } = await invoke('export.table', { experiments: [...current], format, ...(currentBaseline ? { baseline: currentBaseline } : {}) })
       exported.value = { format, text }
     } catch (err) {
       error.value = (err as Error).message
@@ -92,7 +95,7 @@ export const useAblationsStore = defineStore('ablations', () => {
 
   // A run that finishes may add to the open table.
   onEvent('run.state', (s) => {
-    if (s.status === 'done' && current.length) void open(current, true)
+    if (s.status === 'done' && current.length) void open(current, currentBaseline, true)
   })
 
   return { files, pivot, error, busy, exported, sources, loadFiles, open, exportAs, launch }

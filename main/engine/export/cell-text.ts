@@ -1,24 +1,13 @@
-import type { MetricDelta, MetricStat, PivotCell, PivotRow, PivotTableData } from '../../../contract'
+import { deltaText, f1, factorText, METRIC_NAMES, othersText, type MetricStat, type PivotCell, type PivotRow, type PivotTableData, type PivotMetric as Metric } from '../../../contract'
 import { BOOTSTRAP_REPLICATES } from '../stats/bootstrap'
-import { factorText } from './factors'
-import { METRIC_NAMES } from './pivot'
-import type { Metric } from './outcomes'
 
 /** The words every text export shares: a cell, a difference, a row's status, the statistics note. */
-
-export const f1 = (x: number): string => x.toFixed(1)
 
 export function statText(s: MetricStat | undefined, o: { ci: boolean } = { ci: true }): string {
   if (!s) return '–'
   const std = s.std === null ? '' : ` ± ${f1(s.std)}`
   const ci = o.ci && s.ci95 ? ` [${f1(s.ci95[0])}, ${f1(s.ci95[1])}]` : ''
   return `${f1(s.mean)}${std}${ci} (n=${s.n})`
-}
-
-/** `+5.6*`: the paired difference, marked where p < 0.05. */
-export function deltaText(d: MetricDelta | undefined): string {
-  if (!d) return '–'
-  return `${d.mean >= 0 ? '+' : '−'}${f1(Math.abs(d.mean))}${d.significant ? '*' : ''}`
 }
 
 /** The metric columns of a target: top-1, and the order-only pairs where the target has them. */
@@ -28,14 +17,14 @@ export function shownMetrics(metrics: readonly Metric[]): Metric[] {
 
 export function deltaOf(row: PivotRow, cell: PivotCell | null, m: Metric): string {
   if (row.baseline) return 'baseline'
-  return deltaText(cell?.delta?.[m])
+  const d = cell?.delta?.[m]
+  return d ? deltaText(d) : '–'
 }
 
 /** `done`, `failed (runs 4, 5)`, `missing`, `done; 1 failed`, `done; repeats: 1`. */
 export function statusText(row: PivotRow): string {
-  const others = row.others.map((o) => `${o.status}${o.runIds.length ? ` (run${o.runIds.length > 1 ? 's' : ''} ${o.runIds.join(', ')})` : ''}`)
-  if (row.status !== 'done') return others.join('; ')
-  return ['done', ...(row.repeats ? [`repeats: ${row.repeats}`] : []), ...others].join('; ')
+  if (row.status !== 'done') return othersText(row)
+  return ['done', ...(row.repeats ? [`repeats: ${row.repeats}`] : []), ...(row.others.length ? [othersText(row)] : [])].join('; ')
 }
 
 export function factorCells(t: PivotTableData, row: PivotRow): string[] {

@@ -1,4 +1,4 @@
-import { PROMPT_SET_KEY } from '../store/run-prompt-sets'
+import { factorText, PROMPT_SET_KEY } from '../../../contract'
 
 /**
  * Factor columns of a results table: one per config key that tells rows apart, with a short header
@@ -27,14 +27,6 @@ export function factorHeader(key: string): string {
   if (HEADERS[key]) return HEADERS[key]
   if (key.startsWith(PROMPT_SET_KEY)) return `Prompt set (${key.slice(PROMPT_SET_KEY.length)})`
   return key.split('.').slice(-2).join('.')
-}
-
-/** A factor's value as a table shows it: booleans as ✓/✗, hashes shortened, lists as JSON. */
-export function factorText(key: string, value: unknown): string {
-  if (value === undefined) return '?'
-  if (typeof value === 'boolean') return value ? '✓' : '✗'
-  if (typeof value === 'string') return key.startsWith(PROMPT_SET_KEY) ? value.slice(0, 12) : value
-  return JSON.stringify(value)
 }
 
 /** `WSM=✓, MCM=continual`: values named by their headers (labels of rows without a variant name). */

@@ -1,7 +1,6 @@
-import type { PivotTableData } from '../../../contract'
+import { METRIC_NAMES, type PivotTableData } from '../../../contract'
 import { deltaOf, factorCells, factorHeaders, needsStatus, shownMetrics, statsNote, statText, statusText } from './cell-text'
 import { toJson } from './json'
-import { METRIC_NAMES } from './pivot'
 
 export { EXPORT_FORMATS, type ExportFormat } from '../../../contract'
 import type { ExportFormat } from '../../../contract'

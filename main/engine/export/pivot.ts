@@ -1,4 +1,4 @@
-import { ContractError, type MetricDelta, type MetricStat, type PivotCell as Cell, type PivotColumn, type PivotRow, type PivotTableData, type RowStatus } from '../../../contract'
+import { ContractError, METRIC_NAMES, type MetricDelta, type MetricStat, type PivotCell as Cell, type PivotColumn, type PivotRow, type PivotTableData, type RowStatus } from '../../../contract'
 import { flatten } from '../experiments/diff'
 import { loadExperimentFile } from '../experiments/resolve'
 import type { Db } from '../store/db'
@@ -158,6 +158,3 @@ export function buildPivot(db: Db, experiments: readonly string[], baseline?: st
   const factors = shownFactors(rowKeys, rows).map((key) => ({ key, header: factorHeader(key) }))
   return { title: experiments.join(' + '), baseline: base?.label ?? null, rowKeys, factors, columns, rows, promptSets: [...promptSets.values()], notes }
 }
-
-/** How a table names each metric. */
-export const METRIC_NAMES: Record<Metric, string> = { top1: 'top-1', top5: 'top-5', pair_acc: 'order pairs' }

@@ -1,3 +1,4 @@
+import { PROMPT_SET_KEY } from '../../../contract'
 import { sha256Hex } from '../text/prompts/hash'
 import type { Db } from './db'
 import { placeholders } from './sql'
@@ -34,8 +35,6 @@ export function runPromptSets(db: Db, runIds: readonly number[]): RunPromptSet[]
     .all(...runIds) as RunPromptSet[]
 }
 
-/** The key under which a run's prompt set on a target shows beside its config (Compare, the results table). */
-export const PROMPT_SET_KEY = 'promptSetHash.'
 
 /**
  * Per run, the prompt set it used on each target (`promptSetHash.<dataset>/<split>`): the set's hash,
