@@ -144,7 +144,8 @@ describe('the analysis views on a real suite', () => {
     }
     await page.click('[data-test="export-latex"]')
     const latex = page.locator('[data-test="export-text"]')
-    await expect.poll(() => latex.innerText()).toMatch(/\\toprule[\s\S]*frozen-clip[\s\S]*\\bottomrule/)
+    // Paper-shaped: factor columns (the frozen CLIP's adaptation mode), not variant names; a \label to cite.
+    await expect.poll(() => latex.innerText()).toMatch(/\\toprule[\s\S]*Adaptation[\s\S]*frozen[\s\S]*\\bottomrule[\s\S]*\\label\{tab:analysis-walk\}/)
     await shot('ablations')
   })
 
