@@ -1,9 +1,9 @@
-import type { MetricDelta, MetricStat } from '../../../contract'
+import type { MetricDelta, MetricStat, PivotMetric as Metric } from '../../../contract'
 import { meanStd } from '../eval/metrics'
 import { bootstrapSetMeans } from '../stats/bootstrap'
 import { discordant, mcnemarExact } from '../stats/mcnemar'
 import { tInterval } from '../stats/t-interval'
-import type { Metric, MetricOutcome, TargetOutcome } from './outcomes'
+import type { MetricOutcome, TargetOutcome } from './outcomes'
 
 /**
  * The statistics of one cell (a row's runs on one target, one metric) and of its paired difference

@@ -1,4 +1,4 @@
-import { PIVOT_METRICS as METRICS, type PivotMetric as Metric } from '../../../contract'
+import { parseEvalMetric, PIVOT_METRICS as METRICS, type PivotMetric as Metric } from '../../../contract'
 import type { Db } from '../store/db'
 import { placeholders } from '../store/sql'
 
@@ -7,8 +7,6 @@ import { placeholders } from '../store/sql'
  * the stored metrics, and where every evaluated video's prediction is stored, each video's outcome
  * per metric (100 right, 0 wrong) per evaluation set, for intervals and paired tests over videos.
  */
-
-export { PIVOT_METRICS as METRICS, type PivotMetric as Metric } from '../../../contract'
 
 /** One evaluation set's videos (evaluation order) and their outcomes under one metric. */
 export interface SetVideos {
@@ -61,7 +59,7 @@ function splitSetKey(key: string): [string, string] {
   return [parts.slice(0, 2).join('/'), parts.slice(2).join('/')]
 }
 
-const TARGET_METRIC = /^eval\/([^/]+\/[^/]+)\/(top1|top5|pair_acc|videos)$/
+const STORED_STATS = new Set<string>([...METRICS, 'videos'])
 
 /** Each run's outcomes per target. */
 export function runOutcomes(db: Db, runIds: readonly number[]): Map<number, Map<string, TargetOutcome>> {
@@ -75,11 +73,11 @@ export function runOutcomes(db: Db, runIds: readonly number[]): Map<number, Map<
     .all(...runIds) as { run_id: number; name: string; value: number }[]
   const stored = new Map<number, Map<string, Partial<Record<Metric | 'videos', number>>>>()
   for (const r of metricRows) {
-    const m = TARGET_METRIC.exec(r.name)
-    if (!m) continue
+    const m = parseEvalMetric(r.name)
+    if (!m || !STORED_STATS.has(m.stat)) continue
     const byTarget = stored.get(r.run_id) ?? new Map<string, Partial<Record<Metric | 'videos', number>>>()
     stored.set(r.run_id, byTarget)
-    byTarget.set(m[1]!, { ...byTarget.get(m[1]!), [m[2]!]: r.value })
+    byTarget.set(m.key, { ...byTarget.get(m.key), [m.stat]: r.value })
   }
 
   const predictions = db

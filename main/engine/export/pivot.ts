@@ -1,11 +1,11 @@
-import { ContractError, METRIC_NAMES, type MetricDelta, type MetricStat, type PivotCell as Cell, type PivotColumn, type PivotRow, type PivotTableData, type RowStatus } from '../../../contract'
+import { ContractError, METRIC_NAMES, PIVOT_METRICS as METRICS, type PivotMetric as Metric, type MetricDelta, type MetricStat, type PivotCell as Cell, type PivotColumn, type PivotRow, type PivotTableData, type RowStatus } from '../../../contract'
 import { flatten } from '../experiments/diff'
 import { loadExperimentFile } from '../experiments/resolve'
 import type { Db } from '../store/db'
 import { promptSetHashes, runPromptSets } from '../store/run-prompt-sets'
 import { cellStat, deltaStat, seedOutcomes } from './cells'
 import { factorHeader, shownFactors } from './factors'
-import { METRICS, runOutcomes, type Metric } from './outcomes'
+import { runOutcomes } from './outcomes'
 import { differingKeys, groupRows, type TableRun } from './rows'
 
 /**
