@@ -1,9 +1,6 @@
-import { METRIC_NAMES, type PivotTableData } from '../../../contract'
+import { METRIC_NAMES, type ExportFormat, type PivotTableData } from '../../../contract'
 import { deltaOf, factorCells, factorHeaders, needsStatus, shownMetrics, statsNote, statText, statusText } from './cell-text'
 import { toJson } from './json'
-
-export { EXPORT_FORMATS, type ExportFormat } from '../../../contract'
-import type { ExportFormat } from '../../../contract'
 
 /** The table as CSV (every statistic, one column each), Markdown, LaTeX (booktabs, paper-shaped) or JSON. */
 
