@@ -1,6 +1,7 @@
 import { parseEvalMetric, PIVOT_METRICS as METRICS, type PivotMetric as Metric } from '../../../contract'
 import type { Db } from '../store/db'
-import { placeholders } from '../store/sql'
+import { latestMetricValues } from '../store/metrics'
+import { listRunsPredictions, type VideoPrediction } from '../store/predictions'
 
 /**
  * What a finished run's evaluation left, per target (`<dataset>/<split>`), for the results table:
@@ -26,16 +27,6 @@ export interface MetricOutcome {
 
 export type TargetOutcome = Partial<Record<Metric, MetricOutcome>>
 
-interface PredictionRow {
-  run_id: number
-  eval_key: string
-  video: string
-  true_class: number
-  top5_json: string
-  true_score: number
-  partner_score: number | null
-}
-
 /**
  * The rank of the true class among the stored top-5 (0 = first), ties counted against it as the
  * evaluator counts them; 5 when it is not among them.
@@ -46,10 +37,10 @@ export function rankInTop5(trueClass: number, trueScore: number, top5: readonly 
 }
 
 /** A prediction's outcome under each metric (pair_acc only for a video with an order-only partner). */
-function videoOutcomes(r: PredictionRow): Partial<Record<Metric, number>> {
-  const rank = rankInTop5(r.true_class, r.true_score, JSON.parse(r.top5_json) as { classIndex: number; score: number }[])
+function videoOutcomes(p: VideoPrediction): Partial<Record<Metric, number>> {
+  const rank = rankInTop5(p.trueClass, p.trueScore, p.top5)
   const out: Partial<Record<Metric, number>> = { top1: rank === 0 ? 100 : 0, top5: rank < 5 ? 100 : 0 }
-  if (r.partner_score !== null) out.pair_acc = r.true_score > r.partner_score ? 100 : 0
+  if (p.partnerScore !== null) out.pair_acc = p.trueScore > p.partnerScore ? 100 : 0
   return out
 }
 
@@ -65,29 +56,22 @@ const STORED_STATS = new Set<string>([...METRICS, 'videos'])
 export function runOutcomes(db: Db, runIds: readonly number[]): Map<number, Map<string, TargetOutcome>> {
   const out = new Map<number, Map<string, TargetOutcome>>(runIds.map((id) => [id, new Map()]))
   if (runIds.length === 0) return out
-  const metricRows = db
-    .prepare(
-      `SELECT run_id, name, value FROM metrics m WHERE run_id IN (${placeholders(runIds)}) AND name LIKE 'eval/%'
-       AND step = (SELECT MAX(step) FROM metrics m2 WHERE m2.run_id = m.run_id AND m2.name = m.name)`,
-    )
-    .all(...runIds) as { run_id: number; name: string; value: number }[]
+  const metricRows = latestMetricValues(db, runIds, 'eval/')
   const stored = new Map<number, Map<string, Partial<Record<Metric | 'videos', number>>>>()
   for (const r of metricRows) {
     const m = parseEvalMetric(r.name)
     if (!m || !STORED_STATS.has(m.stat)) continue
-    const byTarget = stored.get(r.run_id) ?? new Map<string, Partial<Record<Metric | 'videos', number>>>()
-    stored.set(r.run_id, byTarget)
+    const byTarget = stored.get(r.runId) ?? new Map<string, Partial<Record<Metric | 'videos', number>>>()
+    stored.set(r.runId, byTarget)
     byTarget.set(m.key, { ...byTarget.get(m.key), [m.stat]: r.value })
   }
 
-  const predictions = db
-    .prepare(`SELECT run_id, eval_key, video, true_class, top5_json, true_score, partner_score FROM video_predictions WHERE run_id IN (${placeholders(runIds)}) ORDER BY run_id, eval_key, video_index`)
-    .all(...runIds) as PredictionRow[]
+  const predictions = listRunsPredictions(db, runIds)
   // run → target → set → metric → (videos, values)
   const perVideo = new Map<string, Map<string, Partial<Record<Metric, { videos: string[]; values: number[] }>>>>()
   for (const p of predictions) {
-    const [target, set] = splitSetKey(p.eval_key)
-    const key = `${p.run_id} ${target}`
+    const [target, set] = splitSetKey(p.evalKey)
+    const key = `${p.runId} ${target}`
     const sets = perVideo.get(key) ?? new Map<string, Partial<Record<Metric, { videos: string[]; values: number[] }>>>()
     perVideo.set(key, sets)
     const metrics = sets.get(set) ?? {}

@@ -1,7 +1,9 @@
-import { ContractError, METRIC_NAMES, PIVOT_METRICS as METRICS, type PivotMetric as Metric, type MetricDelta, type MetricStat, type PivotCell as Cell, type PivotColumn, type PivotRow, type PivotTableData, type RowStatus } from '../../../contract'
+import { ContractError, METRIC_NAMES, PIVOT_METRICS as METRICS, type PivotMetric as Metric, type MetricDelta, type MetricStat, type PivotCell as Cell, type PivotColumn, type PivotRow, type PivotTableData } from '../../../contract'
 import { flatten } from '../experiments/diff'
 import { loadExperimentFile } from '../experiments/resolve'
 import type { Db } from '../store/db'
+import { findExperiment, getExperiment } from '../store/experiments'
+import { experimentRunConfigs } from '../store/runs'
 import { promptSetHashes, runPromptSets } from '../store/run-prompt-sets'
 import { cellStat, deltaStat, seedOutcomes } from './cells'
 import { factorHeader, shownFactors } from './factors'
@@ -17,14 +19,6 @@ import { differingKeys, groupRows, type TableRun } from './rows'
 
 export type { PivotTableData as PivotTable } from '../../../contract'
 
-interface RunRow {
-  id: number
-  name: string
-  status: RowStatus
-  seed: number
-  config_json: string
-}
-
 /** A config's values as a row compares them: every leaf but the seed, name and description. */
 function configValues(config: unknown): Record<string, unknown> {
   const values = flatten(config)
@@ -34,10 +28,10 @@ function configValues(config: unknown): Record<string, unknown> {
 
 /** The suite file's variants that have no run yet (by name), or a note why the file could not be read. */
 function missingVariants(db: Db, experimentId: number, runNames: Set<string>, notes: string[]): TableRun[] {
-  const row = db.prepare('SELECT name, file_path FROM experiments WHERE id = ?').get(experimentId) as { name: string; file_path: string | null }
-  if (!row.file_path) return []
+  const { name, filePath } = getExperiment(db, experimentId)
+  if (!filePath) return []
   try {
-    return loadExperimentFile(row.file_path)
+    return loadExperimentFile(filePath)
       .runs.filter((r) => !runNames.has(r.name))
       .map((r) => {
         const values = configValues(r.config)
@@ -46,7 +40,7 @@ function missingVariants(db: Db, experimentId: number, runNames: Set<string>, no
         return { id: null, name: r.name, status: 'missing' as const, seed: r.config.seed, values }
       })
   } catch (err) {
-    notes.push(`${row.name}: the suite file ${row.file_path} could not be read, so variants never run are not listed (${(err as Error).message.split('\n')[0]})`)
+    notes.push(`${name}: the suite file ${filePath} could not be read, so variants never run are not listed (${(err as Error).message.split('\n')[0]})`)
     return []
   }
 }
@@ -54,12 +48,12 @@ function missingVariants(db: Db, experimentId: number, runNames: Set<string>, no
 function loadRuns(db: Db, experiments: readonly string[], notes: string[]): TableRun[] {
   const runs: TableRun[] = []
   for (const key of experiments) {
-    const exp = db.prepare('SELECT id, name FROM experiments WHERE name = ? OR CAST(id AS TEXT) = ?').get(key, key) as { id: number; name: string } | undefined
+    const exp = findExperiment(db, key)
     if (!exp) throw new ContractError('not_found', `no experiment "${key}"; "stdd runs list" shows the experiments`)
-    const rows = db.prepare('SELECT id, name, status, seed, config_json FROM runs WHERE experiment_id = ? ORDER BY id').all(exp.id) as RunRow[]
+    const rows = experimentRunConfigs(db, exp.id)
     const prompts = promptSetHashes(db, rows.filter((r) => r.status === 'done').map((r) => r.id))
     for (const r of rows) {
-      const values = configValues(JSON.parse(r.config_json))
+      const values = configValues(r.config)
       if (r.status === 'done') Object.assign(values, prompts.get(r.id))
       runs.push({ id: r.id, name: r.name, status: r.status, seed: r.seed, values })
     }

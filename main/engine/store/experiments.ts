@@ -29,6 +29,12 @@ export function experimentIdByName(db: Db, name: string): number | null {
   return (db.prepare('SELECT id FROM experiments WHERE name = ?').get(name) as { id: number } | undefined)?.id ?? null
 }
 
+/** The experiment of that name, or of that id (`"3"`), or null. */
+export function findExperiment(db: Db, nameOrId: string): Experiment | null {
+  const row = db.prepare(`${SELECT} WHERE e.name = ? OR CAST(e.id AS TEXT) = ?`).get(nameOrId, nameOrId) as ExperimentRow | undefined
+  return row ? toExperiment(row) : null
+}
+
 export function getExperiment(db: Db, id: number): Experiment {
   const row = db.prepare(`${SELECT} WHERE e.id = ?`).get(id) as ExperimentRow | undefined
   if (!row) throw new ContractError('not_found', `experiment ${id} does not exist; list them with "stdd runs list" or experiments.list`)

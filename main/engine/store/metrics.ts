@@ -49,6 +49,17 @@ export function listMetrics(db: Db, runId: number, names?: string[]): MetricPoin
   return rows.map((r) => ({ runId: r.run_id, step: r.step, epoch: r.epoch, name: r.name, value: r.value }))
 }
 
+/** Each run's latest value (highest step) of every metric whose name starts with `prefix`. */
+export function latestMetricValues(db: Db, runIds: readonly number[], prefix: string): { runId: number; name: string; value: number }[] {
+  if (runIds.length === 0) return []
+  return db
+    .prepare(
+      `SELECT run_id AS runId, name, value FROM metrics m WHERE run_id IN (${placeholders(runIds)}) AND substr(name, 1, ?) = ?
+       AND step = (SELECT MAX(step) FROM metrics m2 WHERE m2.run_id = m.run_id AND m2.name = m.name)`,
+    )
+    .all(...runIds, prefix.length, prefix) as { runId: number; name: string; value: number }[]
+}
+
 /** Every metric name with the number of runs that recorded it; `search` keeps names containing it. */
 export function listMetricKeys(db: Db, search?: string): { key: string; runs: number }[] {
   const needle = search?.trim().toLowerCase()

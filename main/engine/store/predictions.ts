@@ -1,4 +1,5 @@
 import type { Db } from './db'
+import { placeholders } from './sql'
 
 /**
  * Per-video predictions of an evaluation set (written once per set at evaluation time, replacing an
@@ -62,7 +63,11 @@ export function listPredictions(db: Db, runId: number, evalKey: string, f: Predi
     params.push(f.predicted)
   }
   const rows = db.prepare(`SELECT * FROM video_predictions WHERE ${where.join(' AND ')} ORDER BY video_index LIMIT ?`).all(...params, f.limit) as Row[]
-  return rows.map((r) => ({
+  return rows.map(toPrediction)
+}
+
+function toPrediction(r: Row): VideoPrediction {
+  return {
     videoIndex: r.video_index,
     video: r.video,
     trueClass: r.true_class,
@@ -71,5 +76,12 @@ export function listPredictions(db: Db, runId: number, evalKey: string, f: Predi
     trueScore: r.true_score,
     partnerClass: r.partner_class,
     partnerScore: r.partner_score,
-  }))
+  }
+}
+
+/** Every stored prediction of the given runs, by run, evaluation key and video (intervals and paired tests over videos). */
+export function listRunsPredictions(db: Db, runIds: readonly number[]): (VideoPrediction & { runId: number; evalKey: string })[] {
+  if (runIds.length === 0) return []
+  const rows = db.prepare(`SELECT * FROM video_predictions WHERE run_id IN (${placeholders(runIds)}) ORDER BY run_id, eval_key, video_index`).all(...runIds) as (Row & { run_id: number; eval_key: string })[]
+  return rows.map((r) => ({ ...toPrediction(r), runId: r.run_id, evalKey: r.eval_key }))
 }

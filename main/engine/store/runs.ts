@@ -156,3 +156,9 @@ export function setRunStatus(db: Db, id: number, status: RunStatus, error: strin
        running_since = NULL${stamp} WHERE id = ?`,
   ).run(...params, id)
 }
+
+/** An experiment's runs (every status) with their frozen configs, oldest first. */
+export function experimentRunConfigs(db: Db, experimentId: number): { id: number; name: string; status: RunStatus; seed: number; config: unknown }[] {
+  const rows = db.prepare('SELECT id, name, status, seed, config_json FROM runs WHERE experiment_id = ? ORDER BY id').all(experimentId) as { id: number; name: string; status: RunStatus; seed: number; config_json: string }[]
+  return rows.map((r) => ({ id: r.id, name: r.name, status: r.status, seed: r.seed, config: JSON.parse(r.config_json) as unknown }))
+}
