@@ -6,6 +6,7 @@ import { layerNorm, type LayerNormWeights } from '../tf/layer_norm'
 import { linear, type LinearWeights } from '../tf/linear'
 import { recompute } from '../tf/recompute'
 import { flattenWeights, replaceWeights, type WeightTree } from '../tf/tree'
+import { tidyRecord } from '../tf/tidy'
 
 /**
  * CLIP's transformer encoder (transformers' `CLIPEncoderLayer` / `CLIPEncoder`), shared by the
@@ -100,16 +101,16 @@ export function qkvProjections(x: tf.Tensor3D, w: ClipAttentionWeights): QkvProj
 
 /** Scaled dot-product attention over given projections, then out_proj (the rest of `CLIPAttention`). */
 export function attendProjections(p: QkvProjections, w: ClipAttentionWeights, call: AttentionCall): SdpaResult {
-  return tf.tidy(() => {
+  return tidyRecord((): SdpaResult => {
     const r = scaledDotProductAttention(p.q, p.k, p.v, { numHeads: call.numHeads, mask: call.mask, probs: call.probs })
     const out: SdpaResult = { out: attentionOutput(r.out, w) }
     if (r.probs) out.probs = r.probs
-    return out as unknown as tf.TensorContainer
-  }) as unknown as SdpaResult
+    return out
+  })
 }
 
 /** transformers' `CLIPAttention`: q/k/v projections, scaled dot-product attention, out_proj. */
-export const clipAttention: ClipAttentionFn = (x, w, call) => tf.tidy(() => attendProjections(qkvProjections(x, w), w, call) as unknown as tf.TensorContainer) as unknown as SdpaResult
+export const clipAttention: ClipAttentionFn = (x, w, call) => tidyRecord((): SdpaResult => attendProjections(qkvProjections(x, w), w, call))
 
 /** transformers' `CLIPMLP`: fc2(act(fc1(x))). */
 export function clipMlp<T extends tf.Tensor>(x: T, w: ClipMlpWeights, act: HiddenAct): T {
@@ -121,14 +122,14 @@ export function clipMlp<T extends tf.Tensor>(x: T, w: ClipMlpWeights, act: Hidde
  * `attention` replaces the attention step (default {@link clipAttention}).
  */
 export function clipEncoderLayer(x: tf.Tensor3D, w: ClipEncoderLayerWeights, opts: ClipEncoderOptions, call: AttentionCall, attention: ClipAttentionFn = clipAttention): LayerResult {
-  return tf.tidy(() => {
+  return tidyRecord((): LayerResult => {
     const a = attention(layerNorm(x, w.layer_norm1, opts.layerNormEps), w.self_attn, call)
     const h = tf.add(x, a.out) as tf.Tensor3D
     const hidden = tf.add(h, clipMlp(layerNorm(h, w.layer_norm2, opts.layerNormEps), w.mlp, opts.hiddenAct)) as tf.Tensor3D
     const out: LayerResult = { hidden }
     if (a.probs) out.probs = a.probs
-    return out as unknown as tf.TensorContainer
-  }) as unknown as LayerResult
+    return out
+  })
 }
 
 export interface ClipEncoderRun<W> {
@@ -161,7 +162,7 @@ export function clipEncoder<W = ClipEncoderLayerWeights>(x: tf.Tensor3D, layers:
   if (run.recompute && want !== 'none') throw new Error('clipEncoder: attention probabilities cannot be returned with recompute (ask for them in an inference pass)')
   const layerFn: ClipLayerFn<W> =
     run.layer ?? ((h, w, o, call) => clipEncoderLayer(h, w as ClipEncoderLayerWeights, o, call, run.attention ?? clipAttention))
-  return tf.tidy(() => {
+  return tidyRecord((): ClipEncoderResult => {
     let h = x
     let lastAttention: tf.Tensor | undefined
     layers.forEach((w, layerIndex) => {
@@ -185,6 +186,6 @@ export function clipEncoder<W = ClipEncoderLayerWeights>(x: tf.Tensor3D, layers:
     })
     const out: ClipEncoderResult = { lastHiddenState: h }
     if (lastAttention) out.lastAttention = lastAttention
-    return out as unknown as tf.TensorContainer
-  }) as unknown as ClipEncoderResult
+    return out
+  })
 }

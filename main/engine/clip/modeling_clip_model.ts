@@ -11,6 +11,7 @@ import { clipConfigToJson, parseClipConfig, type ClipConfig } from './configurat
 import { clipTextTransformer } from './modeling_clip_text'
 import { clipVisionTransformer, type VisionRun } from './modeling_clip_vision'
 import { clipModelWeights, clipWeightSpecs, placeWeights, unexpectedWeights, type ClipModelWeights, type ClipTower, type TensorSource } from './weights_clip'
+import { tidyRecord } from '../tf/tidy'
 
 /** transformers' `CLIPModel`: both towers, their projections and the logit scale. */
 
@@ -86,13 +87,13 @@ export class ClipModel {
     const vision = need(this.weights.vision_model, 'vision tower')
     const projection = need(this.weights.visual_projection, 'visual projection')
     const { lastHiddenState: keepHidden, ...run } = request
-    return tf.tidy(() => {
+    return tidyRecord((): ImageFeatures => {
       const v = clipVisionTransformer(pixels, vision, this.config.vision, run)
       const out: ImageFeatures = { imageEmbeds: linear(v.pooled, projection), pooled: v.pooled }
       if (keepHidden) out.lastHiddenState = v.lastHiddenState
       if (v.lastAttention) out.lastAttention = v.lastAttention
-      return out as unknown as tf.TensorContainer
-    }) as unknown as ImageFeatures
+      return out
+    })
   }
 
   /** `get_text_features` and the pooled state, on padded ids with their attention mask. */

@@ -5,6 +5,7 @@ import { linear } from '../tf/linear'
 import type { ClipVisionConfig } from './configuration_clip'
 import { clipEncoder, type ClipEncoderLayerWeights, type ClipEncoderOptions, type ClipEncoderRun } from './modeling_clip'
 import type { ClipVisionWeights } from './weights_clip'
+import { tidyRecord } from '../tf/tidy'
 
 /** transformers' `CLIPVisionEmbeddings` + `CLIPVisionTransformer` (pixels → pooled class token). */
 
@@ -52,13 +53,13 @@ export interface VisionOutput {
 
 /** `CLIPVisionTransformer.forward`. The caller owns (and disposes) the returned tensors. */
 export function clipVisionTransformer(pixels: tf.Tensor4D, w: ClipVisionWeights, config: ClipVisionConfig, run: VisionRun = {}): VisionOutput {
-  return tf.tidy(() => {
+  return tidyRecord((): VisionOutput => {
     const x = layerNorm(clipVisionEmbeddings(pixels, w.embeddings, config), w.pre_layrnorm, config.layerNormEps)
     const enc = clipEncoder(x, w.encoder.layers, visionEncoderOptions(config), run)
     const d = config.hiddenSize
     const cls = enc.lastHiddenState.slice([0, 0, 0], [-1, 1, d]).reshape([-1, d]) as tf.Tensor2D
     const out: VisionOutput = { lastHiddenState: enc.lastHiddenState, pooled: layerNorm(cls, w.post_layernorm, config.layerNormEps) }
     if (enc.lastAttention) out.lastAttention = enc.lastAttention
-    return out as unknown as tf.TensorContainer
-  }) as unknown as VisionOutput
+    return out
+  })
 }

@@ -3,6 +3,7 @@ import { readImageFile } from '../io/image'
 import { loadImageProcessorConfig, preprocessImage } from './image_processing_clip'
 import { ClipModel } from './modeling_clip_model'
 import { ClipTokenizer } from './tokenization_clip'
+import { tidyRecord } from '../tf/tidy'
 
 /**
  * Everything needed to run a Hugging Face CLIP folder on texts and images: the model, its tokenizer
@@ -73,11 +74,11 @@ export class ClipPipeline {
         pixelParts.push(tf.tensor4d(input.pixels))
         images.push(...input.pixels.map((_, i) => `pixels[${i}]`))
       }
-      out = tf.tidy(() => {
+      out = tidyRecord((): typeof out => {
         const text = texts.length ? this.model.encodeTexts(batch.inputIds, batch.attentionMask).textEmbeds : null
         const image = pixelParts.length ? this.model.encodeImages(pixelParts.length === 1 ? pixelParts[0]! : tf.concat(pixelParts, 0)).imageEmbeds : null
-        return { text, image, logits: text && image ? this.model.logitsPerImage(image, text) : null } as unknown as tf.TensorContainer
-      }) as unknown as typeof out
+        return { text, image, logits: text && image ? this.model.logitsPerImage(image, text) : null }
+      })
       // read asynchronously: GPU backends have no synchronous read in Node
       const rows = async (t: tf.Tensor | null): Promise<number[][]> => (t ? ((await t.array()) as number[][]) : [])
       const [logitScale, textEmbeds, imageEmbeds, logitsPerImage] = await Promise.all([this.model.weights.logit_scale.data().then((d) => d[0]!), rows(out.text), rows(out.image), rows(out.logits)])

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { customOp } from '../tf/custom_grad'
 import { linear } from '../tf/linear'
 import type { AlignmentLevel, AlignmentMode } from './config'
+import { tidyRecord } from '../tf/tidy'
 
 /**
  * Alignment scores between a clip's frames and each class's prompts (docs/method.md §4.1, paper Eq. 8).
@@ -85,9 +86,9 @@ export interface ScoreResult {
 /** The class scores of a batch of clips under the chosen level and mode. */
 export function classScores(frames: tf.Tensor3D, prompts: tf.Tensor3D, logitScale: tf.Tensor, opts: { mode: AlignmentMode; level: AlignmentLevel; keepSim?: boolean }): ScoreResult {
   if (opts.level === 'video_class') return { scores: videoClassScores(frames, prompts, logitScale) }
-  return tf.tidy(() => {
+  return tidyRecord((): ScoreResult => {
     const sim = frameScores(frames, prompts, logitScale)
     const scores = alignmentFromSim(sim, opts.mode)
-    return (opts.keepSim ? { scores, sim } : { scores }) as unknown as tf.TensorContainer
-  }) as unknown as ScoreResult
+    return (opts.keepSim ? { scores, sim } : { scores })
+  })
 }

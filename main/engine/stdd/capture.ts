@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { StddVideoModel } from './model'
 import { classScores } from './alignment'
 import { stddForward } from './video_model'
+import { tidyRecord } from '../tf/tidy'
 
 /**
  * Evaluation scores, and what the explorer shows of a clip, from one pass: per frame, the last
@@ -23,7 +24,7 @@ export interface Prediction {
 export function predictClips(model: StddVideoModel, clips: tf.Tensor5D, prompts: tf.Tensor3D, opts: { capture?: boolean } = {}): Prediction {
   const capture = opts.capture ?? false
   const { alignment } = model.config
-  return tf.tidy(() => {
+  return tidyRecord((): Prediction => {
     const f = stddForward(model, clips, { training: false, captureAttention: capture })
     const s = classScores(f.frameEmbeds, prompts, model.weights.logit_scale, { mode: alignment.mode, level: alignment.level, keepSim: capture })
     const out: Prediction = { scores: s.scores, frameEmbeds: f.frameEmbeds }
@@ -33,6 +34,6 @@ export function predictClips(model: StddVideoModel, clips: tf.Tensor5D, prompts:
       out.clsAttention = f.clsAttention.reshape([b, t, g, g]) as tf.Tensor4D
     }
     if (s.sim) out.frameByPrompt = s.sim
-    return out as unknown as tf.TensorContainer
-  }) as unknown as Prediction
+    return out
+  })
 }

@@ -9,6 +9,7 @@ import type { MaskPlan } from './masking'
 import { correctionWeights, mixedProjections, rowStats } from './branch_projections'
 import { mixedWidth, mixHeads } from './mixing'
 import { maskTokens, maskTokensSideBySide, padTokens, type SelectionPath } from './selection'
+import { tidyRecord } from '../tf/tidy'
 
 /**
  * The Space-time Cross Attention block (docs/method.md §1.6–1.8), built on the CLIP encoder layer's own
@@ -80,7 +81,7 @@ function meanOverScales(t: tf.Tensor3D, scales: number, n: number): tf.Tensor3D 
  * `call.probs` returns the main path's attention probabilities, in the same token order.
  */
 export function stcaLayer(x: tf.Tensor3D, w: ClipEncoderLayerWeights, opts: ClipEncoderOptions, call: AttentionCall, run: StcaBlockRun): LayerResult {
-  return tf.tidy(() => {
+  return tidyRecord((): LayerResult => {
     const projections = qkvProjections(layerNorm(x, w.layer_norm1, opts.layerNormEps), w.self_attn)
     const a = attendProjections(projections, w.self_attn, call)
     const ybar = stcaBranch(x, w, opts, run, projections)
@@ -89,8 +90,8 @@ export function stcaLayer(x: tf.Tensor3D, w: ClipEncoderLayerWeights, opts: Clip
     const hidden = tf.add(padded, clipMlp(layerNorm(z, w.layer_norm2, opts.layerNormEps), w.mlp, opts.hiddenAct)) as tf.Tensor3D
     const out: LayerResult = { hidden }
     if (a.probs) out.probs = a.probs
-    return out as unknown as tf.TensorContainer
-  }) as unknown as LayerResult
+    return out
+  })
 }
 
 /** One STCA block on tokens in CLIP's row-major order (single blocks, fixtures): into the window layout and back. */

@@ -12,6 +12,7 @@ import { planMasks, type MaskPlan } from './masking'
 import { seededRng, type Rng } from '../util/random'
 import { stcaBranch, stcaLayer } from './stca_block'
 import { stopGradient } from './stop_gradient'
+import { tidyRecord } from '../tf/tidy'
 
 /**
  * The STDD video model's forward pass (docs/method.md §0): a clip [B, T, C, H, W] goes frame-major
@@ -66,7 +67,7 @@ function dropTokens(x: tf.Tensor, from: number, count: number, axes: number[]): 
 function promptLayer(x: tf.Tensor3D, w: StddLayerWeights, opts: ClipEncoderOptions, call: AttentionCall, plan: MaskPlan, model: StddVideoModel): LayerResult {
   const mlp = w.prompt_mlp!
   const k = model.config.adaptation.promptTokens
-  return tf.tidy(() => {
+  return tidyRecord((): LayerResult => {
     const [bt, len, d] = x.shape
     const ybar = stcaBranch(x, w, opts, { plan, stca: model.config.stca })
     const cls = tf.slice(ybar, [0, 0, 0], [bt, 1, d]).reshape([bt, d])
@@ -75,8 +76,8 @@ function promptLayer(x: tf.Tensor3D, w: StddLayerWeights, opts: ClipEncoderOptio
     const r = clipEncoderLayer(input, w, opts, call)
     const out: LayerResult = { hidden: dropTokens(r.hidden, 1, k, [1]) as tf.Tensor3D }
     if (r.probs) out.probs = dropTokens(r.probs, 1, k, r.probs.rank === 4 ? [2, 3] : [1, 2])
-    return out as unknown as tf.TensorContainer
-  }) as unknown as LayerResult
+    return out
+  })
 }
 
 /** The layer function for this forward: STCA, prompt-mode STCA or plain, by layer index. */
@@ -107,7 +108,7 @@ export function stddForward(model: StddVideoModel, clips: tf.Tensor5D, opts: For
   const w = model.weights.vision_model
   const cfg = model.vision
   const geometry = { grid: cfg.imageSize / cfg.patchSize, window: model.config.stca.masking.window, frames: t }
-  return tf.tidy(() => {
+  return tidyRecord((): ForwardResult => {
     const embedded = layerNorm(clipVisionEmbeddings(clipsToFrames(clips), w.embeddings, cfg), w.pre_layrnorm, cfg.layerNormEps)
     const enc = clipEncoder(toWindowLayout(embedded, geometry), w.encoder.layers, visionEncoderOptions(cfg), {
       layer: stddLayerFn(model, plans),
@@ -123,8 +124,8 @@ export function stddForward(model: StddVideoModel, clips: tf.Tensor5D, opts: For
       const clsRow = tf.slice(enc.lastAttention, [0, 0, 1], [-1, 1, n]).reshape([b * t, n, 1]) as tf.Tensor3D
       out.clsAttention = patchesFromWindowLayout(clsRow, geometry).reshape([b, t, n]) as tf.Tensor3D
     }
-    return out as unknown as tf.TensorContainer
-  }) as unknown as ForwardResult
+    return out
+  })
 }
 
 /** The frozen plain-CLIP teacher's per-frame embeddings [B, T, P] (no gradient). */

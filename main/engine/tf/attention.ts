@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { blasAttention, blasPackedAttention, canUseBlasAttention } from './blas_attention'
 import { matMul } from './matmul'
+import { tidyRecord } from './tidy'
 
 /** What to return of the softmax probabilities: nothing, the mean over heads, or every head. */
 export type AttentionProbs = 'none' | 'mean' | 'heads'
@@ -47,7 +48,7 @@ export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.
   }
   const want = opts.probs ?? 'none'
   if (!opts.mask && canUseBlasAttention() && [q, k, v].every((t) => t.dtype === 'float32')) return fusedAttention(q, k, v, h, want)
-  const result = tf.tidy(() => {
+  const result = tidyRecord((): SdpaResult => {
     const qh = tf.mul(splitHeads(q, h), 1 / Math.sqrt(d / h)) as tf.Tensor3D
     let scores: tf.Tensor = matMul(qh, splitHeads(k, h), false, true) // [B·H, Lq, Lk]
     if (opts.mask) scores = tf.add(scores.reshape([b, h, lq, lk]), opts.mask).reshape([b * h, lq, lk])
@@ -58,8 +59,8 @@ export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.
     const kept: SdpaResult = { out }
     if (want === 'heads') kept.probs = p4
     else if (want === 'mean') kept.probs = tf.mean(p4, 1)
-    return kept as unknown as tf.TensorContainer
-  }) as unknown as SdpaResult
+    return kept
+  })
   return result
 }
 
