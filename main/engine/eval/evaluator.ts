@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { evalKey } from '../../../contract/vocabulary'
 import { createClipLoader, prefetch, type ClipLoader } from '../data'
 import type { ExperimentConfig } from '../experiments/schema'
 import type { RunContext } from '../runs/executor'
@@ -40,10 +41,6 @@ export interface EvalInputs {
   loader?: ClipLoader
 }
 
-/** `synthmotion/unseen`, `ucf101/ep1`…: the column of result tables. */
-export function evalKey(target: EvalTarget): string {
-  return target.dataset === 'synthmotion' ? `synthmotion/${target.synth.classes ?? 'unseen'}` : `${target.dataset}/${target.protocol}`
-}
 
 async function evaluateSet(inputs: EvalInputs, target: EvalTarget, set: EvalSet, key: string, text: PromptFeatures, done: { videos: number; total: number; started: number }): Promise<SetOutcome> {
   const { ctx, model } = inputs

@@ -9,7 +9,7 @@ import { enqueue } from '../store/queue'
 import { getRunSource, runNames, setRunSource } from '../store/run-sources'
 import { createRun, getRun } from '../store/runs'
 import { checkpointEpochs } from '../train/checkpoint'
-import { evalKey } from '../eval/evaluator'
+import { evalKey } from '../../../contract/vocabulary'
 
 /**
  * "Evaluate again": a new run in the source run's experiment whose config is the source's with
