@@ -26,10 +26,24 @@ export interface ResolvedExperiment {
 
 export class ExperimentFileError extends Error {}
 
+/**
+ * A variant's name, as an ablation table's row shows it (`full & wsm`, `mask 50%`, `#frames=8`): any
+ * printable text but a trailing ` #2` (how a re-launch names runs apart) and a `seed=N` part (how grid
+ * seeds are named).
+ */
+export const VariantName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must not contain control characters')
+  .refine((n) => !/ #\d+$/.test(n), 'must not end in " #<number>" (that marks a re-launched run)')
+  .refine((n) => !n.split(',').some((p) => /^seed=\d+$/.test(p)), 'must not contain a "seed=<number>" part (grid seeds are named so)')
+
 const SweepSpec = z
   .object({
     /** Explicit variants, each a partial config with a name: the rows of an ablation table. */
-    variants: z.array(z.object({ name: z.string().regex(/^[\w.=,+-]+$/, 'use letters, digits and . = , + - _ only') }).catchall(z.unknown())).min(1).optional(),
+    variants: z.array(z.object({ name: VariantName }).catchall(z.unknown())).min(1).optional(),
     /** Dotted key → list of values; every combination is run (seeds, ratios…). */
     grid: z.record(z.string(), z.array(z.unknown()).min(1)).optional(),
   })
