@@ -174,7 +174,15 @@ export const graphsCommandSchemas = {
   'graphs.cancelJob': { input: z.object({ jobId: id }).strict(), output: GraphJob },
   'graphs.jobs': { input: z.object({}).strict(), output: z.array(GraphJob) },
   'prompts.preview': {
-    input: z.object({ graphId: id, classIndex, style: z.enum(['dataset', 'hard']).default('dataset') }).strict(),
+    input: z
+      .object({
+        graphId: id,
+        classIndex,
+        style: z.enum(['dataset', 'hard']).default('dataset'),
+        /** The class's graph as being edited (not saved yet): the preview shows what a save would give. */
+        graph: ClassGraphData.optional(),
+      })
+      .strict(),
     output: PromptPreviewData,
   },
 } as const

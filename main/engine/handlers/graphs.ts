@@ -38,6 +38,6 @@ export function createGraphHandlers(ctx: EngineContext): Pick<Handlers, GraphCom
     'graphs.generate': ({ target, endpoint, model, graphTemperature, clauseTemperature }) => jobs.start(target, { endpoint, model, graphTemperature, clauseTemperature }),
     'graphs.cancelJob': ({ jobId }) => jobs.cancel(jobId),
     'graphs.jobs': () => jobs.list(),
-    'prompts.preview': ({ graphId, classIndex, style }) => previewPrompts(ctx.db, { graphId, classIndex, style }),
+    'prompts.preview': (input) => previewPrompts(ctx.db, input),
   }
 }
