@@ -64,14 +64,19 @@ export function graphChartOptions(g: ClassGraphData): Record<string, unknown> {
       formatter: (p: { dataType: string; data: { name?: string; source?: string; target?: string; relation?: string } }) =>
         escapeHtml(p.dataType === 'edge' ? `${p.data.source} — ${p.data.relation} → ${p.data.target}` : (p.data.name ?? '')),
     },
-    legend: { data: NODE_CATEGORIES.map((c) => c), textStyle: { color: '#8b95a7' }, bottom: 0 },
+    legend: { data: NODE_CATEGORIES.map((c) => c), textStyle: { color: '#8b95a7' }, top: 0 },
     series: [
       {
         type: 'graph',
         layout: 'force',
         roam: true,
         draggable: true,
-        force: { repulsion: 260, edgeLength: [70, 140], gravity: 0.08 },
+        // The drawing keeps clear of the legend above and inside its box (gravity pulls the nodes in).
+        top: 40,
+        bottom: 16,
+        left: 24,
+        right: 24,
+        force: { repulsion: 200, edgeLength: [60, 120], gravity: 0.16 },
         categories: NODE_CATEGORIES.map((c) => ({ name: c, itemStyle: { color: COLOURS[c] } })),
         data: nodes.map((n) => ({ name: n.name, category: NODE_CATEGORIES.indexOf(n.category), symbolSize: n.category === 'action' ? 30 : 16, label: { show: true, color: '#e4e8ef', fontSize: 11 } })),
         links: edges.map((e) => ({ source: e.source, target: e.target, relation: e.relation, lineStyle: { color: FAMILY[e.family].colour, type: FAMILY[e.family].type, width: 1.4, curveness: 0.12 }, label: { show: true, formatter: () => e.relation, fontSize: 10, color: '#8b95a7' } })),

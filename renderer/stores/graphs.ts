@@ -23,6 +23,8 @@ export const useGraphsStore = defineStore('graphs', () => {
   const versions = ref<GraphVersionInfo[]>([])
   const open = shallowRef<GraphVersionDetail | null>(null)
   const preview = shallowRef<PromptPreviewData | null>(null)
+  /** The open class as being edited, while it differs from the stored one (null: no unsaved edit). */
+  const draft = shallowRef<{ classIndex: number; graph: ClassGraphData } | null>(null)
   const diff = shallowRef<ClassDiffData[] | null>(null)
   const runs = ref<RunUsingGraphData[]>([])
   const jobs = ref<GraphJob[]>([])
@@ -66,8 +68,10 @@ export const useGraphsStore = defineStore('graphs', () => {
     runs.value = used ?? []
   }
 
+  /** The class's prompts, from its unsaved edit when there is one (what a save would give). */
   async function loadPreview(graphId: number, classIndex: number, style: 'dataset' | 'hard'): Promise<void> {
-    const p = await attempt(() => invoke('prompts.preview', { graphId, classIndex, style }))
+    const edit = draft.value?.classIndex === classIndex ? draft.value.graph : undefined
+    const p = await attempt(() => invoke('prompts.preview', { graphId, classIndex, style, ...(edit ? { graph: edit } : {}) }))
     if (p) preview.value = p
   }
 
@@ -84,6 +88,7 @@ export const useGraphsStore = defineStore('graphs', () => {
     if (!open.value) return null
     const saved = await attempt(() => invoke('graphs.saveClass', { parentId: open.value!.id, index, graph, ...(note.trim() ? { note: note.trim() } : {}) }))
     if (!saved) return null
+    draft.value = null
     await loadList()
     return find(saved.name, saved.version) ?? null
   }
@@ -107,5 +112,5 @@ export const useGraphsStore = defineStore('graphs', () => {
   onEvent('graphs.job', upsertJob)
   onEvent('runs.changed', () => void refreshRuns())
 
-  return { versions, graphs, checkpoints, evaluation, loadCheckpoints, open, preview, diff, runs, jobs, error, loaded, loadList, find, openVersion, loadPreview, loadDiff, refreshRuns, saveClass, generate, cancelJob }
+  return { versions, graphs, checkpoints, evaluation, loadCheckpoints, open, preview, draft, diff, runs, jobs, error, loaded, loadList, find, openVersion, loadPreview, loadDiff, refreshRuns, saveClass, generate, cancelJob }
 })

@@ -93,7 +93,7 @@ describe('the knowledge-graph editor', () => {
     expect(wrapper.get('[data-test="nav-graphs"]').classes()).toContain('active')
     expect(wrapper.get('[data-test="class-title"]').text()).toContain('Red Square Sliding Right On Grass')
     expect(wrapper.get('[data-test="graph-versions"]').text()).toMatch(/v1\s*2 classes.*built-in 2/)
-    expect(wrapper.findAll('[data-test="row-oo"]')[1]!.find('input').attributes('aria-label')).toBe('oo triple 2 as written')
+    expect(wrapper.findAll('[data-test="row-oo"]')[1]!.find('textarea').attributes('aria-label')).toBe('oo triple 2 as written')
     expect(wrapper.get('[data-test="preview-prompts"]').text()).toContain('starting with a red square at the left.')
     expect((wrapper.get('[data-test="save-class"]').element as HTMLButtonElement).disabled).toBe(true)
 
@@ -113,7 +113,7 @@ describe('the knowledge-graph editor', () => {
     await wrapper.get('[data-test="diff-against"]').setValue('1')
     await flushPromises()
     expect(router.currentRoute.value.query.compare).toBe('1')
-    expect(wrapper.get('[data-test="version-diff"]').text()).toMatch(/xprompt_aa\s*− starting with a red square at the left\s*\+ starting with a red square far left/)
+    expect(wrapper.get('[data-test="version-diff"]').text()).toMatch(/Clauses: action–action \[T\] xprompt_aa\s*− starting with a red square at the left\s*\+ starting with a red square far left/)
 
     await wrapper.get('[data-test="evaluate-button"]').trigger('click')
     await flushPromises()
@@ -133,7 +133,7 @@ describe('the knowledge-graph editor', () => {
     expect(wrapper.get('[data-test="gen-jobs"]').text()).toMatch(/Job 1 synthmotion-builtin@2: 1 class\(es\) · llama3.1 · running[\s\S]*1\/2 done — Red Square Sliding Right On Grass: graph done/)
     await wrapper.get('[data-test="gen-cancel"]').trigger('click')
     await flushPromises()
-    expect(bridge.calls.at(-1)).toEqual({ command: 'graphs.cancelJob', input: { jobId: 1 } })
+    expect(bridge.calls.filter((c) => c.command === 'graphs.cancelJob')).toEqual([{ command: 'graphs.cancelJob', input: { jobId: 1 } }])
     bridge.emit('graphs.job', { ...job('synthmotion-builtin@2: 1 class(es)', 'cancelled', 1, 'cancelled with 1 of 2 classes done; nothing stored'), finishedAt: '2026-12-01T12:01:00Z' })
     await flushPromises()
     expect(wrapper.get('[data-test="gen-jobs"]').text()).toContain('cancelled with 1 of 2 classes done; nothing stored')
