@@ -44,6 +44,8 @@ export const COMMANDS = [
   'runs.update',
   'runs.delete',
   'runs.log',
+  'settings.get',
+  'settings.set',
 ] as const
 
 export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state', 'run.metrics', 'graphs.changed', 'graphs.job', 'runs.deleted'] as const

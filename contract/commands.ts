@@ -19,6 +19,7 @@ import { EXPORT_FORMATS } from './pivot'
 import { analysisCommandSchemas } from './commands-analysis'
 import { graphsCommandSchemas, graphsEventSchemas } from './commands-graphs'
 import { RunDeletedEvent, runManagementCommandSchemas } from './commands-run-management'
+import { settingsCommandSchemas } from './commands-settings'
 
 const id = z.number().int().positive()
 const name = printable(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
@@ -78,6 +79,7 @@ export const commandSchemas = {
   ...analysisCommandSchemas,
   ...graphsCommandSchemas,
   ...runManagementCommandSchemas,
+  ...settingsCommandSchemas,
 } satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 /** Payload schema of every event. */

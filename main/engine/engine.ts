@@ -10,6 +10,7 @@ import type { RunExecutor } from './runs/executor'
 import { RunManager } from './runs/run-manager'
 import { createStddExecutor } from './train/stdd-executor'
 import { createHandlers, type Handlers } from './handlers'
+import { applyRunSettings, preferredBackend, readSettings } from './settings/app-settings'
 
 export interface EngineOptions {
   /** Data folder; defaults to `STDD_HOME` or `~/.stdd`. */
@@ -81,7 +82,8 @@ export class Engine implements EngineContext {
   static async start(opts: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(opts)
     engine.log.info('engine', `data folder ${engine.dataDir}`)
-    if (!opts.withoutTf) engine.backendReady = engine.initBackend(opts.backend)
+    applyRunSettings(readSettings(engine.db))
+    if (!opts.withoutTf) engine.backendReady = engine.initBackend(opts.backend, preferredBackend(engine.db))
     const interrupted = engine.runs.recoverInterrupted()
     if (interrupted.length) engine.log.warn('runs', `run(s) ${interrupted.join(', ')} were interrupted when their engine stopped; resume them to continue from their last checkpoint`)
     engine.kickQueue()
@@ -93,10 +95,10 @@ export class Engine implements EngineContext {
     this.runs.drainQueue().catch((err: unknown) => this.log.error('runs', `the run queue stopped: ${err instanceof Error ? err.message : String(err)}`))
   }
 
-  private async initBackend(forced?: BackendName): Promise<void> {
+  private async initBackend(forced?: BackendName, preferred?: BackendName | null): Promise<void> {
     try {
       checkPatchedTfjsVersions()
-      const report = await selectBackend(forced)
+      const report = await selectBackend(forced, preferred)
       this.log.info('backend', describeBackend(report))
       this.bus.emit('backend.ready', report)
     } catch (err) {

@@ -12,6 +12,7 @@ import { runsTableHandlers } from './runs-table'
 import { analysisHandlers } from './analysis'
 import { createGraphHandlers } from './graphs'
 import { runManagementHandlers } from './run-management'
+import { settingsHandlers } from './settings'
 
 export type Handlers = {
   [C in CommandName]: (input: ParsedCommandInput<C>) => CommandOutput<C> | Promise<CommandOutput<C>>
@@ -52,6 +53,7 @@ export function createHandlers(ctx: EngineContext): Handlers {
     ...analysisHandlers(ctx),
     ...createGraphHandlers(ctx),
     ...runManagementHandlers(ctx),
+    ...settingsHandlers(ctx),
   }
 }
 

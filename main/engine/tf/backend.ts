@@ -104,9 +104,10 @@ let chosen: BackendReport | null = null
  * Selects and initialises the backend. Call once per process; later calls return the first report.
  * `forced` comes from `--backend`, the app setting, or `STDD_BACKEND` (in that order of precedence).
  */
-export async function selectBackend(forced?: BackendName): Promise<BackendReport> {
+export async function selectBackend(forced?: BackendName, preferred?: BackendName | null): Promise<BackendReport> {
   if (chosen) return chosen
-  const order = forced ? [forced] : BACKEND_ORDER
+  // A preferred backend (the Settings' default) is tried first; the others follow if it cannot start.
+  const order = forced ? [forced] : preferred ? [preferred, ...BACKEND_ORDER.filter((b) => b !== preferred)] : BACKEND_ORDER
   const skipped: BackendReport['skipped'] = []
   tf.env().set('PROD', true) // no debug-mode checks, no "running in Node" banners
   for (const name of order) {

@@ -61,6 +61,8 @@ const WELL_FORMED: { [C in CommandName]: CommandInput<C> } = {
   'runs.update': { id: 1, tags: ['paper'] },
   'runs.delete': { ids: [1] },
   'runs.log': { id: 1 },
+  'settings.get': {},
+  'settings.set': { dataWorkers: 1 },
 }
 
 async function invokeError(command: string, input: unknown): Promise<ContractError> {
