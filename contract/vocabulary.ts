@@ -73,7 +73,5 @@ export function top1Key(name: string): string | null {
   return parsed?.stat === 'top1' ? parsed.key : null
 }
 
-/** The TensorFlow.js backends, fastest first (the order the engine tries them in). */
-export const BACKEND_NAMES = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const
 /** Who computes the matrix products on the WASM backend: the OpenBLAS addon, or tfjs-wasm itself. */
 export const GEMM_PROVIDERS = ['blas', 'wasm'] as const
