@@ -1,29 +1,23 @@
 import { AppSettings, ContractError, type SettingsState, type AppSettings as AppSettingsData } from '../../../contract'
 import type { Db } from '../store/db'
+import { readAppSettingsJson, writeAppSettingsJson } from '../store/app-settings'
 import { normalizeBaseUrl } from '../text/llm/endpoint'
 
-/** The settings row of the `settings` table (beside the views' layouts). */
-const KEY = 'app.settings'
 export const DEFAULT_SETTINGS: AppSettingsData = { defaultBackend: null, dataWorkers: null, gemmProvider: null, llmEndpoints: [] }
 
 /** The environment variable each setting stands for: set in the environment, it wins over the stored value. */
 const ENV: Record<'defaultBackend' | 'dataWorkers' | 'gemmProvider', string> = { defaultBackend: 'STDD_BACKEND', dataWorkers: 'STDD_DATA_WORKERS', gemmProvider: 'STDD_GEMM' }
 
 export function readSettings(db: Db): AppSettingsData {
-  const row = db.prepare('SELECT value_json FROM settings WHERE key = ?').get(KEY) as { value_json: string } | undefined
-  if (!row) return DEFAULT_SETTINGS
-  try {
-    // What an older or newer version stored that no longer fits falls back to the defaults, key by key.
-    const stored = JSON.parse(row.value_json) as Record<string, unknown>
-    const out = { ...DEFAULT_SETTINGS }
-    for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof AppSettingsData)[]) {
-      const one = AppSettings.shape[key].safeParse(stored[key])
-      if (one.success) (out as Record<string, unknown>)[key] = one.data
-    }
-    return out
-  } catch {
-    return DEFAULT_SETTINGS
+  const stored = readAppSettingsJson(db)
+  if (!stored) return DEFAULT_SETTINGS
+  // What an older or newer version stored that no longer fits falls back to the default, key by key.
+  const out = { ...DEFAULT_SETTINGS }
+  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof AppSettingsData)[]) {
+    const one = AppSettings.shape[key].safeParse(stored[key])
+    if (one.success) (out as Record<string, unknown>)[key] = one.data
   }
+  return out
 }
 
 export function settingsState(db: Db, env: NodeJS.ProcessEnv = process.env): SettingsState {
@@ -47,7 +41,7 @@ export function writeSettings(db: Db, patch: Partial<AppSettingsData>, env: Node
     names.add(e.name)
   }
   const next = { ...readSettings(db), ...patch, ...(endpoints ? { llmEndpoints: endpoints } : {}) }
-  db.prepare('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json').run(KEY, JSON.stringify(next))
+  writeAppSettingsJson(db, next)
   applyRunSettings(next, env)
   return settingsState(db, env)
 }
