@@ -101,6 +101,7 @@ function label(rows: TableRow[], runs: readonly TableRun[]): void {
     const same = rows.filter((r) => r.label === text)
     if (same.length < 2) continue
     const apart = shownFactors(differingKeys(same), same)
-    for (const row of same) row.label = `${row.label} (${describeValues(row.values, apart)})`
+    // Rows told apart only by a key some runs lack (configs from before the key existed): by their runs.
+    for (const row of same) row.label = `${row.label} (${apart.length ? describeValues(row.values, apart) : `runs ${[...row.seeds.values()].flat().join(', ')}`})`
   }
 }

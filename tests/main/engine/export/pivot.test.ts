@@ -119,6 +119,15 @@ describe('the results table: what a row is', () => {
     expect(t.rowKeys).toEqual([`promptSetHash.${TARGET}`, 'text.graph'])
   })
 
+  it('keeps a run whose config predates a key apart from one that has it, named by its runs', () => {
+    const old = addRun(engine, exp, { name: 'full,seed=0', seed: 0, top1: [1, 0, 0, 0] })
+    const config = JSON.parse((engine.db.prepare('SELECT config_json FROM runs WHERE id = ?').get(old) as { config_json: string }).config_json) as { train: Record<string, unknown> }
+    delete config.train.lr
+    engine.db.prepare('UPDATE runs SET config_json = ? WHERE id = ?').run(JSON.stringify(config), old)
+    const current = addRun(engine, exp, { name: 'full,seed=0 #2', seed: 0, top1: [1, 1, 0, 0] })
+    expect(buildPivot(engine.db, ['table4']).rows.map((r) => r.label)).toEqual([`full (runs ${old})`, `full (runs ${current})`])
+  })
+
   it('keeps runs apart that used different prompts under the same config, with a prompt-set column; Compare shows the hashes', async () => {
     const a = addRun(engine, exp, { name: 'full,seed=0', seed: 0, top1: [1, 0, 0, 0], promptSet: 'aaaaaaaaaaaaaaaa' })
     const b = addRun(engine, exp, { name: 'full,seed=1', seed: 1, top1: [1, 1, 0, 0], promptSet: 'bbbbbbbbbbbbbbbb' })
