@@ -10,6 +10,16 @@ export const METRIC_NAMES = { top1: 'top-1', top5: 'top-5', pair_acc: 'order pai
 
 export const f1 = (x: number): string => x.toFixed(1)
 
+/** `62.0 ± 2.8`: a mean, with the std over seeds where there are two or more. */
+export function meanStdText(s: { mean: number; std: number | null }): string {
+  return s.std === null ? f1(s.mean) : `${f1(s.mean)} ± ${f1(s.std)}`
+}
+
+/** `[58.1, 65.9]`, or '' without an interval. */
+export function intervalText(ci95: [number, number] | null): string {
+  return ci95 ? `[${f1(ci95[0])}, ${f1(ci95[1])}]` : ''
+}
+
 /** `+5.6*`: a paired difference, marked where p < 0.05. */
 export function deltaText(d: { mean: number; significant: boolean }): string {
   return `${d.mean >= 0 ? '+' : '−'}${f1(Math.abs(d.mean))}${d.significant ? '*' : ''}`

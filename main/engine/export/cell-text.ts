@@ -1,13 +1,12 @@
-import { deltaText, f1, factorText, METRIC_NAMES, othersText, type MetricStat, type PivotCell, type PivotRow, type PivotTableData, type PivotMetric as Metric } from '../../../contract'
+import { deltaText, factorText, intervalText, meanStdText, METRIC_NAMES, othersText, type MetricStat, type PivotCell, type PivotRow, type PivotTableData, type PivotMetric as Metric } from '../../../contract'
 import { BOOTSTRAP_REPLICATES } from '../stats/bootstrap'
 
 /** The words every text export shares: a cell, a difference, a row's status, the statistics note. */
 
-export function statText(s: MetricStat | undefined, o: { ci: boolean } = { ci: true }): string {
+/** `62.0 ± 2.8 [58.1, 65.9] (n=3)`: n says what the interval is over (seeds where n ≥ 3, else videos). */
+export function statText(s: MetricStat | undefined): string {
   if (!s) return '–'
-  const std = s.std === null ? '' : ` ± ${f1(s.std)}`
-  const ci = o.ci && s.ci95 ? ` [${f1(s.ci95[0])}, ${f1(s.ci95[1])}]` : ''
-  return `${f1(s.mean)}${std}${ci} (n=${s.n})`
+  return `${[meanStdText(s), intervalText(s.ci95)].filter(Boolean).join(' ')} (n=${s.n})`
 }
 
 /** The metric columns of a target: top-1, and the order-only pairs where the target has them. */
