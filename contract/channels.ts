@@ -48,7 +48,7 @@ export const COMMANDS = [
   'settings.set',
 ] as const
 
-export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state', 'run.metrics', 'graphs.changed', 'graphs.job', 'runs.deleted'] as const
+export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state', 'run.metrics', 'graphs.changed', 'graphs.job', 'runs.deleted', 'engine.restarted'] as const
 
 export type CommandName = (typeof COMMANDS)[number]
 export type EventName = (typeof EVENTS)[number]

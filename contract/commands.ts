@@ -20,6 +20,7 @@ import { analysisCommandSchemas } from './commands-analysis'
 import { graphsCommandSchemas, graphsEventSchemas } from './commands-graphs'
 import { RunDeletedEvent, runManagementCommandSchemas } from './commands-run-management'
 import { settingsCommandSchemas } from './commands-settings'
+import { engineEventSchemas } from './events-engine'
 
 const id = z.number().int().positive()
 const name = printable(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
@@ -93,6 +94,7 @@ export const eventSchemas = {
   'run.metrics': RunMetricsEvent,
   'runs.deleted': RunDeletedEvent,
   ...graphsEventSchemas,
+  ...engineEventSchemas,
 } satisfies Record<EventName, z.ZodType>
 
 export type CommandInput<C extends CommandName> = z.input<(typeof commandSchemas)[C]['input']>

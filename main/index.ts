@@ -3,6 +3,7 @@ import { app, BrowserWindow, session } from 'electron'
 import { join } from 'node:path'
 import { installAppProtocol, registerAppScheme } from './electron/app-protocol'
 import { startUtilityEngine } from './electron/engine-process'
+import { SupervisedEngine } from './engine/supervised-engine'
 import { IpcBridge } from './electron/ipc-bridge'
 import { pageUrl, rendererDir, sqliteBinding, type LaunchContext } from './electron/launch-config'
 import { guardAllWebContents, installSessionGuards, trustedUrlCheck } from './electron/security'
@@ -25,11 +26,16 @@ async function start(): Promise<void> {
   installSessionGuards(session.defaultSession)
   const binding = sqliteBinding(launch)
   const backend = backendFromArgs()
-  const engine = await startUtilityEngine(join(__dirname, 'engine-host.js'), {
-    dataDir: app.getPath('userData'),
-    autoRun: true,
-    ...(backend ? { backend } : {}),
-    ...(binding ? { sqliteBinding: binding } : {}),
+  // A dead engine process (an out-of-memory abort, a crashed addon) is restarted; its runs are marked interrupted.
+  const engine = await SupervisedEngine.start({
+    start: () =>
+      startUtilityEngine(join(__dirname, 'engine-host.js'), {
+        dataDir: app.getPath('userData'),
+        autoRun: true,
+        ...(backend ? { backend } : {}),
+        ...(binding ? { sqliteBinding: binding } : {}),
+      }),
+    log: (line) => console.error(`STDD Explorer: ${line}`),
   })
   const bridge = new IpcBridge(engine, trusted)
   const open = (): void => bridge.addWindow(createMainWindow(paths))

@@ -19,6 +19,7 @@ import { runsListCommand } from './commands/runs-list'
 import { serveCommand } from './commands/serve'
 import { synthMakeCommand } from './commands/synth-make'
 import { synthPretrainClipCommand } from './commands/synth-pretrain-clip'
+import { workerCommand } from './commands/worker'
 import type { CliCommand } from './types'
 
 /** Every `stdd` sub-command. Add a command: write `commands/<name>.ts` and list it here. */
@@ -45,4 +46,5 @@ export const COMMANDS: readonly CliCommand[] = [
   clipEncodeCommand,
   dbBackupsCommand,
   dbRestoreCommand,
+  workerCommand,
 ]

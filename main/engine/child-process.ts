@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
-import type { EngineConnection } from './connection'
 import type { EngineOptions } from './engine'
 import { HostLink } from './host-link'
+import type { EngineProcess } from './supervised-engine'
 
 export interface ChildEngineOptions {
   /** The engine host script: `out/main/engine-host.js` when built, `main/engine/host.ts` under tsx. */
@@ -16,12 +16,15 @@ export interface ChildEngineOptions {
  * The engine in a child process (headless server; the Electron face does the same with
  * `utilityProcess`). Training in the child never blocks the face's event loop.
  */
-export function startChildEngine(opts: ChildEngineOptions): Promise<EngineConnection & { child: ChildProcess }> {
+export function startChildEngine(opts: ChildEngineOptions): Promise<EngineProcess & { child: ChildProcess }> {
   const child = fork(opts.hostPath, [JSON.stringify(opts.engine)], { execArgv: opts.execArgv ?? [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const link = new HostLink((m) => child.send(m))
   const timeoutMs = opts.startTimeoutMs ?? 30_000
+  const exited = new Promise<string>((done) => child.once('exit', (code, signal) => done(signal ?? `code ${code}`)))
   const connection = {
     child,
+    exited,
+    interruptedAtStart: [] as number[],
     invoke: (command: string, input: unknown) => link.invoke(command, input),
     onEvent: link.onEvent.bind(link),
     close: () =>
@@ -41,7 +44,7 @@ export function startChildEngine(opts: ChildEngineOptions): Promise<EngineConnec
       const status = link.receive(m)
       if (!status) return
       clearTimeout(timer)
-      if (status.type === 'ready') resolve(connection)
+      if (status.type === 'ready') resolve({ ...connection, interruptedAtStart: status.interruptedRunIds })
       else reject(new Error(`the engine could not start: ${status.message}`))
     })
     child.on('exit', (code, signal) => {

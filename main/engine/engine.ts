@@ -7,6 +7,8 @@ import { DatabaseFileWatch, DB_FILE_CHECK_MS } from './store/db-file-watch'
 import { activeBackend, describeBackend, selectBackend } from './tf/backend'
 import { checkPatchedTfjsVersions } from './tf/tfjs_version'
 import type { RunExecutor } from './runs/executor'
+import { inProcessLauncher } from './runs/in-process-launcher'
+import { localWorkerLauncher } from './runs/local-worker'
 import { RunManager } from './runs/run-manager'
 import { createStddExecutor } from './train/stdd-executor'
 import { createHandlers, type Handlers } from './handlers'
@@ -23,8 +25,17 @@ export interface EngineOptions {
   sqliteBinding?: string
   /** Mirror log entries somewhere (stderr for the CLI). */
   echoLog?: (entry: LogEntry) => void
-  /** What executes a run (the STDD trainer and evaluator by default). */
+  /**
+   * What executes a run. By default each run's STDD trainer and evaluator run in a worker process
+   * (`stdd worker`, docs/worker.md); an executor given here runs inside this process instead (tests).
+   */
   executor?: RunExecutor
+  /** Run the STDD trainer and evaluator inside this process, not in worker processes (tests that inspect its tensors). */
+  runsInProcess?: boolean
+  /** How many runs execute at once (default: `STDD_LOCAL_WORKERS`, else 1). */
+  maxParallelRuns?: number
+  /** How long a cancelled worker has before SIGTERM, and then before SIGKILL (default 10 s each). */
+  cancelGraceMs?: number
   /**
    * Work through the run queue by itself (the app and `stdd serve`): at start, after marking runs
    * whose engine died as interrupted, and whenever runs are launched or resumed. The one-shot CLI
@@ -57,6 +68,8 @@ export class Engine implements EngineContext {
   readonly runs: RunManager
   private readonly handlers: Handlers
   private backendReady: Promise<void> | null = null
+  /** The runs this engine marked interrupted when it started (their engine had died). */
+  interruptedAtStart: number[] = []
   private readonly autoRun: boolean
   private readonly dbFile: DatabaseFileWatch
   private readonly dbFileTimer: NodeJS.Timeout
@@ -68,13 +81,21 @@ export class Engine implements EngineContext {
     this.dbFile = new DatabaseFileWatch(this.db, databasePath(this.dataDir), (message) => this.log.error('store', message))
     this.dbFileTimer = setInterval(() => this.dbFile.check(), DB_FILE_CHECK_MS).unref()
     this.autoRun = opts.autoRun ?? false
+    const inProcess = opts.executor ?? (opts.runsInProcess ? createStddExecutor({ whenBackendReady: () => this.whenBackendReady() }) : null)
     this.runs = new RunManager({
       db: this.db,
       dataDir: this.dataDir,
       bus: this.bus,
       log: this.log,
-      executor: opts.executor ?? createStddExecutor({ whenBackendReady: () => this.whenBackendReady() }),
+      launcher: inProcess
+        ? inProcessLauncher(inProcess, () => activeBackend()?.name ?? null)
+        : localWorkerLauncher({
+            ...(opts.backend ? { backend: opts.backend } : {}),
+            preferredBackend: () => preferredBackend(this.db),
+            ...(opts.cancelGraceMs !== undefined ? { cancelGraceMs: opts.cancelGraceMs } : {}),
+          }),
       backendName: () => activeBackend()?.name ?? null,
+      maxParallel: opts.maxParallelRuns ?? parallelRunsFromEnv(),
     })
     this.handlers = createHandlers(this)
   }
@@ -85,6 +106,7 @@ export class Engine implements EngineContext {
     applyRunSettings(readSettings(engine.db))
     if (!opts.withoutTf) engine.backendReady = engine.initBackend(opts.backend, preferredBackend(engine.db))
     const interrupted = engine.runs.recoverInterrupted()
+    engine.interruptedAtStart = interrupted
     if (interrupted.length) engine.log.warn('runs', `run(s) ${interrupted.join(', ')} were interrupted when their engine stopped; resume them to continue from their last checkpoint`)
     engine.kickQueue()
     return engine
@@ -131,4 +153,13 @@ export class Engine implements EngineContext {
     clearInterval(this.dbFileTimer)
     this.db.close()
   }
+}
+
+/** `STDD_LOCAL_WORKERS`: how many runs execute at once (default 1). */
+function parallelRunsFromEnv(): number {
+  const raw = process.env.STDD_LOCAL_WORKERS
+  if (raw === undefined || raw === '') return 1
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`STDD_LOCAL_WORKERS=${raw}: give a whole number of runs to execute at once (1 or more)`)
+  return n
 }

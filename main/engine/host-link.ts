@@ -2,7 +2,7 @@ import { ContractError, WireClient, type CommandName, type EventName, type WireI
 import type { EngineConnection } from './connection'
 
 /** What an engine host (main/engine/host.ts) says besides results and events. */
-export type HostStatus = { type: 'ready' } | { type: 'fatal'; message: string }
+export type HostStatus = { type: 'ready'; interruptedRunIds: number[] } | { type: 'fatal'; message: string }
 
 /**
  * The parent's side of an engine host process, whatever carries the messages (Electron's
@@ -24,7 +24,7 @@ export class HostLink implements Omit<EngineConnection, 'close'> {
   /** Feeds one message from the host; returns its status message, if it was one. */
   receive(message: unknown): HostStatus | null {
     const m = message as { type?: string; message?: string; event?: EventName; payload?: unknown }
-    if (m.type === 'ready') return { type: 'ready' }
+    if (m.type === 'ready') return { type: 'ready', interruptedRunIds: Array.isArray((m as { interruptedRunIds?: unknown }).interruptedRunIds) ? ((m as { interruptedRunIds: number[] }).interruptedRunIds) : [] }
     if (m.type === 'fatal') return { type: 'fatal', message: String(m.message) }
     if (m.type === 'event') for (const l of this.listeners) l(m.event!, m.payload)
     this.wire.receive(message)

@@ -11,7 +11,7 @@ interface MessagePortLike {
   on(event: 'message', listener: (e: { data: unknown }) => void): void
 }
 
-type HostMessage = WireFromEngine | { type: 'ready' } | { type: 'fatal'; message: string }
+type HostMessage = WireFromEngine | { type: 'ready'; interruptedRunIds: number[] } | { type: 'fatal'; message: string }
 
 function connectToParent(): { post(m: HostMessage): void; onMessage(cb: (m: unknown) => void): void } {
   const parentPort = (process as unknown as { parentPort?: MessagePortLike }).parentPort
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', shutdown)
   process.on('SIGINT', shutdown)
-  parent.post({ type: 'ready' })
+  parent.post({ type: 'ready', interruptedRunIds: engine.interruptedAtStart })
 }
 
 void main()

@@ -60,6 +60,8 @@ export const useRunsStore = defineStore('runs', () => {
   })
   onEvent('runs.changed', setRun)
   onEvent('run.progress', (p) => (progress.value = { ...progress.value, [p.runId]: p }))
+  // A new engine process marked the dead one's runs interrupted before any face listened: read them again.
+  onEvent('engine.restarted', () => void load())
   onEvent('run.state', (s) => {
     const r = byId.value[s.runId]
     if (r) setRun({ ...r, status: s.status, error: s.error })

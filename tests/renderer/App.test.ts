@@ -65,5 +65,13 @@ describe('the first screen', () => {
     expect(wrapper.find('[data-test="empty-state"]').exists()).toBe(false)
     expect(wrapper.get('[data-test="run-row"]').text()).toMatch(/frozen.*running.*loss 2\.31/s)
     expect(window.__stddReady).toBe(true)
+
+    // The engine process died; a new one marked its run interrupted.
+    expect(wrapper.find('[data-test="engine-restarted"]').exists()).toBe(false)
+    bridge.emit('engine.restarted', { reason: 'SIGKILL', interruptedRunIds: [5], restarts: 1 })
+    await flushPromises()
+    expect(wrapper.get('[data-test="engine-restarted"]').text()).toMatch(/The engine stopped \(SIGKILL\) and was restarted;\s+run 5 interrupted — resume to continue from the last checkpoint/)
+    await wrapper.get('[data-test="engine-restarted"] button').trigger('click')
+    expect(wrapper.find('[data-test="engine-restarted"]').exists()).toBe(false)
   }, 30_000) // the first mount also compiles the renderer
 })

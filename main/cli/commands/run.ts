@@ -25,6 +25,7 @@ export async function executeRuns(engine: Engine, runIds: number[], ctx: CliCont
   let stopping = false
   void ctx.stopSignal.then(() => {
     stopping = true
+    engine.runs.stopWaiting()
     const active = engine.runs.activeRunId
     if (active !== null) engine.runs.cancel(active)
   })

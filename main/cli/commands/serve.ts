@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { startChildEngine } from '../../engine/child-process'
+import { SupervisedEngine } from '../../engine/supervised-engine'
 import { startServer } from '../../server/http-server'
 import type { ServeInfo } from '../serve-child'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS, engineOptions } from '../global-options'
@@ -30,7 +31,8 @@ export const serveCommand: CliCommand = {
     if (!existsSync(join(rendererDir, 'index.html'))) {
       throw new CliUsageError(`the UI is not built (${rendererDir}/index.html is missing): run "npm run build" first`)
     }
-    const engine = await startChildEngine({ ...engineHost, engine: { ...engineOptions(values), autoRun: true } })
+    // A dead engine process (an out-of-memory abort, a crashed addon) is restarted; its runs are marked interrupted.
+    const engine = await SupervisedEngine.start({ start: () => startChildEngine({ ...engineHost, engine: { ...engineOptions(values), autoRun: true } }), log: (line) => io.err(`stdd serve: ${line}`) })
     const server = await startServer({ engine, rendererDir, port, host: host as (typeof LOOPBACK)[number] })
     const info: ServeInfo = { url: server.url, openUrl: server.openUrl, token: server.token, port: server.port }
     if (values.json) io.out(JSON.stringify(info))

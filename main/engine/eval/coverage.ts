@@ -1,5 +1,4 @@
-import { addArtifact, removeArtifacts } from '../store/artifacts'
-import type { Db } from '../store/db'
+import type { RunOutput } from '../runs/run-output'
 
 /**
  * How much of an evaluation set could be used: the videos its list names that are not on disk
@@ -66,7 +65,7 @@ export function coverageArtifactName(setKey: string): string {
 }
 
 /** Stores (replaces) a set's coverage: counts, threshold, and the missing and broken videos by name. */
-export function saveCoverage(db: Db, runId: number, step: number, setKey: string, c: SetCoverage, warnUnusablePct: number): void {
+export function saveCoverage(out: RunOutput, step: number, setKey: string, c: SetCoverage, warnUnusablePct: number): void {
   const name = coverageArtifactName(setKey)
   const body = {
     set: setKey,
@@ -79,8 +78,6 @@ export function saveCoverage(db: Db, runId: number, step: number, setKey: string
     missingVideos: c.missing.slice(0, COVERAGE_LISTED_VIDEOS),
     brokenVideos: c.broken.slice(0, COVERAGE_LISTED_VIDEOS),
   }
-  db.transaction(() => {
-    removeArtifacts(db, runId, 'other', name)
-    addArtifact(db, { runId, kind: 'other', name, step, blob: new TextEncoder().encode(JSON.stringify(body)), mime: 'application/json', meta: { listed: body.listed, missing: body.missing, broken: body.broken, warning: body.warning } })
-  })()
+  out.removeArtifacts('other', name)
+  out.artifact({ kind: 'other', name, step, blob: new TextEncoder().encode(JSON.stringify(body)), mime: 'application/json', meta: { listed: body.listed, missing: body.missing, broken: body.broken, warning: body.warning } })
 }

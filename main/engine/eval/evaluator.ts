@@ -6,9 +6,6 @@ import type { RunContext } from '../runs/executor'
 import { throwIfCancelled } from '../runs/executor'
 import type { StddVideoModel } from '../stdd/model'
 import { predictClips } from '../stdd/capture'
-import { saveClassResults } from '../store/class-results'
-import { recordStep } from '../store/metrics'
-import { recordRunPromptSet } from '../store/run-prompt-sets'
 import { clipsTensor } from '../train/model-input'
 import type { PromptFeatures } from '../train/text-features'
 import { evalSets, type EvalSet, type ModelGeometry } from '../train/video-data'
@@ -50,7 +47,7 @@ async function evaluateSet(inputs: EvalInputs, target: EvalTarget, set: EvalSet,
   let pairHits = 0
   let pairTotal = 0
   const setKey = `${key}/${set.name}`
-  const capture = createSetCapture({ db: ctx.db, runId: ctx.runId, setKey, step: inputs.step, classes: set.classes, partners: set.partners, geometry: inputs.geometry, promptSetId: text.promptSet.id })
+  const capture = createSetCapture({ out: ctx.out, setKey, step: inputs.step, classes: set.classes, partners: set.partners, geometry: inputs.geometry, promptSetHash: text.promptSet.hash })
   for await (const loaded of prefetch(Array.from({ length: set.size }, (_, i) => i), (i) => set.load(i, null))) {
     throwIfCancelled(ctx.signal)
     done.videos++
@@ -83,9 +80,7 @@ async function evaluateSet(inputs: EvalInputs, target: EvalTarget, set: EvalSet,
   if (rows.length === 0) throw new Error(`${setKey}: no video could be evaluated (${set.missing.length} listed videos missing on disk, ${broken.length} broken)`)
   const result = classify(rows, labels, set.classes.length)
   capture.finish()
-  saveClassResults(
-    ctx.db,
-    ctx.runId,
+  ctx.out.classResults(
     setKey,
     result.perClass.map((c) => ({ ...c, className: set.classes[c.classIndex]!, confusion: result.confusion[c.classIndex] ?? {} })),
   )
@@ -113,7 +108,7 @@ async function evaluateTargets(inputs: EvalInputs, loader: ClipLoader): Promise<
     for (const set of sets) {
       try {
         const text = await inputs.prompts(set.classes, target.dataset)
-        recordRunPromptSet(ctx.db, ctx.runId, `${key}/${set.name}`, text.promptSet.id)
+        ctx.out.usesPromptSet(`${key}/${set.name}`, text.promptSet.hash)
         try {
           outcomes.push(await evaluateSet(inputs, target, set, key, text, done))
         } finally {
@@ -125,6 +120,6 @@ async function evaluateTargets(inputs: EvalInputs, loader: ClipLoader): Promise<
       // Stored now, so that a later set's failure keeps it.
       recordSetOutcome(ctx, inputs.step, key, outcomes[outcomes.length - 1]!, sets.length > 1, target.warnUnusablePct)
     }
-    recordStep(ctx.db, ctx.runId, inputs.step, ctx.config.train.epochs, targetMetrics(key, outcomes))
+    ctx.out.metrics(inputs.step, ctx.config.train.epochs, targetMetrics(key, outcomes))
   }
 }

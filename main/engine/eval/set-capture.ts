@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Prediction } from '../stdd/capture'
-import { addArtifact, removeArtifacts } from '../store/artifacts'
-import type { Db } from '../store/db'
+import type { RunOutput } from '../runs/run-output'
 import { FRAMES_MIME } from '../store/map-artifacts'
-import { savePredictions, type VideoPrediction } from '../store/predictions'
+import type { VideoPrediction } from '../store/predictions'
 import type { LoadedClip, ModelGeometry } from '../train/video-data'
 import { encodePng } from './png'
 
@@ -20,8 +19,7 @@ export const MAPS_PER_CLASS = 1
 export const MAPS_PER_SET = 16
 
 export interface SetCaptureOptions {
-  db: Db
-  runId: number
+  out: RunOutput
   /** `<eval key>/<set name>`: the key of the set's class results and predictions. */
   setKey: string
   step: number
@@ -29,8 +27,8 @@ export interface SetCaptureOptions {
   /** SynthMotion: each class's order-only partner, −1 if absent. */
   partners?: readonly number[]
   geometry: ModelGeometry
-  /** The prompt set whose prompts the score maps' columns are. */
-  promptSetId: number
+  /** The prompt set whose prompts the score maps' columns are (its hash). */
+  promptSetHash: string
 }
 
 export interface SetCapture {
@@ -74,8 +72,8 @@ async function floatBlob(t: tf.Tensor): Promise<Uint8Array> {
 }
 
 export function createSetCapture(o: SetCaptureOptions): SetCapture {
-  const { db, runId, setKey, step } = o
-  for (const kind of ['attention_map', 'score_map', 'other'] as const) removeArtifacts(db, runId, kind, `${setKey}:`)
+  const { out, setKey, step } = o
+  for (const kind of ['attention_map', 'score_map', 'other'] as const) out.removeArtifacts(kind, `${setKey}:`)
   const predictions: VideoPrediction[] = []
   const mapsPerClass = new Map<number, number>()
   let mapsInSet = 0
@@ -84,16 +82,16 @@ export function createSetCapture(o: SetCaptureOptions): SetCapture {
     const name = `${setKey}:${video}`
     const meta = { video, label: clip.label, className: o.classes[clip.label], predicted, view: 0 }
     const strip = frameStrip(clip, o.geometry)
-    addArtifact(db, { runId, kind: 'other', name, step, blob: encodePng(strip.rgb, strip.width, strip.height), mime: FRAMES_MIME, meta: { ...meta, frames: strip.frames, width: strip.width / strip.frames, height: strip.height, what: 'the frames the model saw (view 0), side by side' } })
+    out.artifact({ kind: 'other', name, step, blob: encodePng(strip.rgb, strip.width, strip.height), mime: FRAMES_MIME, meta: { ...meta, frames: strip.frames, width: strip.width / strip.frames, height: strip.height, what: 'the frames the model saw (view 0), side by side' } })
     if (p.clsAttention) {
       const a = tf.tidy(() => p.clsAttention!.slice([0], [1]).squeeze([0]))
       const shape = a.shape
-      addArtifact(db, { runId, kind: 'attention_map', name, step, blob: await floatBlob(a), mime: 'application/x-float32', meta: { ...meta, shape, what: 'class token → patches attention of the last block, mean over heads, per frame' } })
+      out.artifact({ kind: 'attention_map', name, step, blob: await floatBlob(a), mime: 'application/x-float32', meta: { ...meta, shape, what: 'class token → patches attention of the last block, mean over heads, per frame' } })
     }
     if (p.frameByPrompt) {
       const s = tf.tidy(() => p.frameByPrompt!.slice([0], [1]).squeeze([0]))
       const shape = s.shape
-      addArtifact(db, { runId, kind: 'score_map', name, step, blob: await floatBlob(s), mime: 'application/x-float32', meta: { ...meta, shape, classes: o.classes, promptSetId: o.promptSetId, what: 'λ·cos(frame, prompt): [frames, classes, prompts per class]' } })
+      out.artifact({ kind: 'score_map', name, step, blob: await floatBlob(s), mime: 'application/x-float32', meta: { ...meta, shape, classes: o.classes, promptSetHash: o.promptSetHash, what: 'λ·cos(frame, prompt): [frames, classes, prompts per class]' } })
     }
   }
 
@@ -112,7 +110,7 @@ export function createSetCapture(o: SetCaptureOptions): SetCapture {
       }
     },
     finish() {
-      savePredictions(db, runId, setKey, predictions)
+      out.predictions(setKey, predictions)
     },
   }
 }

@@ -1,6 +1,5 @@
 import type { RunContext } from '../runs/executor'
 import { RunCancelled } from '../runs/executor'
-import { recordStep } from '../store/metrics'
 import { coverageMessage, coverageMetrics, pooled, saveCoverage, type SetCoverage } from './coverage'
 import { meanStd } from './metrics'
 
@@ -48,14 +47,15 @@ export function targetMetrics(key: string, outcomes: readonly SetOutcome[]): Rec
   return values
 }
 
-/** Logs a finished set (accuracy, then missing/broken counts with a warning over the threshold) and stores its metrics and coverage in one transaction. */
+/** Logs a finished set (accuracy, then missing/broken counts with a warning over the threshold) and records its metrics and coverage. */
 export function recordSetOutcome(ctx: RunContext, step: number, key: string, o: SetOutcome, multi: boolean, warnUnusablePct: number): void {
   const what = `${key}${multi ? ` ${o.name}` : ''}`
   const pairs = o.pairAccuracy === null ? '' : `; order-only pairs ${o.pairAccuracy.toFixed(1)} %`
   ctx.log(`${what}: top-1 ${o.top1.toFixed(2)} %, top-5 ${o.top5.toFixed(2)} % over ${o.videos} videos${pairs}`)
   const coverage = coverageMessage(what, o.coverage, warnUnusablePct)
   if (coverage) ctx.log(coverage)
-  recordStep(ctx.db, ctx.runId, step, ctx.config.train.epochs, setMetrics(key, o, multi), () => saveCoverage(ctx.db, ctx.runId, step, `${key}/${o.name}`, o.coverage, warnUnusablePct))
+  ctx.out.metrics(step, ctx.config.train.epochs, setMetrics(key, o, multi))
+  saveCoverage(ctx.out, step, `${key}/${o.name}`, o.coverage, warnUnusablePct)
 }
 
 /**

@@ -1,9 +1,6 @@
-import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import type { ExperimentConfig } from '../experiments/schema'
 import type { RunContext } from '../runs/executor'
-import { getRunSource } from '../store/run-sources'
-import { getRun } from '../store/runs'
+import { runKeyOf } from '../worker/run-spec'
 import { averageCheckpoints, checkpointEpochs, loadCheckpoint } from '../train/checkpoint'
 
 /**
@@ -13,22 +10,24 @@ import { averageCheckpoints, checkpointEpochs, loadCheckpoint } from '../train/c
  * Returns a line for the run's log, or null when the run has no source (it trains or evaluates its own model).
  */
 export function loadSourceWeights(ctx: RunContext, named: readonly [string, tf.Variable][]): string | null {
-  const source = getRunSource(ctx.db, ctx.runId)
+  const { source } = ctx
   if (!source) return null
-  const sourceDir = join(dirname(ctx.runDir), String(source.sourceRunId))
+  const sourceDir = source.runDir
+  const owner = runKeyOf(sourceDir)
+  if (owner !== null && owner !== source.runKey) throw new Error(`${sourceDir} belongs to another run (key ${owner}), not to run ${source.runId}: its checkpoints are gone`)
   const epochs = checkpointEpochs(sourceDir)
-  const { train } = getRun(ctx.db, source.sourceRunId).config as ExperimentConfig
-  if (named.length === 0 || (epochs.length === 0 && source.checkpoint === 'final')) return `evaluating run ${source.sourceRunId}'s model as it was built (it trained nothing)`
-  if (epochs.length === 0) throw new Error(`run ${source.sourceRunId} has no checkpoints in ${sourceDir}; its folder was removed or it never finished an epoch`)
+  const { train } = source
+  if (named.length === 0 || (epochs.length === 0 && source.checkpoint === 'final')) return `evaluating run ${source.runId}'s model as it was built (it trained nothing)`
+  if (epochs.length === 0) throw new Error(`run ${source.runId} has no checkpoints in ${sourceDir}; its folder was removed or it never finished an epoch`)
   const averagingRange = (): [number, number] => (train.averaging ? [train.averaging.from, Math.min(train.averaging.to, train.epochs)] : [epochs[0]!, epochs[epochs.length - 1]!])
   if (source.checkpoint === 'averaged' || (source.checkpoint === 'final' && train.averaging)) {
     const [from, to] = averagingRange()
     const used = averageCheckpoints(sourceDir, from, to, named)
-    return `evaluating run ${source.sourceRunId}'s weights averaged over epochs ${used.join(', ')}`
+    return `evaluating run ${source.runId}'s weights averaged over epochs ${used.join(', ')}`
   }
   const epoch = source.checkpoint === 'final' ? epochs[epochs.length - 1]! : Number(source.checkpoint)
-  if (!epochs.includes(epoch)) throw new Error(`run ${source.sourceRunId} has no checkpoint of epoch ${epoch} in ${sourceDir} (it has ${epochs.join(', ')})`)
+  if (!epochs.includes(epoch)) throw new Error(`run ${source.runId} has no checkpoint of epoch ${epoch} in ${sourceDir} (it has ${epochs.join(', ')})`)
   const loaded = loadCheckpoint(sourceDir, epoch, named)
   for (const mv of loaded.optimizer.moments) if (mv) tf.dispose([mv.m, mv.v])
-  return `evaluating run ${source.sourceRunId}'s checkpoint of epoch ${epoch}`
+  return `evaluating run ${source.runId}'s checkpoint of epoch ${epoch}`
 }

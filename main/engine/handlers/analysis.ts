@@ -9,7 +9,7 @@ import { classResultKeys, classResults } from '../store/class-queries'
 import type { Db } from '../store/db'
 import { artifactBytes, listMapArtifacts, type MapArtifact } from '../store/map-artifacts'
 import { listPredictions } from '../store/predictions'
-import { getPromptSet } from '../store/prompt-sets'
+import { getPromptSet, getPromptSetByHash } from '../store/prompt-sets'
 import { getRunSummary } from '../store/runs'
 import { gitCommit } from '../system/provenance'
 import { activeBackend } from '../tf/backend'
@@ -43,8 +43,9 @@ function videoMaps(db: Db, runId: number, evalKey: string, video: string): Video
   let scores: VideoMaps['scores'] = null
   if (byKind.score_map) {
     const [frames = 0, k = 0, m = 0] = shape(byKind.score_map)
-    const promptSetId = byKind.score_map.meta.promptSetId
-    const set = typeof promptSetId === 'number' ? getPromptSet(db, promptSetId).set : null
+    // Maps written by a run worker name their prompt set by hash; older ones by its row id.
+    const { promptSetHash, promptSetId } = byKind.score_map.meta
+    const set = typeof promptSetHash === 'string' ? getPromptSetByHash(db, promptSetHash).set : typeof promptSetId === 'number' ? getPromptSet(db, promptSetId).set : null
     const prompts = Array.from({ length: k }, (_, c) => Array.from({ length: m }, (_, j) => set?.classes[c]?.prompts[j] ?? `${names[c] ?? `class ${c}`} · prompt ${j + 1}`))
     scores = { artifactId: byKind.score_map.id, frames, classes: names.slice(0, k), prompts }
   }

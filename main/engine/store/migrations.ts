@@ -220,6 +220,21 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    description: 'run keys (a run folder belongs to exactly one run) and how far each run\'s worker record is imported',
+    up(db) {
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN run_key TEXT;
+        CREATE UNIQUE INDEX runs_by_key ON runs(run_key);
+        CREATE TABLE run_records (
+          run_id  INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          run_key TEXT NOT NULL,
+          seq     INTEGER NOT NULL,
+          offset  INTEGER NOT NULL
+        );
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

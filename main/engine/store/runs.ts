@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { RunDetail, RunStatus, RunSummary } from '../../../contract'
 import { ContractError } from '../../../contract'
 import { nowIso, type Db } from './db'
@@ -120,8 +121,8 @@ export interface NewRun {
 export function createRun(db: Db, run: NewRun): RunSummary {
   const info = db
     .prepare(
-      `INSERT INTO runs (experiment_id, name, status, config_json, config_diff_json, seed, git_commit, backend, host, prompt_set_id, created_at)
-       VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (experiment_id, name, status, config_json, config_diff_json, seed, git_commit, backend, host, prompt_set_id, run_key, created_at)
+       VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       run.experimentId,
@@ -133,6 +134,7 @@ export function createRun(db: Db, run: NewRun): RunSummary {
       run.backend ?? null,
       run.host ?? null,
       run.promptSetId ?? null,
+      randomUUID(),
       nowIso(),
     )
   return getRunSummary(db, Number(info.lastInsertRowid))

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { loadImageProcessorConfig } from '../clip/image_processing_clip'
 import { ClipModel } from '../clip/modeling_clip_model'
 import { ClipTokenizer } from '../clip/tokenization_clip'
@@ -40,23 +40,22 @@ export function createStddExecutor(deps: StddExecutorDeps): RunExecutor {
       const stddConfig = resolveStddConfig(stdd)
       const willTrain = config.train.epochs > 0 && stddConfig.adaptation.mode !== 'frozen'
       const model = buildStddModel(clip.weights, clip.config, stddConfig, { seed: config.seed, teacher: willTrain })
-      const dataDir = dirname(dirname(ctx.runDir))
       const prompts = (classes: readonly string[], dataset: string) =>
-        promptFeatures({ db: ctx.db, cacheDir: join(dataDir, 'cache', 'text-features'), clip, tokenizer, modelKey: checkpointKey(dir), text: config.text, dataset, classes })
+        promptFeatures({ graph: ctx.graph, out: ctx.out, cacheDir: join(ctx.dataDir, 'cache', 'text-features'), clip, tokenizer, modelKey: checkpointKey(dir), text: config.text, dataset, classes })
       ctx.log(`model ${config.model.checkpoint} (${dir}): ${clip.config.vision.numHiddenLayers} vision layers, ${clip.config.vision.imageSize} px; STCA ${stddConfig.stca.enabled ? 'on' : 'off'}; adaptation ${stddConfig.adaptation.mode}`)
       try {
         const evaluatesSource = loadSourceWeights(ctx, namedTrainables(model))
         if (evaluatesSource) ctx.log(evaluatesSource)
+        let step = 0
         if (willTrain && namedTrainables(model).length > 0) {
           const source = trainSource(config, geometry, loader)
           const text = await prompts(source.classes, config.train.data.dataset)
           try {
-            await train({ ctx, model, source, prompts: text.features })
+            step = await train({ ctx, model, source, prompts: text.features })
           } finally {
             text.features.dispose()
           }
         }
-        const { step } = ctx.db.prepare("SELECT COALESCE(MAX(step), 0) AS step FROM metrics WHERE run_id = ? AND name LIKE 'train/%'").get(ctx.runId) as { step: number }
         await evaluate({ ctx, model, geometry, prompts, step, loader })
       } finally {
         await loader.close()

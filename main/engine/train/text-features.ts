@@ -6,16 +6,16 @@ import type { ClipTokenizer } from '../clip/tokenization_clip'
 import { SafetensorsFile } from '../io/safetensors'
 import { writeSafetensors } from '../io/safetensors_write'
 import type { ExperimentConfig } from '../experiments/schema'
-import type { Db } from '../store/db'
-import { savePromptSet, type StoredPromptSet } from '../store/prompt-sets'
+import type { RunOutput } from '../runs/run-output'
 import type { GraphClass } from '../text/askg/types'
-import { buildPromptSet } from '../text/prompts/build'
+import { buildPromptSet, type PromptSet } from '../text/prompts/build'
 import { sha256Hex } from '../text/prompts/hash'
-import { graphClassesForEval } from '../text/graphs/eval-classes'
+import { graphClassesOf } from '../text/graphs/eval-classes'
+import type { GraphSnapshot } from '../worker/run-spec'
 
 /**
  * The prompt embeddings of a class list: the prompt set is built from the configured knowledge-graph
- * version, stored (content-addressed), encoded once by the frozen text tower, and cached on disk by
+ * version (resolved at launch), recorded (content-addressed), encoded once by the frozen text tower, and cached on disk by
  * (model, prompt set) — the text tower never runs again for the same pair (docs/method.md §3.4).
  */
 
@@ -24,14 +24,14 @@ const ENCODE_BATCH = 64
 export interface PromptFeatures {
   /** [K, M, E] text embeddings (projected, not normalised), class k's prompts in row k. */
   features: tf.Tensor3D
-  promptSet: StoredPromptSet
+  promptSet: PromptSet
   cached: boolean
 }
 
 const normalise = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, ' ').trim()
 
 /** The graph classes for `classes` (in that order, index = label), from the configured graph version. */
-function graphClassesFor(db: Db, graphRef: string, kind: ExperimentConfig['text']['promptSet'], classes: readonly string[]): { graphId: number | null; classes: GraphClass[] } {
+function graphClassesFor(graph: GraphSnapshot | null, graphRef: string, kind: ExperimentConfig['text']['promptSet'], classes: readonly string[]): { graphId: number | null; classes: GraphClass[] } {
   if (kind === 'c') {
     const createdAt = new Date(0).toISOString()
     const empty = { oo: [], ao: [], aa: [] }
@@ -46,7 +46,8 @@ function graphClassesFor(db: Db, graphRef: string, kind: ExperimentConfig['text'
       })),
     }
   }
-  return graphClassesForEval(db, graphRef, classes)
+  if (!graph) throw new Error(`text.graph "${graphRef}": the run was launched without its graph version; launch it again`)
+  return graphClassesOf(graphRef, graph, graph.aliases, classes)
 }
 
 /** A key that changes whenever the model's weights file does. */
@@ -56,7 +57,9 @@ export function checkpointKey(modelDir: string): string {
 }
 
 export interface PromptFeatureRequest {
-  db: Db
+  /** The graph version `text.graph` resolved to at launch (null for prompt set "c"). */
+  graph: GraphSnapshot | null
+  out: RunOutput
   cacheDir: string
   clip: ClipModel
   tokenizer: ClipTokenizer
@@ -68,11 +71,11 @@ export interface PromptFeatureRequest {
 }
 
 export async function promptFeatures(r: PromptFeatureRequest): Promise<PromptFeatures> {
-  const { graphId, classes } = graphClassesFor(r.db, r.text.graph, r.text.promptSet, r.classes)
+  const { graphId, classes } = graphClassesFor(r.graph, r.text.graph, r.text.promptSet, r.classes)
   const set = buildPromptSet(classes, { kind: r.text.promptSet, style: r.text.templates, dataset: r.dataset, pad: r.text.padCyclic })
   const counts = new Set(set.classes.map((c) => c.prompts.length))
   if (counts.size !== 1) throw new Error(`prompt set ${set.hash.slice(0, 12)}: classes have different prompt counts (${[...counts].join(', ')}); frame-to-prompt alignment needs text.padCyclic: true`)
-  const stored = savePromptSet(r.db, graphId, set)
+  r.out.promptSet(graphId, set)
   const k = set.classes.length
   const m = set.classes[0]!.prompts.length
   mkdirSync(r.cacheDir, { recursive: true })
@@ -81,7 +84,7 @@ export async function promptFeatures(r: PromptFeatureRequest): Promise<PromptFea
     const f = SafetensorsFile.open(file)
     try {
       const info = f.info('features')
-      if (info.shape.join() === `${k},${m},${info.shape[2]}`) return { features: tf.tensor3d(f.readFloat32('features'), info.shape as [number, number, number]), promptSet: stored, cached: true }
+      if (info.shape.join() === `${k},${m},${info.shape[2]}`) return { features: tf.tensor3d(f.readFloat32('features'), info.shape as [number, number, number]), promptSet: set, cached: true }
     } finally {
       f.close()
     }
@@ -99,5 +102,5 @@ export async function promptFeatures(r: PromptFeatureRequest): Promise<PromptFea
   const tmp = `${file}.tmp`
   writeSafetensors(tmp, [{ name: 'features', shape: features.shape, data: (await features.data()) as Float32Array }], { format: 'pt', prompt_set: set.hash })
   renameSync(tmp, file)
-  return { features, promptSet: stored, cached: false }
+  return { features, promptSet: set, cached: false }
 }

@@ -6,8 +6,6 @@ import type { StddVideoModel } from '../stdd/model'
 import { AdamW } from '../optim/adamw'
 import { stddTrainStep, type TrainBatch } from '../stdd/train_step'
 import { permutation, seededRng, streamSeed, STREAMS } from '../util/random'
-import { recordStep } from '../store/metrics'
-import { addArtifact, removeCheckpointArtifacts } from '../store/artifacts'
 import { averageCheckpoints, checkpointEpochs, loadCheckpoint, pruneCheckpoints, saveCheckpoint, type TrainState } from './checkpoint'
 import { clipsTensor, namedTrainables } from './model-input'
 import { learningRate } from './schedule'
@@ -63,13 +61,14 @@ function meanOf(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 }
 
-export async function train({ ctx, model, source, prompts }: TrainInputs): Promise<void> {
-  const { config, db, runId, runDir, signal } = ctx
+/** Trains (or resumes) the run; returns the global step its results are recorded at (0 when it trains nothing). */
+export async function train({ ctx, model, source, prompts }: TrainInputs): Promise<number> {
+  const { config, out, runDir, signal } = ctx
   const t = config.train
   const named = namedTrainables(model)
   if (t.epochs === 0 || named.length === 0) {
     ctx.log(named.length === 0 ? `adaptation "${config.model.adaptation.mode}" trains no parameter: evaluation only` : 'train.epochs is 0: evaluation only')
-    return
+    return 0
   }
   const vars = named.map(([, v]) => v)
   const accumSteps = Math.max(1, Math.ceil(t.globalBatch / t.batchSize))
@@ -109,7 +108,7 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
         epochLosses.push(loss)
         const values: Record<string, number> = { 'train/loss': loss, 'train/ce': result.ce, 'train/lr': optimizer.lr, 'train/grad_norm': result.gradNorm }
         if (result.fd !== null) values['train/fd'] = result.fd
-        recordStep(db, runId, globalStep, epoch + (step + 1) / stepsPerEpoch, values)
+        out.metrics(globalStep, epoch + (step + 1) / stepsPerEpoch, values)
         stepsThisSession++
         const secondsPerStep = (Date.now() - started) / 1000 / stepsThisSession
         ctx.progress({ phase: 'train', step: globalStep, totalSteps, epoch: epoch + (step + 1) / stepsPerEpoch, loss, throughput: perStep / secondsPerStep, etaSeconds: secondsPerStep * (totalSteps - globalStep) })
@@ -118,17 +117,16 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
       await stream.return?.(undefined)
       const state: TrainState = { epoch: epoch + 1, optimizerStep: optimizer.stepCount, lr: optimizer.lr, rng: { scheme: 'per-epoch', seed: config.seed }, dataPosition: { epoch: epoch + 1, batch: 0 } }
       const path = await saveCheckpoint(runDir, named, optimizer.exportState(vars), state)
-      db.transaction(() => {
-        recordStep(db, runId, (epoch + 1) * stepsPerEpoch, epoch + 1, { 'train/epoch_loss': meanOf(epochLosses) })
-        addArtifact(db, { runId, kind: 'checkpoint', name: `epoch ${epoch + 1}`, step: (epoch + 1) * stepsPerEpoch, epoch: epoch + 1, path, meta: { ...state } })
-      })()
-      removeCheckpointArtifacts(db, runId, pruneCheckpoints(runDir, t.checkpointsKept, t.averaging, t.epochs))
+      out.metrics((epoch + 1) * stepsPerEpoch, epoch + 1, { 'train/epoch_loss': meanOf(epochLosses) })
+      out.artifact({ kind: 'checkpoint', name: `epoch ${epoch + 1}`, step: (epoch + 1) * stepsPerEpoch, epoch: epoch + 1, path, meta: { ...state } })
+      out.checkpointsRemoved(pruneCheckpoints(runDir, t.checkpointsKept, t.averaging, t.epochs))
       ctx.log(`epoch ${epoch + 1}/${t.epochs}: mean loss ${meanOf(epochLosses).toFixed(4)}; checkpoint saved`)
     }
     if (t.averaging) {
       const used = averageCheckpoints(runDir, t.averaging.from, Math.min(t.averaging.to, t.epochs), named)
       ctx.log(`weights averaged over epochs ${used.join(', ')}`)
     }
+    return totalSteps
   } finally {
     optimizer.dispose()
   }

@@ -22,7 +22,7 @@ const KEY = 'synthmotion/unseen/unseen classes'
 
 beforeAll(async () => {
   dir = tempDir()
-  engine = await Engine.start({ dataDir: dir.path, backend: 'wasm' })
+  engine = await Engine.start({ dataDir: dir.path, backend: 'wasm', runsInProcess: true })
   await engine.whenBackendReady()
   tensorsBefore = tf.memory().numTensors
   const launched = await engine.invoke('runs.launch', { file: writeTinyExperiment(mkdirSync(join(dir.path, 'experiments'), { recursive: true })!, 'tiny-analysis') })

@@ -9,6 +9,7 @@ import { createExperiment } from '../../../../main/engine/store/experiments'
 import { readJsonArtifact } from '../../../../main/engine/store/json-artifacts'
 import { listMetrics } from '../../../../main/engine/store/metrics'
 import { createRun } from '../../../../main/engine/store/runs'
+import { recordedRun } from '../../../helpers/recorded-run'
 import { tempDir } from '../../../helpers/temp-dir'
 
 const videos = (n: number, what: string) => Array.from({ length: n }, (_, i) => ({ video: `/data/${what}${i}.avi (list.txt:${i + 1})`, reason: what === 'gone' ? 'not on disk' : 'ffprobe cannot read the file' }))
@@ -36,16 +37,18 @@ describe('storing a target set by set', () => {
   let dir: ReturnType<typeof tempDir>
   let db: Db
   let ctx: RunContext
+  let run: ReturnType<typeof recordedRun>
   let lines: string[]
   beforeEach(() => {
     dir = tempDir('stdd-coverage-')
     db = openDatabase({ path: join(dir.path, 'stdd.sqlite') })
     const exp = createExperiment(db, { name: 'e' })
-    const run = createRun(db, { experimentId: exp.id, name: 'r', config: {}, configDiff: {}, seed: 0 })
+    const created = createRun(db, { experimentId: exp.id, name: 'r', config: {}, configDiff: {}, seed: 0 })
     lines = []
-    ctx = { runId: run.id, config: ExperimentConfig.parse({ name: 'r' }), runDir: dir.path, db, signal: new AbortController().signal, progress: () => {}, log: (m) => lines.push(m) }
+    ;({ ctx } = run = recordedRun(db, created.id, dir.path, ExperimentConfig.parse({ name: 'r' }), (m) => lines.push(m)))
   })
   afterEach(() => {
+    run.close()
     db.close()
     dir.remove()
   })
@@ -55,6 +58,7 @@ describe('storing a target set by set', () => {
   it('keeps the subsets finished before a failing one, and says so in the error', () => {
     const done = [outcome('subset 0', 50, coverage(20, 0, 0)), outcome('subset 1', 60, coverage(20, 2, 0)), outcome('subset 2', 70, coverage(20, 0, 1))]
     for (const o of done) recordSetOutcome(ctx, 7, 'ucf101/ep1', o, true, 5)
+    run.importRecord()
     const err = setFailure('ucf101/ep1', 'subset 3', done, 10, new Error('/data/x.avi: ffprobe cannot read the file'))
     expect(err.message).toBe('evaluation ucf101/ep1 subset 3 failed: /data/x.avi: ffprobe cannot read the file; the 3 of 10 sets finished before it (subset 0, subset 1, subset 2) are stored as eval/ucf101/ep1/<set>/…, the target\'s mean is not')
     const stored = Object.fromEntries(listMetrics(db, ctx.runId).map((p) => [p.name, p.value]))

@@ -46,7 +46,7 @@ beforeAll(async () => {
   brokenVideo = join(root, 'UCF-101', classes[1]!.folder, synthVideoName(classes[1]!, 1, 3))
   rmSync(missingVideo)
   writeFileSync(brokenVideo, 'not a video any more')
-  engine = await Engine.start({ dataDir: join(dir.path, 'data'), backend: 'wasm' })
+  engine = await Engine.start({ dataDir: join(dir.path, 'data'), backend: 'wasm', runsInProcess: true })
   await engine.whenBackendReady()
   tensorsBefore = tf.memory().numTensors
   process.env.STDD_DATA_WORKERS = '0'

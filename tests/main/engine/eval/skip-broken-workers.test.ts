@@ -48,7 +48,7 @@ beforeAll(async () => {
   const file = join(dir.path, 'eval-only.yaml')
   const data = `dataset: synthmotion, root: '${root}', synth: { classes: unseen }`
   writeFileSync(file, `name: on-disk\nseed: 5\nmodel: { checkpoint: 'builtin:synth-clip' }\ntrain: { data: { ${data} }, epochs: 1, batchSize: 2, globalBatch: 4 }\neval:\n  - { ${data}, views: 2 }\n`)
-  engine = await Engine.start({ dataDir: join(dir.path, 'data'), backend: 'wasm' })
+  engine = await Engine.start({ dataDir: join(dir.path, 'data'), backend: 'wasm', runsInProcess: true })
   await engine.whenBackendReady()
   tensorsBefore = tf.memory().numTensors
   runIds.worker = await evaluateOnce(file, undefined)

@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../../../main/engine/engine'
 import { resolveExperiment } from '../../../../main/engine/experiments/resolve'
 import type { RunContext, RunExecutor } from '../../../../main/engine/runs/executor'
+import { inProcessLauncher } from '../../../../main/engine/runs/in-process-launcher'
 import { RunManager } from '../../../../main/engine/runs/run-manager'
-import { recordStep } from '../../../../main/engine/store/metrics'
+import { listMetrics } from '../../../../main/engine/store/metrics'
 import { getRunSummary } from '../../../../main/engine/store/runs'
 import { tempDir } from '../../../helpers/temp-dir'
 
@@ -23,7 +24,7 @@ afterEach(() => {
 })
 
 function manager(executor: RunExecutor, backendName: () => string | null = () => 'wasm'): RunManager {
-  return new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor, backendName, statusRetryMs: 10 })
+  return new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, launcher: inProcessLauncher(executor, backendName), backendName, statusRetryMs: 10 })
 }
 
 const idle: RunExecutor = { execute: async () => undefined }
@@ -118,22 +119,16 @@ describe('a disk that fills up during a run', () => {
     })
   })
 
-  it('fails the run naming the database; the status waits for space, then is written and the queue goes on', async () => {
+  it('keeps the results in the run folder while the database cannot grow; imports them once it can, and the queue waits', async () => {
     const started: number[] = []
     const executor: RunExecutor = {
       async execute(ctx: RunContext) {
         started.push(ctx.runId)
         if (started.length > 1) return
         // The disk fills: the database may not grow, and then no write succeeds at all.
-        ctx.db.pragma(`max_page_count = ${ctx.db.pragma('page_count', { simple: true }) as number}`)
-        for (let step = 1; ; step++) {
-          try {
-            recordStep(ctx.db, ctx.runId, step, step, Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`train/metric-${i}`, step])))
-          } catch (err) {
-            ctx.db.pragma('query_only = ON')
-            throw err
-          }
-        }
+        engine.db.pragma(`max_page_count = ${engine.db.pragma('page_count', { simple: true }) as number}`)
+        for (let step = 1; step <= 20; step++) ctx.out.metrics(step, step, Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`train/metric-${i}`, step])))
+        engine.db.pragma('query_only = ON')
       },
     }
     const errors: string[] = []
@@ -142,50 +137,44 @@ describe('a disk that fills up during a run', () => {
     })
     const m = manager(executor)
     const [first, second] = m.launch(experiment([0, 1])).runs.map((r) => r.id)
-    await m.drainQueue()
+    const draining = m.drainQueue()
 
-    expect(getRunSummary(engine.db, first!).status).toBe('running') // not recorded yet: no write can succeed
-    expect(errors.join('\n')).toContain(`run ${first} ended (failed) but that could not be recorded: ${dir.path}/stdd.sqlite: cannot write there`)
-    expect(started).toEqual([first]) // the next run waits for space
+    await until(() => errors.length > 0, 'the failed import is reported')
+    expect(errors.join('\n')).toContain(`run ${first}: its results could not be imported: ${dir.path}/stdd.sqlite: `)
     await new Promise((r) => setTimeout(r, 50))
-    expect(getRunSummary(engine.db, first!).status).toBe('running')
+    expect(getRunSummary(engine.db, first!).status).toBe('running') // not recorded yet: no write can succeed
+    expect(started).toEqual([first]) // the next run waits for space
 
-    // Space returns.
+    // Space returns: everything the run produced is imported, nothing is lost.
     engine.db.pragma('query_only = OFF')
     engine.db.pragma('max_page_count = 1073741823')
-    await until(() => getRunSummary(engine.db, second!).status === 'done', 'the queue went on')
-    expect(getRunSummary(engine.db, first!)).toMatchObject({
-      status: 'failed',
-      error: expect.stringMatching(new RegExp(`^${dir.path}/stdd\\.sqlite: the disk is full \\(database or disk is full\\); free some space .*"stdd resume ${first}"`)),
-    })
+    await draining
+    expect(getRunSummary(engine.db, first!).status).toBe('done')
+    expect(listMetrics(engine.db, first!, ['train/metric-199']).map((p) => p.value)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    expect(getRunSummary(engine.db, second!).status).toBe('done')
   })
 
-  it('under the CLI, which exits before space returns, the next start records "disk is full" with the path, not "interrupted" (issue 19, F15)', async () => {
+  it('under the CLI, which stops waiting before space returns, the next start imports the whole record: the run is done, nothing lost, not "interrupted" (issue 19, F15)', async () => {
     const executor: RunExecutor = {
       async execute(ctx: RunContext) {
-        ctx.db.pragma(`max_page_count = ${ctx.db.pragma('page_count', { simple: true }) as number}`)
-        for (let step = 1; ; step++) {
-          try {
-            recordStep(ctx.db, ctx.runId, step, step, Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`train/metric-${i}`, step])))
-          } catch (err) {
-            ctx.db.pragma('query_only = ON')
-            throw err
-          }
-        }
+        engine.db.pragma(`max_page_count = ${engine.db.pragma('page_count', { simple: true }) as number}`)
+        for (let step = 1; step <= 20; step++) ctx.out.metrics(step, step, Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`train/metric-${i}`, step])))
+        engine.db.pragma('query_only = ON')
       },
     }
-    const cli = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor, backendName: () => 'wasm', statusRetryMs: 3_600_000 })
+    const cli = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, launcher: inProcessLauncher(executor, () => 'wasm'), backendName: () => 'wasm', statusRetryMs: 3_600_000 })
     const [id] = cli.launch(experiment([0])).runs.map((r) => r.id)
-    await cli.runOnly([id!])
-    expect(getRunSummary(engine.db, id!).status).toBe('running') // the CLI exits here; its retry never runs
+    const running = cli.runOnly([id!])
+    await new Promise((r) => setTimeout(r, 100))
+    cli.stopWaiting() // Ctrl-C: the CLI exits
+    await running
+    expect(getRunSummary(engine.db, id!).status).toBe('running')
 
     // The next engine start, once there is space again.
     engine.db.pragma('query_only = OFF')
     engine.db.pragma('max_page_count = 1073741823')
-    expect(manager(idle).recoverInterrupted()).toEqual([id])
-    const run = getRunSummary(engine.db, id!)
-    expect(run.status).toBe('failed')
-    expect(run.error).toMatch(new RegExp(`^${dir.path}/stdd\\.sqlite: the disk is full .*"stdd resume ${id}"`))
-    expect(run.error).not.toContain('interrupted')
+    expect(manager(idle).recoverInterrupted()).toEqual([])
+    expect(getRunSummary(engine.db, id!)).toMatchObject({ status: 'done', error: null })
+    expect(listMetrics(engine.db, id!, ['train/metric-0'])).toHaveLength(20)
   })
 })

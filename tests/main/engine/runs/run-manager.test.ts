@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../../../main/engine/engine'
 import { resolveExperiment } from '../../../../main/engine/experiments/resolve'
 import { throwIfCancelled, type RunContext, type RunExecutor } from '../../../../main/engine/runs/executor'
+import { inProcessLauncher } from '../../../../main/engine/runs/in-process-launcher'
 import { RunManager } from '../../../../main/engine/runs/run-manager'
-import { recordStep } from '../../../../main/engine/store/metrics'
 import { queuedRunIds } from '../../../../main/engine/store/queue'
 import { getRunSummary } from '../../../../main/engine/store/runs'
 import { tempDir } from '../../../helpers/temp-dir'
@@ -25,7 +25,7 @@ class FakeExecutor implements RunExecutor {
       await this.gate
       throwIfCancelled(ctx.signal)
       if (this.failOn === ctx.runId) throw new Error('out of memory at step 2')
-      recordStep(ctx.db, ctx.runId, step, step / 3, { loss: 1 / step })
+      ctx.out.metrics(step, step / 3, { loss: 1 / step })
       ctx.progress({ phase: 'train', step, totalSteps: 3, epoch: step / 3, loss: 1 / step, throughput: null, etaSeconds: null })
     }
   }
@@ -43,7 +43,7 @@ beforeEach(async () => {
   dir = tempDir()
   engine = await Engine.start({ dataDir: dir.path, withoutTf: true })
   exec = new FakeExecutor()
-  manager = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor: exec, backendName: () => 'wasm' })
+  manager = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, launcher: inProcessLauncher(exec, () => 'wasm'), backendName: () => 'wasm' })
   events.length = 0
   engine.subscribe((event, payload) => events.push({ event, payload: payload as { runId?: number } }))
 })
@@ -133,7 +133,7 @@ describe('cancelling from another process', () => {
     const draining = manager.drainQueue()
     await started
     // A second manager on the same database (another `stdd` process) asks for the cancel.
-    const other = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor: exec, backendName: () => null })
+    const other = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, launcher: inProcessLauncher(exec, () => null), backendName: () => null })
     expect(other.cancel(id).status).toBe('running')
     release()
     await draining

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../../../main/engine/engine'
 import { resolveExperiment } from '../../../../main/engine/experiments/resolve'
 import type { RunContext, RunExecutor } from '../../../../main/engine/runs/executor'
+import { inProcessLauncher } from '../../../../main/engine/runs/in-process-launcher'
 import { RunManager } from '../../../../main/engine/runs/run-manager'
 import { StddConfigError } from '../../../../main/engine/stdd/config'
 import { getRunSummary } from '../../../../main/engine/store/runs'
@@ -25,7 +26,7 @@ beforeEach(async () => {
   dir = tempDir()
   engine = await Engine.start({ dataDir: dir.path, withoutTf: true })
   exec = new ScriptedExecutor()
-  manager = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor: exec, backendName: () => 'wasm' })
+  manager = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, launcher: inProcessLauncher(exec, () => 'wasm'), backendName: () => 'wasm' })
 })
 afterEach(() => {
   engine.close()
@@ -74,7 +75,7 @@ describe('a run’s time', () => {
     manager.resume(id)
     exec.fail = null
     const exec2: RunExecutor = { execute: async () => void at(new Date(Date.now() - 2000).toISOString()) }
-    const second = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, executor: exec2, backendName: () => 'wasm' })
+    const second = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, launcher: inProcessLauncher(exec2, () => 'wasm'), backendName: () => 'wasm' })
     await second.drainQueue()
     const done = getRunSummary(engine.db, id)
     expect(done.status).toBe('done')

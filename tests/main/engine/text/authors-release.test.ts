@@ -7,7 +7,8 @@ import { pythonSorted } from '../../../../main/engine/data/class-names'
 import { officialClassNames } from '../../../../main/engine/text/aliases/shipped'
 import { UnmatchedClassError, nearestKeys } from '../../../../main/engine/text/aliases/resolve'
 import { ExperimentConfig } from '../../../../main/engine/experiments/schema'
-import { graphClassesForEval } from '../../../../main/engine/text/graphs/eval-classes'
+import { listGraphAliases } from '../../../../main/engine/store/graph-aliases'
+import { graphClassesOf, resolveEvalGraph } from '../../../../main/engine/text/graphs/eval-classes'
 import { exportGraphFiles } from '../../../../main/engine/text/graphs/export'
 import { importGraphFiles, installAuthorsGraphs } from '../../../../main/engine/text/graphs/import-files'
 import { getGraphVersion } from '../../../../main/engine/text/graphs/library'
@@ -15,6 +16,12 @@ import { classIndexForName } from '../../../../main/engine/text/graphs/prompt-se
 import { buildPromptSet } from '../../../../main/engine/text/prompts/build'
 import { XPROMPT_YML } from './fixtures/authors-files'
 import { K400_ASKG_YML, K400_XPROMPT_YML, UCF_ASKG_YML, UCF_XPROMPT_YML, ucf101AskgFile, ucf101XpromptFile } from './fixtures/release-quirks'
+
+/** The classes a run's prompts get from the graph `ref` names (as the engine resolves it at launch). */
+function graphClassesForEval(db: Db, ref: string, names: readonly string[]): ReturnType<typeof graphClassesOf> {
+  const graph = resolveEvalGraph(db, ref)
+  return graphClassesOf(ref, graph, listGraphAliases(db, graph.name), names)
+}
 
 let db: Db
 beforeEach(() => {

@@ -9,8 +9,8 @@ import { tempDir } from '../../../helpers/temp-dir'
 import { writeTinyExperiment } from './tiny-experiment'
 
 /** Every metric of a run as [name, step, epoch, value]. */
-async function runTiny(dataDir: string, file: string): Promise<[string, number, number | null, number][]> {
-  const engine = await Engine.start({ dataDir, backend: 'wasm' })
+async function runTiny(dataDir: string, file: string, runsInProcess: boolean): Promise<[string, number, number | null, number][]> {
+  const engine = await Engine.start({ dataDir, backend: 'wasm', runsInProcess })
   try {
     await engine.whenBackendReady()
     const tensorsBefore = tf.memory().numTensors
@@ -27,12 +27,12 @@ async function runTiny(dataDir: string, file: string): Promise<[string, number, 
 }
 
 describe('training determinism', () => {
-  it('two runs with the same seed on the same backend give bit-identical metrics, training and evaluation', async () => {
+  it('two runs with the same seed on the same backend give bit-identical metrics, training and evaluation, in this process or in a worker', async () => {
     const dir = tempDir()
     try {
       const file = writeTinyExperiment(dir.path, 'tiny-determinism')
-      const first = await runTiny(join(dir.path, 'first'), file)
-      const second = await runTiny(join(dir.path, 'second'), file)
+      const first = await runTiny(join(dir.path, 'first'), file, true)
+      const second = await runTiny(join(dir.path, 'second'), file, false)
       // 4 steps (16 seen-class videos, 2 × 2 clips per step) of loss, CE, FD, LR and gradient norm, and evaluation metrics
       for (const name of ['train/loss', 'train/ce', 'train/fd', 'train/lr', 'train/grad_norm']) expect(first.filter((p) => p[0] === name), name).toHaveLength(4)
       expect(first.some((p) => p[0].startsWith('eval/'))).toBe(true)
@@ -49,9 +49,9 @@ describe('training determinism', () => {
     try {
       const file = writeTinyExperiment(dir.path, 'tiny-providers')
       setGemm('blas')
-      const blas = await runTiny(join(dir.path, 'blas'), file)
+      const blas = await runTiny(join(dir.path, 'blas'), file, true)
       setGemm('wasm')
-      const wasm = await runTiny(join(dir.path, 'wasm'), file)
+      const wasm = await runTiny(join(dir.path, 'wasm'), file, true)
       const series = (run: typeof blas, name: string): number[] => run.filter((p) => p[0] === name).map((p) => p[3])
       const relative = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b)
       for (const [name, bound] of [['train/loss', 1e-5], ['train/grad_norm', 1e-4]] as const) {

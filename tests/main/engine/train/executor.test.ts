@@ -23,7 +23,7 @@ beforeAll(async () => {
     }
   }
   dir = tempDir()
-  engine = await Engine.start({ dataDir: dir.path, backend: 'wasm' })
+  engine = await Engine.start({ dataDir: dir.path, backend: 'wasm', runsInProcess: true })
   await engine.whenBackendReady()
   tensorsBefore = tf.memory().numTensors
   const launched = engine.runs.launch(loadExperimentFile(writeTinyExperiment(dir.path), { 'train.checkpointsKept': 1 }))
