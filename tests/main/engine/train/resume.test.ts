@@ -104,6 +104,30 @@ describe('a run whose worker or engine dies mid-epoch', () => {
     }
   }, 600_000)
 
+  it('worker pre-empted with SIGUSR1: it stops at the step boundary with a preempted record and exit 3; started again on its folder, it ends with exactly the uninterrupted metrics', async () => {
+    const dataDir = join(dir.path, 'worker-preempted')
+    const engine = await Engine.start({ dataDir, backend: 'wasm' })
+    try {
+      const [run] = engine.runs.launch(loadExperimentFile(file)).runs
+      let settled = false
+      const running = engine.runs.runOnly([run!.id]).finally(() => (settled = true))
+      expect(await untilStep(dataDir, 5, () => !settled)).toBeGreaterThanOrEqual(5)
+      process.kill(workerPid(dataDir, run!.id)!, 'SIGUSR1')
+      await running
+      const tail = records(dataDir, run!.id)
+      expect(tail[tail.length - 1]).toMatchObject({ type: 'preempted', resumeFrom: 1 })
+      expect(await engine.invoke('runs.get', { id: run!.id })).toMatchObject({ status: 'failed', error: expect.stringContaining('its worker process stopped for a pre-emption') })
+
+      await engine.invoke('runs.resume', { id: run!.id })
+      await engine.runs.runOnly([run!.id])
+      expect((await engine.invoke('runs.get', { id: run!.id })).status).toBe('done')
+      expect(await metricsOf(engine, run!.id)).toEqual(expected)
+      expect(records(dataDir, run!.id).filter((r) => r.type === 'start').map((r) => (r as Extract<RunRecord, { type: 'start' }>).attempt)).toEqual([1, 1, 2, 2]) // each attempt's start, and again once its backend was known
+    } finally {
+      engine.close()
+    }
+  }, 600_000)
+
   it('engine killed with SIGKILL: its worker stops at the step boundary; the next engine imports everything it recorded, marks the run interrupted, and the resume is identical', async () => {
     const dataDir = join(dir.path, 'engine-killed')
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'run-in-child.ts'), dataDir, file], { stdio: ['ignore', 'pipe', 'inherit'] })
