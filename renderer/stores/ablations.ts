@@ -29,6 +29,8 @@ export const useAblationsStore = defineStore('ablations', () => {
   const error = ref<string | null>(null)
   const busy = ref(false)
   const exported = ref<{ format: ExportFormat; text: string } | null>(null)
+  /** Why the baseline asked for is not the one shown. */
+  const baselineNotice = ref<string | null>(null)
   let loading = 0
 
   const sources = computed<AblationSource[]>(() => {
@@ -68,7 +70,17 @@ export const useAblationsStore = defineStore('ablations', () => {
     }
     busy.value = true
     try {
-      const table = await invoke('export.pivot', { experiments: [...experiments], ...(baseline ? { baseline } : {}) })
+      let table: PivotTableData
+      try {
+        table = await invoke('export.pivot', { experiments: [...experiments], ...(baseline ? { baseline } : {}) })
+        baselineNotice.value = null
+      } catch (err) {
+        // A baseline row that is not in the table (a stale link): the default baseline, and say so.
+        if (!baseline) throw err
+        table = await invoke('export.pivot', { experiments: [...experiments] })
+        currentBaseline = undefined
+        baselineNotice.value = `${(err as Error).message}; showing differences from ${table.baseline ?? 'no row'} instead`
+      }
       if (call !== loading) return
       pivot.value = table
       error.value = null
@@ -98,5 +110,5 @@ export const useAblationsStore = defineStore('ablations', () => {
     if (s.status === 'done' && current.length) void open(current, currentBaseline, true)
   })
 
-  return { files, pivot, error, busy, exported, sources, loadFiles, open, exportAs, launch }
+  return { files, pivot, error, busy, exported, baselineNotice, sources, loadFiles, open, exportAs, launch }
 })

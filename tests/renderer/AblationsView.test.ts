@@ -65,7 +65,10 @@ const bridge = fakeBridge({
     { file: '/app/experiments/paper/table4-adaptation.yaml', label: 'paper/table4-adaptation.yaml', source: 'built-in', name: 'table4-adaptation', description: 'Table 4', runs: 8, error: null },
     { file: '/app/experiments/paper/table5-masking.yaml', label: 'paper/table5-masking.yaml', source: 'built-in', name: 'table5-masking', description: 'Table 5', runs: 6, error: null },
   ],
-  'export.pivot': (i) => pivot(i.baseline ?? 'frozen-clip'),
+  'export.pivot': (i) => {
+    if (i.baseline === 'gone') throw new Error('no row "gone" with results to compare against; the rows are: "frozen-clip", "full"')
+    return pivot(i.baseline ?? 'frozen-clip')
+  },
   'export.table': (i) => ({ text: i.format === 'latex' ? '\\begin{tabular}{lcc}\n\\toprule\n & synthmotion/unseen \\\\\n\\bottomrule\n' : `format ${i.format}` }),
 })
 window.api = bridge
@@ -120,6 +123,12 @@ describe('the ablations view', () => {
     await wrapper.get('[data-test="export-json"]').trigger('click')
     await flushPromises()
     expect(wrapper.get('[data-test="export-download"]').attributes('download')).toBe('table4-adaptation.json')
+
+    // A stale link naming a row that is gone: the default baseline, and a notice why.
+    await router.replace({ query: { experiments: 'table4-adaptation', baseline: 'gone' } })
+    await flushPromises()
+    expect(wrapper.get('[data-test="ablation-baseline-notice"]').text()).toBe('no row "gone" with results to compare against; the rows are: "frozen-clip", "full"; showing differences from frozen-clip instead')
+    expect(wrapper.findAll('tbody tr')[0]!.findAll('[data-test="ablation-delta"]').map((d) => d.text())).toEqual(['baseline', 'baseline'])
 
     await wrapper.findAll('[data-test="ablation-cell"]')[0]!.trigger('click')
     await flushPromises()
