@@ -150,3 +150,20 @@ describe('an engine that works through the queue by itself', () => {
     expect(getRunSummary(engine.db, runs[0]!.id).status).toBe('done')
   })
 })
+
+describe('more than one run at a time (STDD_LOCAL_WORKERS)', () => {
+  it('runs up to maxParallel runs at once, and the next as soon as one ends', async () => {
+    const parallel = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, launcher: inProcessLauncher(exec, () => 'wasm'), backendName: () => 'wasm', maxParallel: 2 })
+    const { runs } = parallel.launch(experiment({ seed: [0, 1, 2] }))
+    let release!: () => void
+    exec.gate = new Promise((r) => (release = r))
+    const draining = parallel.drainQueue()
+    await new Promise((r) => setTimeout(r, 20))
+    expect(exec.started).toEqual([runs[0]!.id, runs[1]!.id])
+    expect(runs.map((r) => getRunSummary(engine.db, r.id).status)).toEqual(['running', 'running', 'queued'])
+    release()
+    await draining
+    expect(exec.started).toEqual(runs.map((r) => r.id))
+    expect(runs.map((r) => getRunSummary(engine.db, r.id).status)).toEqual(['done', 'done', 'done'])
+  })
+})
