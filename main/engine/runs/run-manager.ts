@@ -115,15 +115,7 @@ export class RunManager {
     })
     const interrupted: number[] = []
     for (const r of dead) {
-      const runDir = runFolder(this.deps.dataDir, r.id)
-      const key = runKey(this.deps.db, r.id)
-      if (runKeyOf(runDir) === key) {
-        try {
-          importRunRecord(this.deps.db, runDir, { runId: r.id, runKey: key })
-        } catch (err) {
-          this.deps.log.error('runs', `run ${r.id}: its record could not be imported: ${message(err)}`)
-        }
-      }
+      const runDir = this.importLeftovers(r.id)
       if (getRunSummary(this.deps.db, r.id).status === 'running') {
         // A status its engine could not write (the disk was full) is the reason, not the exit that followed.
         // Its running time ends at its last heartbeat, not at this check.
@@ -190,8 +182,22 @@ export class RunManager {
     return getRunSummary(this.deps.db, runId)
   }
 
+  /** Imports what a run's worker recorded that is not in the database yet (its engine died first); returns the run's folder. */
+  private importLeftovers(runId: number): string {
+    const runDir = runFolder(this.deps.dataDir, runId)
+    const key = runKey(this.deps.db, runId)
+    if (runKeyOf(runDir) !== key) return runDir
+    try {
+      importRunRecord(this.deps.db, runDir, { runId, runKey: key })
+    } catch (err) {
+      this.deps.log.error('runs', `run ${runId}: its record could not be imported: ${message(err)}`)
+    }
+    return runDir
+  }
+
   /** Queues a failed, cancelled or interrupted run again; it continues from its last checkpoint. */
   resume(runId: number): RunSummary {
+    if (getRunSummary(this.deps.db, runId).status !== 'running') this.importLeftovers(runId)
     const run = getRunSummary(this.deps.db, runId)
     if (run.status === 'done') throw new ContractError('conflict', `run ${runId} is done; nothing to resume`)
     if (run.status === 'queued') return run
@@ -276,7 +282,6 @@ export class RunManager {
         reserveStatusSlot(run.runDir)
         if (folder.movedAside) log.warn('runs', `run ${runId}: its folder held another run's files (run ids are reused after a database restore); moved them to ${folder.movedAside}`)
         writeRunSpec(run.runDir, buildRunSpec(db, this.deps.dataDir, runId))
-        this.pull(run, beat) // what an earlier attempt left unimported
         log.info('runs', `run ${runId} started`)
         appendRunLog(run.runDir, 'info', `started on ${this.host}`)
         run.worker = this.deps.launcher.launch(run.runDir)

@@ -7,6 +7,11 @@ import { resolveExperiment } from '../../../../main/engine/experiments/resolve'
 import type { RunContext, RunExecutor } from '../../../../main/engine/runs/executor'
 import { listMetrics } from '../../../../main/engine/store/metrics'
 import { checkpointEpochs, checkpointsDir } from '../../../../main/engine/train/checkpoint'
+import { recordingOutput } from '../../../../main/engine/runs/run-output'
+import { buildRunSpec } from '../../../../main/engine/runs/run-spec-builder'
+import { runKey } from '../../../../main/engine/store/run-records'
+import { RecordWriter } from '../../../../main/engine/worker/record-file'
+import { writeRunSpec } from '../../../../main/engine/worker/run-spec'
 import { tempDir } from '../../../helpers/temp-dir'
 
 /** Like the trainer: resumes when its folder has a checkpoint, else "trains" an epoch and checkpoints it. */
@@ -86,6 +91,27 @@ describe('a run folder belongs to exactly one run (F1)', () => {
       await e.runs.runOnly([own!])
       expect(executor.resumed).toEqual([legacy, own])
       expect(readdirSync(join(dir.path, 'runs')).sort()).toEqual([String(own), String(legacy)].sort())
+    })
+  })
+})
+
+describe('resuming a run whose worker recorded more than was imported', () => {
+  it('imports the rest first: a run whose record says it ended is not run again', async () => {
+    await withEngine(new CheckpointingExecutor(), async (e) => {
+      const [run] = e.runs.launch(experiment('leftover', 0)).runs
+      const key = runKey(e.db, run!.id)
+      // The engine died after the worker's last lines and before it imported them; it was marked interrupted.
+      const folder = join(dir.path, 'runs', String(run!.id))
+      mkdirSync(folder, { recursive: true })
+      writeRunSpec(folder, buildRunSpec(e.db, dir.path, run!.id))
+      const writer = RecordWriter.open(folder, key)
+      recordingOutput(writer).metrics(1, 1, { 'train/loss': 0.25 })
+      writer.append({ type: 'end', status: 'done', error: null })
+      writer.close()
+      e.db.prepare("UPDATE runs SET status = 'failed', error = 'interrupted' WHERE id = ?").run(run!.id)
+
+      expect(() => e.runs.resume(run!.id)).toThrow(`run ${run!.id} is done; nothing to resume`)
+      expect(listMetrics(e.db, run!.id).map((p) => p.value)).toEqual([0.25])
     })
   })
 })
