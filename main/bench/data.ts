@@ -19,7 +19,7 @@ const MODEL_STEP_MS = 500
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
 /** Keeps this thread's core busy for `ms`, like a single-threaded WASM model step. */
@@ -97,7 +97,7 @@ export const dataBench: BenchSuite = {
       }
       const decodeMs = median(times)
       ctx.log(`decode 8 frames: ${times.map((t) => t.toFixed(0)).join(', ')} ms`)
-      rows.push({ name: 'decode 8 frames at 224² (ffprobe + 1 ffmpeg, 10 s 320×240 H.264)', ms: decodeMs, extra: { target_ms: DECODE_TARGET_MS, verdict: decodeMs <= DECODE_TARGET_MS ? 'ok' : 'SLOW', min_ms: Math.min(...times), load_avg_1m: Number(loadavg()[0].toFixed(2)) } })
+      rows.push({ name: 'decode 8 frames at 224² (ffprobe + 1 ffmpeg, 10 s 320×240 H.264)', ms: decodeMs, extra: { target_ms: DECODE_TARGET_MS, verdict: decodeMs <= DECODE_TARGET_MS ? 'ok' : 'SLOW', min_ms: Math.min(...times), load_avg_1m: Number(loadavg()[0]!.toFixed(2)) } })
 
       const item: VideoItem = { path: file, label: 0, className: 'testsrc', source: 'bench' }
       const clipTimes: number[] = []
@@ -127,7 +127,7 @@ export const dataBench: BenchSuite = {
           const here = loopFigures(await evalLoop(item, n, depth, (it) => loadEvalClip(it)), n)
           const worker = loopFigures(await evalLoop(item, n, depth, (it) => pool.evalClip(it)), n)
           ctx.log(`  prefetch depth ${depth}: wait per clip ${here.waitPerClipMs.toFixed(0)} ms on this thread, ${worker.waitPerClipMs.toFixed(0)} ms with 1 clip worker`)
-          const common = { without_prefetch_ms: Number(seq.waitPerClipMs.toFixed(1)), model_busy_pct_without: seq.modelBusyPct, clips: n, load_avg_1m: Number(loadavg()[0].toFixed(2)) }
+          const common = { without_prefetch_ms: Number(seq.waitPerClipMs.toFixed(1)), model_busy_pct_without: seq.modelBusyPct, clips: n, load_avg_1m: Number(loadavg()[0]!.toFixed(2)) }
           rows.push({
             name: `prefetch depth ${depth}, clips made on this thread: wait per clip after the first (3 views), ${MODEL_STEP_MS} ms model step on this thread`,
             ms: here.waitPerClipMs,

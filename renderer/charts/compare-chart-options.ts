@@ -27,7 +27,7 @@ export function compareChartOptions(metric: string, curves: readonly CompareCurv
     const smooth = debiasedEma(sorted.map((p) => p.value), weight)
     return [
       { ...line, name: `${c.label} (raw)`, data: raw, lineStyle: { width: 1, opacity: 0.28 }, itemStyle: { opacity: 0.28 }, z: 1 },
-      { ...line, name: `${c.label} (smoothed ${weight.toFixed(2)})`, data: sorted.map((p, k) => [p.step, smooth[k]]), lineStyle: { width: 2 }, z: 2 },
+      { ...line, name: `${c.label} (smoothed ${weight.toFixed(2)})`, data: sorted.map((p, k) => [p.step, smooth[k]!]), lineStyle: { width: 2 }, z: 2 },
     ]
   })
   return {

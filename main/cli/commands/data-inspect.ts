@@ -22,7 +22,7 @@ interface SampleReport {
 
 function classCounts(list: VideoList): { min: number; max: number; empty: string[] } {
   const counts = new Array<number>(list.classes.length).fill(0)
-  for (const it of list.items) counts[it.label]++
+  for (const it of list.items) counts[it.label]!++
   return { min: Math.min(...counts), max: Math.max(...counts), empty: list.classes.filter((_, i) => counts[i] === 0) }
 }
 
@@ -35,7 +35,7 @@ function clipOptions(root: string): ClipOptions {
 }
 
 async function decodeSample(list: VideoList, n: number, options: ClipOptions): Promise<SampleReport[]> {
-  const picks = Array.from({ length: Math.min(n, list.items.length) }, (_, k) => list.items[Math.floor((k * list.items.length) / n)])
+  const picks = Array.from({ length: Math.min(n, list.items.length) }, (_, k) => list.items[Math.floor((k * list.items.length) / n)]!)
   const out: SampleReport[] = []
   for (const item of picks) {
     const t0 = performance.now()
@@ -69,7 +69,7 @@ export const dataInspectCommand: CliCommand = {
     if (typeof dataset !== 'string' || !(DATASET_NAMES as readonly string[]).includes(dataset)) throw new CliUsageError(`--dataset must be one of ${DATASET_NAMES.join(', ')} (got ${dataset === undefined ? 'nothing' : `"${String(dataset)}"`})`)
     const samples = values.samples === undefined ? 1 : Number(values.samples)
     if (!Number.isInteger(samples) || samples < 0) throw new CliUsageError(`--samples must be a non-negative integer (got "${String(values.samples)}")`)
-    const root = resolve(positionals[0])
+    const root = resolve(positionals[0]!)
     const list = loadDatasetSplit(root, dataset as DatasetName, values.split as string | undefined)
     const counts = classCounts(list)
     const decoded = samples > 0 && list.items.length > 0 ? await decodeSample(list, samples, clipOptions(root)) : []

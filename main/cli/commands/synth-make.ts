@@ -64,7 +64,7 @@ export const synthMakeCommand: CliCommand = {
       [
         `SynthMotion written to ${outDir} in ${seconds.toFixed(1)} s`,
         `${manifest.classes.length} classes (${manifest.seen.length} seen, ${manifest.unseen.length} unseen), ${manifest.videos.length} videos of ${manifest.frames} frames at ${manifest.size}×${manifest.size}`,
-        `unseen: ${manifest.unseen.map((i) => manifest.classes[i].name).join(', ')}`,
+        `unseen: ${manifest.unseen.map((i) => manifest.classes[i]!.name).join(', ')}`,
         `layout: UCF-101/<Class>/*.avi, ucfTrainTestlist/{classInd,trainlist0k,testlist0k}.txt, synthmotion.json`,
         `check it: stdd data inspect ${outDir} --dataset ucf101`,
       ].join('\n'),

@@ -28,7 +28,7 @@ export function dot(a: Vec, b: Vec): number {
 /** Mean of unit vectors, renormalised (CLIP's prompt ensembling and frame averaging). */
 export function meanUnit(vectors: readonly Vec[]): Vec {
   const out = new Float32Array(vectors[0]!.length)
-  for (const v of vectors) for (let i = 0; i < out.length; i++) out[i] += v[i]!
+  for (const v of vectors) for (let i = 0; i < out.length; i++) out[i]! += v[i]!
   const norm = Math.sqrt(dot(out, out)) || 1
   return out.map((x) => x / norm)
 }

@@ -114,7 +114,7 @@ function splitV({ inputs, attrs, backend }: KernelArgs): WasmTensorInfo[] {
     const size = x.shape.slice()
     size[axis] = s
     const out = sliceInto(backend, x, begin.slice(), size)
-    begin[axis] += s
+    begin[axis]! += s
     return out
   })
 }

@@ -82,7 +82,7 @@ export function loadHmdb51(root: string, options: Hmdb51Options = {}): VideoList
       const tag = Number(m[2])
       if (tag !== 0 && tag !== 1 && tag !== 2) throw new DataError(`tag ${tag} is not 0 (unused), 1 (train) or 2 (test)`, { file, line })
       if (!tags.includes(tag)) continue
-      items.push({ path: join(layout.videoDir, folder, m[1]), label, className: classes[label], source: `${file}:${line}` })
+      items.push({ path: join(layout.videoDir, folder, m[1]!), label, className: classes[label]!, source: `${file}:${line}` })
       kept++
     }
     if (kept === 0) throw new DataError(`no videos with tag ${tags.join(' or ')}`, { file, fix: 'the split file is empty or truncated; unpack test_train_splits.rar again' })

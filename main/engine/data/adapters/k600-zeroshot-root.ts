@@ -67,7 +67,7 @@ export function loadK600ZeroShot(root: string, split: 1 | 2 | 3): VideoList {
     ? { ...loadPathLabelCsv(authors, { videoRoot: root, classes: zs.testClasses, dataset: 'k600', description }), notes: [`k600 split ${split}: the authors' list ${relative(root, authors)}, videos relative to ${root}`] }
     : loadKineticsRoot(root, 'val', 'k600', zs.testClasses)
   const counts = new Array<number>(zs.testClasses.length).fill(0)
-  for (const it of [...list.items, ...list.missing]) counts[it.label]++
+  for (const it of [...list.items, ...list.missing]) counts[it.label]!++
   const empty = zs.testClasses.filter((_, i) => counts[i] === 0)
   if (empty.length) {
     throw new DataError(`no validation videos for ${empty.length} test class(es) of split ${split}: ${empty.slice(0, 5).map((c) => `"${c}"`).join(', ')}${empty.length > 5 ? ', …' : ''}`, {

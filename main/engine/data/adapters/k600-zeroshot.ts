@@ -53,13 +53,13 @@ export interface K600ZeroShotSplit {
 export function loadK600ZeroShotSplit(classes620File: string, testIdxFile: string, split: 1 | 2 | 3, valIdxFile?: string): K600ZeroShotSplit {
   if (![1, 2, 3].includes(split)) throw new DataError(`Kinetics-600 zero-shot has splits 1, 2 and 3 (got ${split})`)
   const names = readClasses620(classes620File)
-  const test = readClassIdxSplits(testIdxFile, K600_ZS_TEST_CLASSES)[split - 1]
+  const test = readClassIdxSplits(testIdxFile, K600_ZS_TEST_CLASSES)[split - 1]!
   let val: number[] = []
   if (valIdxFile) {
-    val = readClassIdxSplits(valIdxFile, K600_ZS_VAL_CLASSES)[split - 1]
+    val = readClassIdxSplits(valIdxFile, K600_ZS_VAL_CLASSES)[split - 1]!
     const overlap = val.filter((v) => test.includes(v))
     if (overlap.length) throw new DataError(`split ${split}: classes ${overlap.join(', ')} are both val and test`, { file: valIdxFile, fix: 'the val and test files come from different releases' })
     if (new Set([...val, ...test]).size !== 220) throw new DataError(`split ${split}: val ∪ test does not cover the 220 new classes`, { file: valIdxFile })
   }
-  return { split, testClasses: pythonSorted(test.map((i) => names[i])), valClasses: pythonSorted(val.map((i) => names[i])) }
+  return { split, testClasses: pythonSorted(test.map((i) => names[i]!)), valClasses: pythonSorted(val.map((i) => names[i]!)) }
 }

@@ -23,13 +23,13 @@ export interface KineticsCsvOptions {
 export function loadKineticsCsv(csvFile: string, options: KineticsCsvOptions): VideoList {
   const lines = readTextLines(csvFile, 'Kinetics CSV')
   if (lines.length === 0) throw new DataError('the CSV is empty', { file: csvFile })
-  const header = parseCsvLine(lines[0].text)?.map((h) => h.trim()) ?? []
+  const header = parseCsvLine(lines[0]!.text)?.map((h) => h.trim()) ?? []
   const col = (name: string): number => header.indexOf(name)
   for (const need of ['label', 'youtube_id', 'time_start', 'time_end']) {
     if (col(need) < 0) {
-      throw new DataError(`the header has no "${need}" column (header: "${lines[0].text}")`, {
+      throw new DataError(`the header has no "${need}" column (header: "${lines[0]!.text}")`, {
         file: csvFile,
-        line: lines[0].line,
+        line: lines[0]!.line,
         fix: need === 'label' ? 'the official test CSV has no labels; use the validation CSV (validate.csv)' : 'expected the official header label,youtube_id,time_start,time_end,split',
       })
     }
@@ -41,7 +41,7 @@ export function loadKineticsCsv(csvFile: string, options: KineticsCsvOptions): V
     const start = Number(f[col('time_start')])
     const end = Number(f[col('time_end')])
     if (!Number.isFinite(start) || !Number.isFinite(end)) throw new DataError(`time_start/time_end must be numbers, got "${text}"`, { file: csvFile, line })
-    rows.push({ label: f[col('label')].trim(), name: kineticsClipName(f[col('youtube_id')], start, end), line })
+    rows.push({ label: f[col('label')]!.trim(), name: kineticsClipName(f[col('youtube_id')]!, start, end), line })
   }
   if (rows.length === 0) throw new DataError('the CSV lists no videos', { file: csvFile })
   const classes = options.classes ? [...options.classes] : pythonSorted(new Set(rows.map((r) => r.label)))
@@ -57,7 +57,7 @@ export function loadKineticsCsv(csvFile: string, options: KineticsCsvOptions): V
       throw new DataError(`unknown class "${r.label}"`, { file: csvFile, line: r.line })
     }
     const path = files.get(r.name)
-    const item = { path: path ?? join(options.videoDir, `${r.name}.mp4`), label, className: classes[label], source: `${csvFile}:${r.line}` }
+    const item = { path: path ?? join(options.videoDir, `${r.name}.mp4`), label, className: classes[label]!, source: `${csvFile}:${r.line}` }
     ;(path ? items : missing).push(item)
   }
   if (items.length + missing.length === 0) throw new DataError('no rows of the requested classes', { file: csvFile })

@@ -59,8 +59,8 @@ export function readUcfClassInd(file: string): string[] {
     if (!m) throw new DataError(`expected "<id> <ClassName>", got "${text}"`, { file, line })
     const id = Number(m[1])
     if (id !== folders.length + 1) throw new DataError(`class id ${id} out of order; expected ${folders.length + 1}`, { file, line, fix: 'ids must run 1, 2, 3, … without gaps' })
-    if (folders.includes(m[2])) throw new DataError(`class "${m[2]}" listed twice`, { file, line })
-    folders.push(m[2])
+    if (folders.includes(m[2]!)) throw new DataError(`class "${m[2]}" listed twice`, { file, line })
+    folders.push(m[2]!)
   }
   if (folders.length === 0) throw new DataError('no classes listed', { file, fix: SPLIT_HELP })
   return folders
@@ -72,13 +72,13 @@ function readUcfList(file: string, kind: 'train' | 'test', folders: readonly str
   const items: VideoItem[] = []
   for (const { text, line } of readTextLines(file, `UCF101 ${kind} list`)) {
     const parts = text.split(/\s+/)
-    const rel = parts[0]
-    const folder = rel.split('/')[0]
+    const rel = parts[0]!
+    const folder = rel.split('/')[0]!
     if (!rel.includes('/')) throw new DataError(`expected "<Class>/<video>.avi", got "${text}"`, { file, line })
     const label = byFolder.get(folder) ?? byLower.get(folder.toLowerCase())
     if (label === undefined) throw new DataError(`unknown class "${folder}" (not in ${classSource})`, { file, line, fix: 'use the classInd.txt that came with this list' })
     if (kind === 'train') {
-      if (parts.length !== 2 || !/^\d+$/.test(parts[1])) throw new DataError(`expected "<Class>/<video>.avi <id>", got "${text}"`, { file, line })
+      if (parts.length !== 2 || !/^\d+$/.test(parts[1]!)) throw new DataError(`expected "<Class>/<video>.avi <id>", got "${text}"`, { file, line })
       if (Number(parts[1]) !== label + 1) throw new DataError(`label ${parts[1]} does not match class "${folder}" (id ${label + 1} in ${classSource})`, { file, line })
     }
     items.push({ path: join(videoDir, rel), label, className: '', source: `${file}:${line}` })
@@ -98,7 +98,7 @@ export function loadUcf101(root: string, options: Ucf101Options = {}): VideoList
   const classes = folders.map(ucfDisplayName)
   const kinds: ('train' | 'test')[] = list === 'trainval' ? ['train', 'test'] : [list]
   const items = kinds.flatMap((k) => readUcfList(join(layout.annotationDir, `${k}list0${split}.txt`), k, folders, classSource, layout.videoDir))
-  for (const it of items) it.className = classes[it.label]
+  for (const it of items) it.className = classes[it.label]!
   const { present, missing } = partitionExisting(items, options.checkFiles ?? true)
   const notes = layout.classInd ? [] : [`ucf101: no classInd.txt next to ${join(layout.annotationDir, `testlist0${split}.txt`)}; class ids follow UCF101's official classInd order`]
   return { dataset: 'ucf101', description: `UCF101 split ${split} ${list}`, classes, items: present, missing, notes }

@@ -75,8 +75,8 @@ export class PythonRandom {
   shuffle<T>(x: T[]): T[] {
     for (let i = x.length - 1; i > 0; i--) {
       const j = this.randbelow(i + 1)
-      const t = x[i]
-      x[i] = x[j]
+      const t = x[i]!
+      x[i] = x[j]!
       x[j] = t
     }
     return x

@@ -13,5 +13,5 @@ export function restrictClasses(list: VideoList, classIndices: readonly number[]
     items.filter((it) => newLabel.has(it.label)).map((it) => ({ ...it, label: newLabel.get(it.label) as number }))
   const items = remap(list.items)
   if (items.length === 0) throw new DataError(`${description}: no videos of the chosen classes are on disk`)
-  return { ...list, description, classes: sorted.map((c) => list.classes[c]), items, missing: remap(list.missing) }
+  return { ...list, description, classes: sorted.map((c) => list.classes[c]!), items, missing: remap(list.missing) }
 }

@@ -67,8 +67,8 @@ export async function loadTrainClip(item: VideoItem, rng: Rng, options: ClipOpti
 /** Stacks clips of equal shape into one `[B, V, T, H, W, 3]` array. */
 export function stackClips(clips: readonly Clip[]): { data: Float32Array; shape: [number, number, number, number, number, 3] } {
   if (clips.length === 0) throw new RangeError('stackClips: no clips')
-  const shape = clips[0].shape
-  const per = clips[0].data.length
+  const shape = clips[0]!.shape
+  const per = clips[0]!.data.length
   const data = new Float32Array(per * clips.length)
   clips.forEach((c, i) => {
     if (c.shape.join() !== shape.join()) throw new RangeError(`stackClips: clip ${i} has shape [${c.shape}], expected [${shape}]`)

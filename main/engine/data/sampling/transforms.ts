@@ -11,8 +11,8 @@ export function flipHorizontal(data: Uint8Array, frames: number, height: number,
         const a = row + x * 3
         const b = row + (width - 1 - x) * 3
         for (let c = 0; c < 3; c++) {
-          const t = data[a + c]
-          data[a + c] = data[b + c]
+          const t = data[a + c]!
+          data[a + c] = data[b + c]!
           data[b + c] = t
         }
       }
@@ -25,12 +25,12 @@ export function flipHorizontal(data: Uint8Array, frames: number, height: number,
 export function normalize(data: Uint8Array, mean: readonly number[] = CLIP_MEAN, std: readonly number[] = CLIP_STD, out = new Float32Array(data.length)): Float32Array {
   // one lookup table per channel: 3 × 256 entries instead of a multiply-add per element
   const lut = new Float32Array(768)
-  for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) lut[c * 256 + v] = (v / 255 - mean[c]) / std[c]
+  for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) lut[c * 256 + v] = (v / 255 - mean[c]!) / std[c]!
   const n = data.length
   for (let i = 0; i < n; i += 3) {
-    out[i] = lut[data[i]]
-    out[i + 1] = lut[256 + data[i + 1]]
-    out[i + 2] = lut[512 + data[i + 2]]
+    out[i] = lut[data[i]!]!
+    out[i + 1] = lut[256 + data[i + 1]!]!
+    out[i + 2] = lut[512 + data[i + 2]!]!
   }
   return out
 }

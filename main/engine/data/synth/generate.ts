@@ -85,7 +85,7 @@ export function synthItems(classIndices: readonly number[], perClass: number, fi
 export function synthBatch(world: SynthWorld, items: readonly SynthBatchItem[], options: SynthVideoOptions = {}, labelSpace?: readonly number[]): SynthBatch {
   if (items.length === 0) throw new RangeError('synthBatch: no items')
   const videos = items.map((it) => generateSynthVideo(world, it.classIndex, it.videoIndex, options))
-  const per = videos[0].data.length
+  const per = videos[0]!.data.length
   const data = new Uint8Array(per * videos.length)
   videos.forEach((v, i) => data.set(v.data, i * per))
   const labels = items.map((it) => {
@@ -94,5 +94,5 @@ export function synthBatch(world: SynthWorld, items: readonly SynthBatchItem[], 
     if (l < 0) throw new RangeError(`class ${it.classIndex} is not in the label space`)
     return l
   })
-  return { data, shape: [videos.length, ...videos[0].shape], labels, items: [...items], captions: videos.map((v) => v.captions) }
+  return { data, shape: [videos.length, ...videos[0]!.shape], labels, items: [...items], captions: videos.map((v) => v.captions) }
 }

@@ -15,8 +15,8 @@ const FORWARD: Record<string, Axis> = { 'sliding right': 'x', 'sliding down': 'y
 /** The moving axis of a motion and whether it runs backwards (right→left etc.). */
 export function motionAxis(motion: SynthMotion): { axis: Axis; reversed: boolean } {
   for (const [fwd, back] of MOTION_PAIRS) {
-    if (motion === fwd) return { axis: FORWARD[fwd], reversed: false }
-    if (motion === back) return { axis: FORWARD[fwd], reversed: true }
+    if (motion === fwd) return { axis: FORWARD[fwd]!, reversed: false }
+    if (motion === back) return { axis: FORWARD[fwd]!, reversed: true }
   }
   throw new RangeError(`unknown motion "${motion}"`)
 }

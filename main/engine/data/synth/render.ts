@@ -62,8 +62,8 @@ export function renderFrame(comp: SynthComposition, state: FrameState, params: V
       const a = (cover / (SUB * SUB)) * state.opacity
       const o = offset + (py * size + px) * 3
       for (let c = 0; c < 3; c++) {
-        const back = Math.min(255, Math.max(0, bg[c] + params.shade))
-        out[o + c] = Math.round(back * (1 - a) + colour[c] * a)
+        const back = Math.min(255, Math.max(0, bg[c]! + params.shade))
+        out[o + c] = Math.round(back * (1 - a) + colour[c]! * a)
       }
     }
   }

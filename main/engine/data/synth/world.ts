@@ -19,7 +19,7 @@ export function scenePhrase(scene: SynthScene): string {
 function titleCase(words: string): string {
   return words
     .split(' ')
-    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join(' ')
 }
 
@@ -47,7 +47,7 @@ export function buildSynthWorld(options: SynthWorldOptions = {}): SynthWorld {
       groups.push({ object: o, pair: p, colour, scene })
       const base = classes.length
       for (const [k, motion] of pair.entries()) {
-        classes.push(makeClass(base + k, { object, colour: SYNTH_COLOURS[colour], motion, scene: SYNTH_SCENES[scene] }, base + 1 - k))
+        classes.push(makeClass(base + k, { object, colour: SYNTH_COLOURS[colour]!, motion, scene: SYNTH_SCENES[scene]! }, base + 1 - k))
       }
     })
   })
@@ -59,7 +59,7 @@ export function buildSynthWorld(options: SynthWorldOptions = {}): SynthWorld {
   let order: number[] | null = null
   for (let attempt = 0; attempt < 1000 && !order; attempt++) {
     const o = rng.shuffle(groups.map((_, g) => g))
-    if (covers(o.slice(unseenGroups).map((g) => groups[g]))) order = o
+    if (covers(o.slice(unseenGroups).map((g) => groups[g]!))) order = o
   }
   if (!order) throw new RangeError(`no split with ${unseenGroups} unseen groups keeps every object, colour, scene and motion seen; use fewer`)
   const unseenSet = new Set(order.slice(0, unseenGroups))

@@ -100,7 +100,7 @@ export async function writeSynthDataset(options: SynthWriteOptions): Promise<Syn
   }
   const world = buildSynthWorld({ seed: options.seed ?? 0 })
   const written = options.classIndices ? [...new Set(options.classIndices)].sort((a, b) => a - b).map((i) => world.classes[i]) : world.classes
-  if (written.some((c) => !c)) throw new RangeError(`classIndices must lie in 0…${world.classes.length - 1}`)
+  if (!written.every((c): c is SynthClass => c !== undefined)) throw new RangeError(`classIndices must lie in 0…${world.classes.length - 1}`)
   writeLists(join(options.outDir, 'ucfTrainTestlist'), world, written, perClass)
   const jobs = written.flatMap((c) => Array.from({ length: perClass }, (_, v) => ({ c, v })))
   const videos: SynthManifestVideo[] = new Array(jobs.length)
@@ -109,7 +109,7 @@ export async function writeSynthDataset(options: SynthWriteOptions): Promise<Syn
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const j = next++
-      const { c, v } = jobs[j]
+      const { c, v } = jobs[j]!
       const video = generateSynthVideo(world, c.index, v, { size, frames })
       const file = join('UCF-101', c.folder, synthVideoName(c, v, perClass))
       await encodeAvi(join(options.outDir, file), video.data, video.shape, { fps })

@@ -17,7 +17,7 @@ export function listFrameFiles(dir: string): string[] {
   for (const name of readdirSync(dir)) {
     const m = FRAME_NAME.exec(name)
     if (!m) continue
-    const key = `${m[1]}|${m[3].toLowerCase()}`
+    const key = `${m[1]}|${m[3]!.toLowerCase()}`
     if (!groups.has(key)) groups.set(key, [])
     groups.get(key)?.push({ name, n: Number(m[2]) })
   }
@@ -30,9 +30,9 @@ export function listFrameFiles(dir: string): string[] {
 export async function probeFrameFolder(dir: string, fps = 30): Promise<VideoInfo & { files: string[] }> {
   const files = listFrameFiles(dir)
   const { ffprobe } = ffmpegTools()
-  const r = await runProcess(ffprobe, ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', ffmpegInputUrl(files[0])], { timeoutMs: PROBE_TIMEOUT_MS })
-  const [w, h] = r.stdout.toString('utf8').trim().split(',').map(Number)
-  if (r.code !== 0 || !(w > 0) || !(h > 0)) throw new VideoDecodeError(files[0], 'cannot read the image size', r.stderr)
+  const r = await runProcess(ffprobe, ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', ffmpegInputUrl(files[0]!)], { timeoutMs: PROBE_TIMEOUT_MS })
+  const [w = NaN, h = NaN] = r.stdout.toString('utf8').trim().split(',').map(Number)
+  if (r.code !== 0 || !(w > 0) || !(h > 0)) throw new VideoDecodeError(files[0]!, 'cannot read the image size', r.stderr)
   return { kind: 'frames', width: w, height: h, frameCount: files.length, frameCountExact: true, fps, duration: files.length / fps, files }
 }
 
@@ -48,7 +48,7 @@ function concatLine(file: string): string {
 export async function decodeFolderFrames(files: readonly string[], info: VideoInfo, indices: readonly number[], plan: SpatialPlan, options: DecodeOptions = {}): Promise<DecodedFrames> {
   const { unique, position } = uniqueIndices(indices)
   const chosen = unique.map((i) => {
-    const f = files[Math.min(i, files.length - 1)]
+    const f = files[Math.min(i, files.length - 1)]!
     if (!existsSync(f)) throw new VideoDecodeError(f, `frame ${i} is missing`, '', 'the frame folder changed since it was listed; extract the frames again')
     return f
   })
@@ -60,7 +60,7 @@ export async function decodeFolderFrames(files: readonly string[], info: VideoIn
   writeFileSync(list, 'ffconcat version 1.0\n' + chosen.map(concatLine).join(''))
   const args = ['-nostdin', '-hide_banner', '-v', 'error', '-f', 'concat', '-safe', '0', '-i', `file:${list}`]
   args.push('-vf', filtersOrNull(spatialFilters(plan)), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', `file:${target}`)
-  const where = chosen[0]
+  const where = chosen[0]!
   let raw: Uint8Array
   try {
     const r = await runProcess(ffmpegTools().ffmpeg, args, { timeoutMs })

@@ -12,7 +12,7 @@ interface ProbeJson {
 
 function rate(text: string | undefined): number {
   if (!text) return NaN
-  const [n, d] = text.split('/').map(Number)
+  const [n = NaN, d] = text.split('/').map(Number)
   return d ? n / d : n
 }
 

@@ -37,8 +37,8 @@ describe('UCF101 adapter', () => {
       [2, 'Yoyo'],
       [3, 'Hammering'],
     ])
-    expect(list.items[1].path).toBe(join(dir.path, 'UCF-101', 'HandstandPushups', 'v_HandStandPushups_g01_c01.avi'))
-    expect(list.items[1].source).toMatch(/testlist01\.txt:2$/)
+    expect(list.items[1]!.path).toBe(join(dir.path, 'UCF-101', 'HandstandPushups', 'v_HandStandPushups_g01_c01.avi'))
+    expect(list.items[1]!.source).toMatch(/testlist01\.txt:2$/)
     expect(list.missing).toEqual([])
   })
 

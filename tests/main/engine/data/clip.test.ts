@@ -41,7 +41,7 @@ describe('clip loading', () => {
     // draws: window start 0.5·0 (short video), short side 32 + floor(0.99·9) = 40, x, y, flip (0.1 < 0.5)
     const draws = [0.5, 0.99, 0, 0, 0.1]
     let i = 0
-    const clip = await loadTrainClip(good, { random: () => draws[i++] }, small)
+    const clip = await loadTrainClip(good, { random: () => draws[i++]! }, small)
     expect(clip.shape).toEqual([1, 8, 32, 32, 3])
     expect(clip.flipped).toBe(true)
     // 64×48 → 53×40 (black columns 0–26, white from 27); crop x = 0 keeps columns 0–31; the flip puts

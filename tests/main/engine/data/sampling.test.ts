@@ -7,7 +7,7 @@ import type { Rng } from '../../../../main/engine/util/random'
 /** An Rng that returns the given draws in order. */
 function scripted(values: number[]): Rng {
   let i = 0
-  return { random: () => values[i++ % values.length] }
+  return { random: () => values[i++ % values.length]! }
 }
 
 describe('temporal sampling (PySlowFast geometry)', () => {

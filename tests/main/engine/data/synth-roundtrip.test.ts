@@ -24,7 +24,7 @@ afterAll(() => dir.remove())
 
 function mae(a: Uint8Array, b: Uint8Array): number {
   let s = 0
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i])
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!)
   return s / a.length
 }
 
@@ -34,13 +34,13 @@ describe('SynthMotion written to disk in the UCF101 layout', () => {
     const test = loadUcf101(dir.path, { split: 1, list: 'test' })
     expect(test.classes).toEqual(world.classes.map((c) => c.name))
     expect(test.items.map((i) => i.label)).toEqual(CLASSES)
-    expect(test.items.map((i) => i.className)).toEqual(CLASSES.map((c) => world.classes[c].name))
+    expect(test.items.map((i) => i.className)).toEqual(CLASSES.map((c) => world.classes[c]!.name))
     expect(test.missing).toEqual([])
     expect(loadUcf101(dir.path, { split: 3, list: 'train' }).items).toHaveLength(2 * CLASSES.length)
     expect(existsSync(join(dir.path, SYNTH_MANIFEST))).toBe(true)
     const onDisk = JSON.parse(readFileSync(join(dir.path, SYNTH_MANIFEST), 'utf8')) as SynthManifest
     expect(onDisk.unseen).toEqual(world.unseen)
-    expect(onDisk.videos[0].captions).toHaveLength(FRAMES)
+    expect(onDisk.videos[0]!.captions).toHaveLength(FRAMES)
     expect(manifest.videos).toHaveLength(3 * CLASSES.length)
   })
 
@@ -63,7 +63,7 @@ describe('SynthMotion written to disk in the UCF101 layout', () => {
 
   it('goes through the evaluation clip loader (3 views, resize, normalise)', async () => {
     const [item] = loadUcf101(dir.path, { split: 1, list: 'test' }).items
-    const clip = await loadEvalClip(item, { ...REFERENCE_CLIP, temporal: { numFrames: 4, mode: 'segments', samplingRate: 1, targetFps: 30 }, spatial: { ...REFERENCE_CLIP.spatial, size: 24 } })
+    const clip = await loadEvalClip(item!, { ...REFERENCE_CLIP, temporal: { numFrames: 4, mode: 'segments', samplingRate: 1, targetFps: 30 }, spatial: { ...REFERENCE_CLIP.spatial, size: 24 } })
     expect(clip.shape).toEqual([3, 4, 24, 24, 3])
     expect(clip.data).toBeInstanceOf(Float32Array)
     expect(clip.indices[1]).toEqual([1, 3, 5, 7])

@@ -13,7 +13,7 @@ describe('SynthMotion world', () => {
   it('has 24 compositional classes in 12 order-only pairs', () => {
     expect(world.classes).toHaveLength(24)
     for (const c of world.classes) {
-      const r = world.classes[c.reverseIndex]
+      const r = world.classes[c.reverseIndex]!
       expect(r.reverseIndex).toBe(c.index)
       expect(r.composition).toEqual({ ...c.composition, motion: r.composition.motion })
       expect(MOTION_PAIRS.some(([a, b]) => (a === c.composition.motion && b === r.composition.motion) || (b === c.composition.motion && a === r.composition.motion))).toBe(true)
@@ -25,12 +25,12 @@ describe('SynthMotion world', () => {
   it('holds out whole pairs as unseen, while every primitive stays seen', () => {
     expect(world.unseen).toHaveLength(8)
     expect(world.seen).toHaveLength(16)
-    const seen = world.seen.map((i) => world.classes[i].composition)
+    const seen = world.seen.map((i) => world.classes[i]!.composition)
     expect(new Set(seen.map((c) => c.object)).size).toBe(SYNTH_OBJECTS.length)
     expect(new Set(seen.map((c) => c.colour)).size).toBe(SYNTH_COLOURS.length)
     expect(new Set(seen.map((c) => c.scene)).size).toBe(SYNTH_SCENES.length)
     expect(new Set(seen.map((c) => c.motion)).size).toBe(8)
-    for (const u of world.unseen) expect(world.unseen).toContain(world.classes[u].reverseIndex)
+    for (const u of world.unseen) expect(world.unseen).toContain(world.classes[u]!.reverseIndex)
     expect(buildSynthWorld({ seed: 0 })).toEqual(world)
     expect(buildSynthWorld({ seed: 5 }).unseen).not.toEqual(world.unseen)
   })
@@ -50,9 +50,9 @@ describe('SynthMotion videos', () => {
 
   it('pairs differ only in temporal order: same parameters, frames reversed', () => {
     for (const cls of [0, 2, 4, 6]) {
-      const params = sampleVideoParams(world.classes[cls].composition.motion, new PythonRandom(99))
+      const params = sampleVideoParams(world.classes[cls]!.composition.motion, new PythonRandom(99))
       const fwd = renderSynthVideo(world, cls, params, { frames: 6, size: 24 })
-      const back = renderSynthVideo(world, world.classes[cls].reverseIndex, params, { frames: 6, size: 24 })
+      const back = renderSynthVideo(world, world.classes[cls]!.reverseIndex, params, { frames: 6, size: 24 })
       const f = 24 * 24 * 3
       for (let t = 0; t < 6; t++) expect(Buffer.from(back.data.subarray(t * f, (t + 1) * f)).equals(Buffer.from(fwd.data.subarray((5 - t) * f, (6 - t) * f))), `${cls} t=${t}`).toBe(true)
       // and the video really moves: first and last frames differ
@@ -67,7 +67,7 @@ describe('SynthMotion videos', () => {
       let n = 0
       for (let y = 0; y < 40; y++) for (let x = x0; x < x1; x++) {
         const o = ((t * 40 + y) * 40 + x) * 3
-        if (v.data[o] > 180 && v.data[o + 1] < 90) n++
+        if (v.data[o]! > 180 && v.data[o + 1]! < 90) n++
       }
       return n
     }
@@ -75,8 +75,8 @@ describe('SynthMotion videos', () => {
     expect(redness(0, 20, 40)).toBe(0)
     expect(redness(4, 20, 40)).toBeGreaterThan(20)
     expect(redness(4, 0, 20)).toBe(0)
-    expect(v.captions[0].horizontal).toBe('left')
-    expect(v.captions[4].horizontal).toBe('right')
+    expect(v.captions[0]!.horizontal).toBe('left')
+    expect(v.captions[4]!.horizontal).toBe('right')
   })
 
   it('captions each frame statically', () => {
@@ -95,6 +95,6 @@ describe('SynthMotion videos', () => {
     expect(batch.labels).toEqual([0, 0, 1, 1, 2, 2])
     expect(batch.captions).toHaveLength(6)
     expect(batch.captions[0]).toHaveLength(4)
-    expect(() => synthBatch(world, [{ classIndex: world.unseen[0], videoIndex: 0 }], {}, world.seen)).toThrow(/not in the label space/)
+    expect(() => synthBatch(world, [{ classIndex: world.unseen[0]!, videoIndex: 0 }], {}, world.seen)).toThrow(/not in the label space/)
   })
 })

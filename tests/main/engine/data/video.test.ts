@@ -21,7 +21,7 @@ function stripes(): Uint8Array {
   return data
 }
 function pixel(data: Uint8Array, shape: readonly number[], t: number, y: number, x: number): number {
-  return data[((t * shape[1] + y) * shape[2] + x) * 3]
+  return data[((t * shape[1]! + y) * shape[2]! + x) * 3]!
 }
 
 let dir: ReturnType<typeof tempDir>
@@ -44,7 +44,7 @@ describe('video decoding through ffmpeg', () => {
     const d = await v.decode([5, 2, 2, 11, 0], { scale: null, crop: null })
     expect(d.shape).toEqual([5, H, W, 3])
     const levels = [5, 2, 2, 11, 0].map((_, i) => pixel(d.data, d.shape, i, H / 2, 4))
-    levels.forEach((l, i) => expect(Math.abs(l - 20 * [5, 2, 2, 11, 0][i]), `frame ${i}`).toBeLessThanOrEqual(3))
+    levels.forEach((l, i) => expect(Math.abs(l - 20 * [5, 2, 2, 11, 0][i]!), `frame ${i}`).toBeLessThanOrEqual(3))
     expect(Math.abs(pixel(d.data, d.shape, 3, H / 2, W - 4) - (255 - 220))).toBeLessThanOrEqual(3)
     expect(d.pastEnd).toBe(0)
     const piped = await v.decode([5, 2, 2, 11, 0], { scale: null, crop: null }, { output: 'pipe' })
