@@ -5,10 +5,10 @@ import type { Db } from '../store/db'
 import { findExperiment, getExperiment } from '../store/experiments'
 import { experimentRunConfigs } from '../store/runs'
 import { promptSetHashes, runPromptSets } from '../store/run-prompt-sets'
-import { cellStat, deltaStat, seedOutcomes } from './cells'
+import { cellStat, deltaStat, seedOutcomes, type SeedOutcomes } from './cells'
 import { factorHeader, shownFactors } from './factors'
 import { runOutcomes } from './outcomes'
-import { differingKeys, groupRows, type TableRun } from './rows'
+import { differingKeys, groupRows, type TableRow, type TableRun } from './rows'
 
 /**
  * A results table (rows.ts: what a row is; cells.ts: the statistics): a row per configuration with
@@ -75,62 +75,52 @@ function pickBaseline(rows: readonly PivotRow[], asked: string | undefined): Piv
   return done.find((r) => r.values['model.adaptation.mode'] === 'frozen') ?? done[0]!
 }
 
-/** Builds the table over the runs of the named experiments (names or ids); `baseline` is a row label. */
-export function buildPivot(db: Db, experiments: readonly string[], baseline?: string): PivotTableData {
-  const notes: string[] = []
-  const runs = loadRuns(db, experiments, notes)
-  const grouped = groupRows(runs)
-  const rowKeys = differingKeys(grouped)
-  const doneIds = runs.filter((r) => r.status === 'done').map((r) => r.id!)
-  const outcomes = runOutcomes(db, doneIds)
-  const columnKeys = [...new Set([...outcomes.values()].flatMap((m) => [...m.keys()]))].sort()
-  const columns: PivotColumn[] = columnKeys.map((key) => ({ key, metrics: METRICS.filter((m) => doneIds.some((id) => outcomes.get(id)!.get(key)?.[m])), oneVideoMoves: {} }))
+type Outcomes = ReturnType<typeof runOutcomes>
 
-  const bySeedOf = new Map<string, ReturnType<typeof seedOutcomes>>()
-  const rows: PivotRow[] = grouped.map((g, i) => {
-    const runIds = [...[...g.seeds.values()].flat(), ...g.others.flatMap((o) => o.runIds)].sort((a, b) => a - b)
-    const cells: Record<string, Cell | null> = {}
-    for (const col of columns) {
-      const metrics: Partial<Record<Metric, MetricStat>> = {}
-      const cellRuns = new Set<number>()
-      const seeds = new Set<number>()
-      for (const m of col.metrics) {
-        const bySeed = seedOutcomes(g.seeds, outcomes, col.key, m)
-        if (bySeed.size === 0) continue
-        bySeedOf.set(`${i} ${col.key} ${m}`, bySeed)
-        metrics[m] = cellStat(bySeed)
-        for (const s of bySeed.keys()) {
-          seeds.add(s)
-          for (const id of g.seeds.get(s)!) if (outcomes.get(id)!.has(col.key)) cellRuns.add(id)
-        }
+/** A row's cells, and per column and metric its outcomes by seed (what its differences pair). */
+function rowCells(g: TableRow, columns: readonly PivotColumn[], outcomes: Outcomes): { cells: Record<string, Cell | null>; bySeed: Map<string, SeedOutcomes> } {
+  const cells: Record<string, Cell | null> = {}
+  const bySeed = new Map<string, SeedOutcomes>()
+  for (const col of columns) {
+    const metrics: Partial<Record<Metric, MetricStat>> = {}
+    const cellRuns = new Set<number>()
+    const seeds = new Set<number>()
+    for (const m of col.metrics) {
+      const outcomesBySeed = seedOutcomes(g.seeds, outcomes, col.key, m)
+      if (outcomesBySeed.size === 0) continue
+      bySeed.set(`${col.key} ${m}`, outcomesBySeed)
+      metrics[m] = cellStat(outcomesBySeed)
+      for (const s of outcomesBySeed.keys()) {
+        seeds.add(s)
+        for (const id of g.seeds.get(s)!) if (outcomes.get(id)!.has(col.key)) cellRuns.add(id)
       }
-      cells[col.key] = seeds.size ? { metrics, delta: null, runIds: [...cellRuns].sort((a, b) => a - b), seeds: [...seeds].sort((a, b) => a - b), repeats: cellRuns.size - seeds.size } : null
     }
-    const seeds = [...g.seeds.keys()].sort((a, b) => a - b)
-    const doneRuns = [...g.seeds.values()].flat().length
-    return { label: g.label, status: g.status, baseline: false, values: Object.fromEntries(rowKeys.filter((k) => k in g.values).map((k) => [k, g.values[k]])), runIds, seeds, repeats: doneRuns - seeds.length, others: g.others, cells }
-  })
-
-  const base = pickBaseline(rows, baseline)
-  if (base) {
-    base.baseline = true
-    const b = rows.indexOf(base)
-    rows.forEach((row, i) => {
-      if (row === base) return
-      for (const col of columns) {
-        const cell = row.cells[col.key]
-        if (!cell || !base.cells[col.key]) continue
-        const delta: Partial<Record<Metric, MetricDelta>> = {}
-        for (const m of col.metrics) {
-          const mine = bySeedOf.get(`${i} ${col.key} ${m}`)
-          const theirs = bySeedOf.get(`${b} ${col.key} ${m}`)
-          if (mine && theirs) delta[m] = deltaStat(mine, theirs)
-        }
-        cell.delta = delta
-      }
-    })
+    cells[col.key] = seeds.size ? { metrics, delta: null, runIds: [...cellRuns].sort((a, b) => a - b), seeds: [...seeds].sort((a, b) => a - b), repeats: cellRuns.size - seeds.size } : null
   }
+  return { cells, bySeed }
+}
 
+/** Each row's paired differences from the baseline row, cell by cell. */
+function addDeltas(rows: readonly PivotRow[], bySeed: readonly Map<string, SeedOutcomes>[], base: PivotRow, columns: readonly PivotColumn[]): void {
+  const theirs = bySeed[rows.indexOf(base)]!
+  rows.forEach((row, i) => {
+    if (row === base) return
+    for (const col of columns) {
+      const cell = row.cells[col.key]
+      if (!cell || !base.cells[col.key]) continue
+      const delta: Partial<Record<Metric, MetricDelta>> = {}
+      for (const m of col.metrics) {
+        const a = bySeed[i]!.get(`${col.key} ${m}`)
+        const b = theirs.get(`${col.key} ${m}`)
+        if (a && b) delta[m] = deltaStat(a, b)
+      }
+      cell.delta = delta
+    }
+  })
+}
+
+/** Marks each column's best mean per metric, and notes where one test video moves a cell by a point or more. */
+function finishColumns(columns: PivotColumn[], rows: readonly PivotRow[], notes: string[]): void {
   for (const col of columns) {
     for (const m of col.metrics) {
       const stats = rows.flatMap((r) => (r.cells[col.key]?.metrics[m] ? [r.cells[col.key]!.metrics[m]!] : []))
@@ -142,13 +132,44 @@ export function buildPivot(db: Db, experiments: readonly string[], baseline?: st
     const moves = Object.entries(col.oneVideoMoves).map(([m, pts]) => `${METRIC_NAMES[m as Metric]} by ${pts.toFixed(1)} points (${Math.round(100 / pts)} videos)`)
     if (moves.length) notes.push(`${col.key}: one test video moves ${moves.join(', ')}.`)
   }
+}
 
+/** The prompt sets the finished runs used, each with the runs citing it. */
+function citedPromptSets(db: Db, runIds: readonly number[]): PivotTableData['promptSets'] {
   const promptSets = new Map<string, { hash: string; kind: string; runs: number[] }>()
-  for (const p of runPromptSets(db, doneIds)) {
+  for (const p of runPromptSets(db, runIds)) {
     const entry = promptSets.get(p.hash) ?? { hash: p.hash, kind: p.kind, runs: [] }
     if (!entry.runs.includes(p.runId)) entry.runs.push(p.runId)
     promptSets.set(p.hash, entry)
   }
+  return [...promptSets.values()]
+}
+
+/** Builds the table over the runs of the named experiments (names or ids); `baseline` is a row label. */
+export function buildPivot(db: Db, experiments: readonly string[], baseline?: string): PivotTableData {
+  const notes: string[] = []
+  const runs = loadRuns(db, experiments, notes)
+  const grouped = groupRows(runs)
+  const rowKeys = differingKeys(grouped)
+  const doneIds = runs.filter((r) => r.status === 'done').map((r) => r.id!)
+  const outcomes = runOutcomes(db, doneIds)
+  const columnKeys = [...new Set([...outcomes.values()].flatMap((m) => [...m.keys()]))].sort()
+  const columns: PivotColumn[] = columnKeys.map((key) => ({ key, metrics: METRICS.filter((m) => doneIds.some((id) => outcomes.get(id)!.get(key)?.[m])), oneVideoMoves: {} }))
+
+  const built = grouped.map((g) => ({ g, ...rowCells(g, columns, outcomes) }))
+  const rows: PivotRow[] = built.map(({ g, cells }) => {
+    const seeds = [...g.seeds.keys()].sort((a, b) => a - b)
+    const doneRuns = [...g.seeds.values()].flat()
+    const runIds = [...doneRuns, ...g.others.flatMap((o) => o.runIds)].sort((a, b) => a - b)
+    const values = Object.fromEntries(rowKeys.filter((k) => k in g.values).map((k) => [k, g.values[k]]))
+    return { label: g.label, status: g.status, baseline: false, values, runIds, seeds, repeats: doneRuns.length - seeds.length, others: g.others, cells }
+  })
+  const base = pickBaseline(rows, baseline)
+  if (base) {
+    base.baseline = true
+    addDeltas(rows, built.map((b) => b.bySeed), base, columns)
+  }
+  finishColumns(columns, rows, notes)
   const factors = shownFactors(rowKeys, rows).map((key) => ({ key, header: factorHeader(key) }))
-  return { title: experiments.join(' + '), baseline: base?.label ?? null, rowKeys, factors, columns, rows, promptSets: [...promptSets.values()], notes }
+  return { title: experiments.join(' + '), baseline: base?.label ?? null, rowKeys, factors, columns, rows, promptSets: citedPromptSets(db, doneIds), notes }
 }
