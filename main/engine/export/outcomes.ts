@@ -1,6 +1,7 @@
 import { parseEvalMetric, PIVOT_METRICS as METRICS, type PivotMetric as Metric } from '../../../contract'
 import type { Db } from '../store/db'
 import { latestMetricValues } from '../store/metrics'
+import { meanOfSetMeans } from '../stats/bootstrap'
 import { listRunsPredictions, type VideoPrediction } from '../store/predictions'
 
 /**
@@ -95,7 +96,7 @@ export function runOutcomes(db: Db, runIds: readonly number[]): Map<number, Map<
         const videoSets = complete ? [...sets.entries()].flatMap(([name, m]) => (m[metric] ? [{ name, videos: m[metric].videos, values: Float64Array.from(m[metric].values) }] : [])) : null
         const usable = videoSets && videoSets.length > 0 ? videoSets : null
         outcome[metric] = {
-          value: usable ? usable.reduce((a, s) => a + s.values.reduce((x, y) => x + y, 0) / s.values.length, 0) / usable.length : values[metric],
+          value: usable ? meanOfSetMeans(usable.map((s) => s.values)) : values[metric],
           sets: usable,
           videos: usable ? usable.reduce((n, s) => n + s.values.length, 0) : metric === 'pair_acc' ? null : (values.videos ?? null),
         }
