@@ -24,9 +24,25 @@ export interface TrainState {
   optimizerStep: number
   lr: number
   rng: { scheme: 'per-epoch'; seed: number }
-  /** Where the data stream stands: the next epoch starts at its first batch. */
+  /** Where the data stream stands: the next epoch starts at its first batch (mid-epoch: at `batch`). */
   dataPosition: { epoch: number; batch: number }
+  /** Only in the mid-epoch checkpoint: what the rest of the epoch continues from. */
+  midEpoch?: MidEpochPosition
 }
+
+/** Where a run stopped inside an epoch: the next step, the mask generator's state and the epoch's losses so far. */
+export interface MidEpochPosition {
+  step: number
+  masks: { words: number[]; index: number }
+  epochLosses: number[]
+}
+
+/**
+ * The checkpoint a run leaves when it stops inside an epoch (pre-emption, cancel, its engine gone):
+ * `checkpoints/mid-epoch/`, laid out like an epoch's; resuming continues at its step, and it is deleted
+ * once that epoch completes. Retention and weight averaging never see it.
+ */
+export const MID_EPOCH = 'mid-epoch'
 
 export interface OptimizerMoments {
   step: number
@@ -112,7 +128,7 @@ function readState(dir: string): TrainState {
 const tensorData = (t: tf.Tensor): (() => Promise<Float32Array>) => async () => (await t.data()) as Float32Array
 
 export async function saveCheckpoint(runDir: string, named: readonly [string, tf.Variable][], optimizer: OptimizerMoments, state: TrainState): Promise<string> {
-  const final = join(checkpointsDir(runDir), dirName(state.epoch))
+  const final = join(checkpointsDir(runDir), state.midEpoch ? MID_EPOCH : dirName(state.epoch))
   const tmp = `${final}.tmp`
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(tmp, { recursive: true })
@@ -166,8 +182,18 @@ export interface LoadedCheckpoint {
 }
 
 /** Restores the variables from epoch `epoch`'s checkpoint and returns the optimizer moments and state. */
-export function loadCheckpoint(runDir: string, epoch: number, named: readonly [string, tf.Variable][]): LoadedCheckpoint {
-  const dir = join(checkpointsDir(runDir), dirName(epoch))
+/** The state of the mid-epoch checkpoint, or null when the run has none. */
+export function midEpochState(runDir: string): TrainState | null {
+  const dir = join(checkpointsDir(runDir), MID_EPOCH)
+  return existsSync(join(dir, 'state.json')) ? readState(dir) : null
+}
+
+export function removeMidEpochCheckpoint(runDir: string): void {
+  rmSync(join(checkpointsDir(runDir), MID_EPOCH), { recursive: true, force: true })
+}
+
+export function loadCheckpoint(runDir: string, epoch: number | typeof MID_EPOCH, named: readonly [string, tf.Variable][]): LoadedCheckpoint {
+  const dir = join(checkpointsDir(runDir), epoch === MID_EPOCH ? MID_EPOCH : dirName(epoch))
   verifyCheckpoint(dir)
   const state = readState(dir)
   const names = named.map(([n]) => n)

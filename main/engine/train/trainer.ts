@@ -5,8 +5,8 @@ import { throwIfCancelled } from '../runs/executor'
 import type { StddVideoModel } from '../stdd/model'
 import { AdamW } from '../optim/adamw'
 import { stddTrainStep, type TrainBatch } from '../stdd/train_step'
-import { permutation, seededRng, streamSeed, STREAMS } from '../util/random'
-import { averageCheckpoints, checkpointEpochs, loadCheckpoint, pruneCheckpoints, saveCheckpoint, type TrainState } from './checkpoint'
+import { permutation, rngFromState, seededRng, streamSeed, STREAMS } from '../util/random'
+import { averageCheckpoints, checkpointEpochs, loadCheckpoint, MID_EPOCH, midEpochState, pruneCheckpoints, removeMidEpochCheckpoint, saveCheckpoint, type MidEpochPosition, type TrainState } from './checkpoint'
 import { clipsTensor, namedTrainables } from './model-input'
 import { learningRate } from './schedule'
 import type { ClipSource, LoadedClip } from './video-data'
@@ -79,13 +79,18 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
   const schedule = { lr: t.lr, endLr: t.endLr, warmupEpochs: t.warmupEpochs, epochs: t.epochs }
 
   let startEpoch = 0
+  let resumed: MidEpochPosition | null = null
   const done = checkpointEpochs(runDir).filter((e) => e <= t.epochs)
-  if (done.length) {
-    const loaded = loadCheckpoint(runDir, done[done.length - 1]!, named)
+  const mid = midEpochState(runDir)
+  // A run that stopped inside an epoch goes on at its next step; else after its last complete epoch.
+  const from = mid?.midEpoch && mid.epoch >= (done[done.length - 1] ?? 0) ? MID_EPOCH : done[done.length - 1]
+  if (from !== undefined) {
+    const loaded = loadCheckpoint(runDir, from, named)
     optimizer.loadState(vars, loaded.optimizer.step, loaded.optimizer.moments)
     tf.dispose(loaded.optimizer.moments.flatMap((mv) => (mv ? [mv.m, mv.v] : [])))
     startEpoch = loaded.state.epoch
-    ctx.log(`resuming after epoch ${startEpoch} from its checkpoint`)
+    resumed = loaded.state.midEpoch ?? null
+    ctx.log(resumed ? `resuming epoch ${startEpoch + 1} at step ${resumed.step + 1} from its mid-epoch checkpoint` : `resuming after epoch ${startEpoch} from its checkpoint`)
   }
   ctx.log(`training ${named.length} tensors (${vars.reduce((n, v) => n + v.size, 0).toLocaleString('en')} parameters) for ${t.epochs} epoch(s): ${stepsPerEpoch} steps of ${perStep} clips (${accumSteps} × ${t.batchSize})`)
 
@@ -93,11 +98,21 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
   let stepsThisSession = 0
   try {
     for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
-      const order = permutation(source.size, seededRng(streamSeed(STREAMS.trainOrder, config.seed, epoch))).slice(0, stepsPerEpoch * perStep)
-      const masks = seededRng(streamSeed(STREAMS.trainMasks, config.seed, epoch))
-      const stream = prefetch(order, (index, position) => source.load(index, seededRng(streamSeed(STREAMS.trainClip, config.seed, epoch, position))))[Symbol.asyncIterator]()
-      const epochLosses: number[] = []
-      for (let step = 0; step < stepsPerEpoch; step++) {
+      const at = epoch === startEpoch ? resumed : null
+      const first = at?.step ?? 0
+      // Clip p of the epoch is the one at position p of its order: a resumed epoch skips the steps it took.
+      const skipped = first * perStep
+      const order = permutation(source.size, seededRng(streamSeed(STREAMS.trainOrder, config.seed, epoch))).slice(skipped, stepsPerEpoch * perStep)
+      const masks = at ? rngFromState({ words: Uint32Array.from(at.masks.words), index: at.masks.index }) : seededRng(streamSeed(STREAMS.trainMasks, config.seed, epoch))
+      const stream = prefetch(order, (index, position) => source.load(index, seededRng(streamSeed(STREAMS.trainClip, config.seed, epoch, skipped + position))))[Symbol.asyncIterator]()
+      const epochLosses: number[] = at ? [...at.epochLosses] : []
+      for (let step = first; step < stepsPerEpoch; step++) {
+        if (signal.aborted && step > first) {
+          // Stopped inside the epoch (pre-emption, cancel): what the rest of it needs, so a restart goes on from here.
+          const position: MidEpochPosition = { step, masks: { words: Array.from(masks.getState().words), index: masks.getState().index }, epochLosses }
+          await saveCheckpoint(runDir, named, optimizer.exportState(vars), { epoch, optimizerStep: optimizer.stepCount, lr: optimizer.lr, rng: { scheme: 'per-epoch', seed: config.seed }, dataPosition: { epoch, batch: step }, midEpoch: position })
+          ctx.log(`stopped inside epoch ${epoch + 1} after step ${step}: mid-epoch checkpoint saved`)
+        }
         throwIfCancelled(signal)
         const progress = epoch + step / stepsPerEpoch
         optimizer.lr = learningRate(progress, schedule)
@@ -117,6 +132,7 @@ export async function train({ ctx, model, source, prompts }: TrainInputs): Promi
       await stream.return?.(undefined)
       const state: TrainState = { epoch: epoch + 1, optimizerStep: optimizer.stepCount, lr: optimizer.lr, rng: { scheme: 'per-epoch', seed: config.seed }, dataPosition: { epoch: epoch + 1, batch: 0 } }
       const path = await saveCheckpoint(runDir, named, optimizer.exportState(vars), state)
+      removeMidEpochCheckpoint(runDir)
       out.metrics((epoch + 1) * stepsPerEpoch, epoch + 1, { 'train/epoch_loss': meanOf(epochLosses) })
       out.artifact({ kind: 'checkpoint', name: `epoch ${epoch + 1}`, step: (epoch + 1) * stepsPerEpoch, epoch: epoch + 1, path, meta: { ...state } })
       out.checkpointsRemoved(pruneCheckpoints(runDir, t.checkpointsKept, t.averaging, t.epochs))

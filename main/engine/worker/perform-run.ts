@@ -4,7 +4,7 @@ import { RunCancelled, type RunExecutor } from '../runs/executor'
 import type { RunErrorKind } from '../store/runs'
 import { recordingOutput } from '../runs/run-output'
 import { describeStorageError, storageProblem } from '../store/storage-errors'
-import { checkpointEpochs } from '../train/checkpoint'
+import { checkpointEpochs, midEpochState } from '../train/checkpoint'
 import type { FinalStatus } from './record'
 import type { RecordWriter } from './record-file'
 import type { RunSpec } from './run-spec'
@@ -75,9 +75,11 @@ export async function performRun(o: PerformRunOptions): Promise<RunEnd> {
     if (err instanceof RunCancelled && o.stopReason() === 'preempt') {
       noteBackend()
       const epochs = checkpointEpochs(runDir)
-      const resumeFrom = epochs[epochs.length - 1] ?? 0
-      writer.append({ type: 'preempted', signal: 'SIGUSR1', resumeFrom }, true)
-      o.echo?.(`pre-empted: a restart resumes after epoch ${resumeFrom}`)
+      const mid = midEpochState(runDir)
+      const resumeFrom = mid?.midEpoch ? mid.epoch : (epochs[epochs.length - 1] ?? 0)
+      const resumeStep = mid?.midEpoch?.step ?? 0
+      writer.append({ type: 'preempted', signal: 'SIGUSR1', resumeFrom, resumeStep }, true)
+      o.echo?.(`pre-empted: a restart resumes ${resumeStep ? `epoch ${resumeFrom + 1} at step ${resumeStep + 1}` : `after epoch ${resumeFrom}`}`)
       return { status: 'preempted', resumeFrom }
     }
     if (err instanceof RunCancelled) return end({ status: 'cancelled', error: null })

@@ -25,7 +25,7 @@ export type RecordBody =
   | { type: 'checkpointsRemoved'; epochs: number[] }
   | { type: 'promptSet'; graphId: number | null; set: PromptSet }
   | { type: 'runPromptSet'; setKey: string; hash: string }
-  | { type: 'preempted'; signal: string; resumeFrom: number }
+  | { type: 'preempted'; signal: string; resumeFrom: number; resumeStep: number }
   | { type: 'end'; status: FinalStatus; error: string | null; errorKind?: RunErrorKind }
 
 export interface RecordEnvelope {

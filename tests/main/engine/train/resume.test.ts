@@ -115,14 +115,21 @@ describe('a run whose worker or engine dies mid-epoch', () => {
       process.kill(workerPid(dataDir, run!.id)!, 'SIGUSR1')
       await running
       const tail = records(dataDir, run!.id)
-      expect(tail[tail.length - 1]).toMatchObject({ type: 'preempted', resumeFrom: 1 })
+      const trainedBefore = Math.max(...tail.flatMap((r) => (r.type === 'metrics' && 'train/loss' in r.values ? [r.step] : [])))
+      // It finished its step and kept a mid-epoch checkpoint after it: epoch 2 (steps 5–8) resumes at the next step.
+      expect(tail[tail.length - 1]).toMatchObject({ type: 'preempted', resumeFrom: 1, resumeStep: trainedBefore - 4 })
       expect(await engine.invoke('runs.get', { id: run!.id })).toMatchObject({ status: 'failed', error: expect.stringContaining('its worker process stopped for a pre-emption') })
 
       await engine.invoke('runs.resume', { id: run!.id })
       await engine.runs.runOnly([run!.id])
       expect((await engine.invoke('runs.get', { id: run!.id })).status).toBe('done')
       expect(await metricsOf(engine, run!.id)).toEqual(expected)
-      expect(records(dataDir, run!.id).filter((r) => r.type === 'start').map((r) => (r as Extract<RunRecord, { type: 'start' }>).attempt)).toEqual([1, 1, 2, 2]) // each attempt's start, and again once its backend was known
+      const all = records(dataDir, run!.id)
+      expect(all.filter((r) => r.type === 'start').map((r) => (r as Extract<RunRecord, { type: 'start' }>).attempt)).toEqual([1, 1, 2, 2]) // each attempt's start, and again once its backend was known
+      // The second attempt trained only the steps the first had not.
+      const secondStart = all.findLastIndex((r) => r.type === 'start' && r.attempt === 2 && r.backend === null)
+      const retrained = all.slice(secondStart).flatMap((r) => (r.type === 'metrics' && 'train/loss' in r.values ? [r.step] : []))
+      expect(retrained[0]).toBe(trainedBefore + 1)
     } finally {
       engine.close()
     }
