@@ -88,6 +88,8 @@ export const RunDetail = RunSummary.extend({
   configDiff: z.unknown(),
   gitCommit: z.string().nullable(),
   host: z.string().nullable(),
+  /** What ran its matrix products (`blas`, `wasm`…): runs that differ in it agree only to float32 rounding. */
+  gemm: z.string().nullable(),
 })
 export type RunDetail = z.infer<typeof RunDetail>
 

@@ -5,6 +5,7 @@ import { databasePath, resolveDataDir } from './paths'
 import { openDatabase, type Db } from './store/db'
 import { DatabaseFileWatch, DB_FILE_CHECK_MS } from './store/db-file-watch'
 import { activeBackend, describeBackend, selectBackend } from './tf/backend'
+import { activeGemm } from './tf/gemm'
 import { checkPatchedTfjsVersions } from './tf/tfjs_version'
 import type { RunExecutor } from './runs/executor'
 import { inProcessLauncher } from './runs/in-process-launcher'
@@ -88,7 +89,7 @@ export class Engine implements EngineContext {
       bus: this.bus,
       log: this.log,
       launcher: inProcess
-        ? inProcessLauncher(inProcess, () => activeBackend()?.name ?? null)
+        ? inProcessLauncher(inProcess, () => activeBackend()?.name ?? null, () => activeGemm()?.name ?? null)
         : localWorkerLauncher({
             ...(opts.backend ? { backend: opts.backend } : {}),
             preferredBackend: () => preferredBackend(this.db),

@@ -37,7 +37,7 @@ const bridge = fakeBridge({
       groups: grouped ? [{ label: 'table4', count: 500 }, { label: 'table5', count: 500 }] : [],
     }
   },
-  'runs.get': (i) => ({ ...all.find((r) => r.id === i.id)!, config: {}, configDiff: {}, gitCommit: null, host: null }),
+  'runs.get': (i) => ({ ...all.find((r) => r.id === i.id)!, config: {}, configDiff: {}, gitCommit: null, host: null, gemm: null }),
   'runs.metrics': [],
 })
 window.api = bridge

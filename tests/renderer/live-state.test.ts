@@ -20,7 +20,7 @@ const bridge = fakeBridge({
   'logs.recent': [],
   'views.runsTable.get': { columns: [], metrics: [], sort: { key: 'id', dir: 'desc' }, groupBy: null },
   'runs.page': (i) => ({ rows: engineRuns.slice(i.offset ?? 0, (i.offset ?? 0) + (i.limit ?? 100)).map((r): RunsPageRow => ({ ...r, config: {}, group: null, best: {} })), total: engineRuns.length, statusCounts: counts(), groups: [] }),
-  'runs.get': (i) => ({ ...engineRuns.find((r) => r.id === i.id)!, config: {}, configDiff: {}, gitCommit: null, host: null }),
+  'runs.get': (i) => ({ ...engineRuns.find((r) => r.id === i.id)!, config: {}, configDiff: {}, gitCommit: null, host: null, gemm: null }),
   'runs.metrics': [],
 })
 window.api = bridge

@@ -30,7 +30,7 @@ const bridge = fakeBridge({
     const rows = runs.filter((r) => !ids || ids.includes(r.experimentId)).map(row)
     return { rows, total: rows.length, statusCounts: { done: rows.length }, groups: [] }
   },
-  'runs.get': (i) => ({ ...runs.find((r) => r.id === i.id)!, config: {}, configDiff: {}, gitCommit: null, host: null }),
+  'runs.get': (i) => ({ ...runs.find((r) => r.id === i.id)!, config: {}, configDiff: {}, gitCommit: null, host: null, gemm: null }),
   'runs.metrics': [],
   'runs.move': (i) => runs.filter((r) => i.ids.includes(r.id)).map((r) => ({ ...r, experimentId: i.experimentId })),
   'runs.update': (i) => ({ ...runs.find((r) => r.id === i.id)!, ...(i.name ? { name: i.name } : {}), ...(i.tags ? { tags: i.tags } : {}), ...(i.note !== undefined ? { note: i.note } : {}), ...(i.archived !== undefined ? { archived: i.archived } : {}) }),

@@ -8,7 +8,7 @@ import type { LaunchedWorker, RunLauncher, WorkerExit } from './launcher'
  * Executes runs inside the engine process, through the same record and importer as a worker process.
  * For executors that are not the STDD trainer (tests' stand-ins): a real run always gets a worker.
  */
-export function inProcessLauncher(executor: RunExecutor, backendName: () => string | null): RunLauncher {
+export function inProcessLauncher(executor: RunExecutor, backendName: () => string | null, gemmName: () => string | null = () => null): RunLauncher {
   return {
     launch(runDir): LaunchedWorker {
       const listeners: (() => void)[] = []
@@ -24,7 +24,7 @@ export function inProcessLauncher(executor: RunExecutor, backendName: () => stri
           return r
         }
         try {
-          const end = await performRun({ spec, runDir, writer, executor, signal: controller.signal, stopReason: () => reason, backendName })
+          const end = await performRun({ spec, runDir, writer, executor, signal: controller.signal, stopReason: () => reason, backendName, gemmName })
           return { code: end.status === 'failed' ? 1 : end.status === 'preempted' ? 3 : 0, signal: null, lastLines: [] }
         } catch (err) {
           return { code: 1, signal: null, lastLines: [err instanceof Error ? err.message : String(err)] }

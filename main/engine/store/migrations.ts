@@ -235,6 +235,12 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    description: 'runs: what ran the matrix products (the GEMM provider: blas, wasm…), which changes a run\'s sums',
+    up(db) {
+      db.exec('ALTER TABLE runs ADD COLUMN gemm TEXT')
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

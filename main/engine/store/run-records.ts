@@ -24,8 +24,8 @@ export function hadNoRunKey(db: Db, runId: number): boolean {
 }
 
 /** The backend a run's worker computes on, once it is known (an earlier one stays while it is not). */
-export function setRunBackend(db: Db, runId: number, backend: string | null): void {
-  db.prepare('UPDATE runs SET backend = COALESCE(?, backend) WHERE id = ?').run(backend, runId)
+export function setRunBackend(db: Db, runId: number, backend: string | null, gemm: string | null = null): void {
+  db.prepare('UPDATE runs SET backend = COALESCE(?, backend), gemm = COALESCE(?, gemm) WHERE id = ?').run(backend, gemm, runId)
 }
 
 export interface ImportPosition {

@@ -25,6 +25,7 @@ interface RunRow {
   config_json: string
   config_diff_json: string
   git_commit: string | null
+  gemm: string | null
   host: string | null
 }
 
@@ -103,6 +104,7 @@ export function getRun(db: Db, id: number): RunDetail {
     configDiff: JSON.parse(r.config_diff_json) as unknown,
     gitCommit: r.git_commit,
     host: r.host,
+    gemm: r.gemm,
   }
 }
 

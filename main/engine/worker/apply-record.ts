@@ -19,7 +19,7 @@ const nothing = (): void => undefined
  * caller forwards them live.
  */
 const APPLY: { [T in RecordType]: Apply<T> } = {
-  start: (db, runId, r) => setRunBackend(db, runId, r.backend),
+  start: (db, runId, r) => setRunBackend(db, runId, r.backend, r.gemm ?? null),
   progress: nothing,
   log: nothing,
   preempted: nothing,

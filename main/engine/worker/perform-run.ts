@@ -22,6 +22,8 @@ export interface PerformRunOptions {
   stopReason(): StopReason | null
   /** The backend the run computes on, once known. */
   backendName(): string | null
+  /** What runs its matrix products on that backend (tf/gemm.ts), once known. */
+  gemmName?(): string | null
   /** Also shows each log line here (the worker's stderr). */
   echo?(line: string): void
 }
@@ -36,7 +38,7 @@ export type RunEnd = { status: FinalStatus; error: string | null } | { status: '
 export async function performRun(o: PerformRunOptions): Promise<RunEnd> {
   const { spec, runDir, writer } = o
   const attempt = writer.attempts + 1
-  const start = (): void => void writer.append({ type: 'start', attempt, pid: process.pid, host: hostname(), backend: o.backendName() }, true)
+  const start = (): void => void writer.append({ type: 'start', attempt, pid: process.pid, host: hostname(), backend: o.backendName(), gemm: o.gemmName?.() ?? null }, true)
   let backendSeen = o.backendName()
   /** The backend starts while the run waits for it: record it once it is known. */
   const noteBackend = (): void => {

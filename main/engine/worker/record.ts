@@ -14,7 +14,8 @@ export type FinalStatus = 'done' | 'failed' | 'cancelled'
 
 /** What a record carries besides its envelope; `type` names the importer's entry that applies it. */
 export type RecordBody =
-  | { type: 'start'; attempt: number; pid: number; host: string; backend: string | null }
+  /** `gemm`: what ran the matrix products (tf/gemm.ts: `blas`, `wasm`…), which changes the sums; absent in older records. */
+  | { type: 'start'; attempt: number; pid: number; host: string; backend: string | null; gemm?: string | null }
   | ({ type: 'progress' } & Omit<RunProgress, 'runId'>)
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'metrics'; step: number; epoch: number | null; values: Record<string, number> }

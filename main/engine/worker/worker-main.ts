@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { BackendName } from '../../../contract'
 import type { RunExecutor } from '../runs/executor'
 import { activeBackend, describeBackend, selectBackend } from '../tf/backend'
+import { activeGemm } from '../tf/gemm'
 import { createStddExecutor } from '../train/stdd-executor'
 import { performRun, type StopReason } from './perform-run'
 import { RecordWriter } from './record-file'
@@ -103,6 +104,7 @@ export async function runWorker(runDir: string, opts: WorkerOptions): Promise<nu
       signal: controller.signal,
       stopReason: () => reason,
       backendName: () => activeBackend()?.name ?? null,
+      gemmName: () => activeGemm()?.name ?? null,
       echo: (line) => opts.err(line),
     })
     if (end.status === 'preempted') return WORKER_EXIT.preempted

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Engine } from '../../../../main/engine/engine'
 import { loadExperimentFile } from '../../../../main/engine/experiments/resolve'
+import { activeGemm } from '../../../../main/engine/tf/gemm'
 import { checkpointEpochs } from '../../../../main/engine/train/checkpoint'
 import { tempDir } from '../../../helpers/temp-dir'
 import { writeTinyExperiment } from './tiny-experiment'
@@ -94,6 +95,7 @@ describe('a run of the STDD trainer and evaluator', () => {
       expect(meta.shape[0]).toBe(8) // frames
     }
     expect(run.backend).toBe('wasm')
+    expect(run.gemm).toBe(activeGemm()!.name) // blas where the addon is built, else wasm: recorded with the run
   })
 
   it('links the run to the prompt set it used', () => {

@@ -37,7 +37,7 @@ function snapshot(): unknown {
     artifacts: all('SELECT kind, name, step, path, hex(blob) AS blob, meta_json FROM artifacts WHERE run_id = ? ORDER BY id'),
     classes: all('SELECT eval_key, class_index, correct, confusion_json FROM class_results WHERE run_id = ? ORDER BY class_index'),
     predictions: all('SELECT eval_key, video_index, predicted, top5_json FROM video_predictions WHERE run_id = ? ORDER BY video_index'),
-    run: all('SELECT status, error, backend, prompt_set_id FROM runs WHERE id = ?'),
+    run: all('SELECT status, error, backend, gemm, prompt_set_id FROM runs WHERE id = ?'),
     promptSets: db.prepare('SELECT hash FROM prompt_sets').all(),
   }
 }
@@ -46,7 +46,7 @@ function writeWholeRun(): void {
   const writer = RecordWriter.open(dir.path, key)
   const out = recordingOutput(writer)
   const set = buildPromptSet([{ index: 0, name: 'jump', key: 'jump', graph: { label: 'jump', objects: [], subActions: [], objectRelations: [], actionObjectRelations: [], actionRelations: [], clauses: { oo: [], ao: [], aa: [] } }, provenance: { source: 'built-in', createdAt: new Date(0).toISOString() } }], { kind: 'c', style: 'dataset', dataset: 'ucf101', pad: true })
-  writer.append({ type: 'start', attempt: 1, pid: 1, host: 'h', backend: 'wasm' })
+  writer.append({ type: 'start', attempt: 1, pid: 1, host: 'h', backend: 'wasm', gemm: 'blas' })
   out.metrics(1, 0.5, { 'train/loss': 0.9 })
   out.metrics(2, 1, { 'train/loss': 0.7 })
   out.promptSet(null, set)
@@ -66,7 +66,7 @@ describe('importing a worker record', () => {
     const applied = importRunRecord(db, dir.path, { runId, runKey: key })
     expect(applied.map((r) => r.seq)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1))
     const first = snapshot()
-    expect(first).toMatchObject({ run: [{ status: 'done', error: null, backend: 'wasm', prompt_set_id: expect.any(Number) }], predictions: [{ predicted: 0 }] })
+    expect(first).toMatchObject({ run: [{ status: 'done', error: null, backend: 'wasm', gemm: 'blas', prompt_set_id: expect.any(Number) }], predictions: [{ predicted: 0 }] })
     expect((first as { artifacts: { blob: string }[] }).artifacts[0]!.blob).toBe('010203FA')
     expect(importRunRecord(db, dir.path, { runId, runKey: key })).toEqual([])
     expect(snapshot()).toEqual(first)
@@ -74,6 +74,19 @@ describe('importing a worker record', () => {
     db.prepare('UPDATE run_records SET offset = 0').run()
     expect(importRunRecord(db, dir.path, { runId, runKey: key })).toEqual([])
     expect(snapshot()).toEqual(first)
+  })
+
+  it('records the backend and GEMM provider a run computed with; a record from before the provider was recorded leaves it empty', () => {
+    const writer = RecordWriter.open(dir.path, key)
+    writer.append({ type: 'start', attempt: 1, pid: 1, host: 'h', backend: 'wasm' })
+    writer.close()
+    importRunRecord(db, dir.path, { runId, runKey: key })
+    expect(db.prepare('SELECT backend, gemm FROM runs WHERE id = ?').get(runId)).toEqual({ backend: 'wasm', gemm: null })
+    const again = RecordWriter.open(dir.path, key)
+    again.append({ type: 'start', attempt: 2, pid: 1, host: 'h', backend: 'wasm', gemm: 'wasm' })
+    again.close()
+    importRunRecord(db, dir.path, { runId, runKey: key })
+    expect(db.prepare('SELECT backend, gemm FROM runs WHERE id = ?').get(runId)).toEqual({ backend: 'wasm', gemm: 'wasm' })
   })
 
   it('ignores a last line cut by a crash; the next worker truncates it and continues the sequence', () => {
