@@ -15,6 +15,7 @@ import { hadNoRunKey, runKey } from '../store/run-records'
 import { describeStorageError, storageProblem } from '../store/storage-errors'
 import { databasePath, runsDir } from '../paths'
 import { gitCommit } from '../system/provenance'
+import { isProcessAlive } from '../util/process-alive'
 import { importRunRecord } from '../worker/import-record'
 import type { RunRecord } from '../worker/record'
 import { runKeyOf, writeRunSpec } from '../worker/run-spec'
@@ -70,15 +71,6 @@ interface ActiveRun {
   importRetryable: boolean
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref())
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
@@ -111,7 +103,7 @@ export class RunManager {
     const dead = runningRuns(this.deps.db).filter((r) => {
       if (r.host !== this.host || this.active.has(r.id)) return false
       const stale = r.heartbeatAt === null || now - Date.parse(r.heartbeatAt) > staleAfter
-      return r.pid === null || r.pid === process.pid || !isAlive(r.pid) || stale
+      return r.pid === null || r.pid === process.pid || !isProcessAlive(r.pid) || stale
     })
     const interrupted: number[] = []
     for (const r of dead) {

@@ -2,10 +2,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { BackendName } from '../../../contract'
-import type { RunExecutor } from '../runs/executor'
 import { activeBackend, describeBackend, selectBackend } from '../tf/backend'
 import { activeGemm } from '../tf/gemm'
 import { createStddExecutor } from '../train/stdd-executor'
+import { isProcessAlive } from '../util/process-alive'
 import { performRun, type StopReason } from './perform-run'
 import { RecordWriter } from './record-file'
 import { readRunSpec } from './run-spec'
@@ -22,28 +22,17 @@ export interface WorkerOptions {
   backend?: BackendName
   /** Tried first when no backend is forced (the Settings' default). */
   preferredBackend?: BackendName | null
-  /** What executes the run (the STDD trainer and evaluator by default). */
-  executor?: RunExecutor
   err(line: string): void
 }
 
 const LOCK_FILE = 'worker.pid'
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /** Waits while another worker on this host still runs the same folder (it stops at its next step). */
 async function takeLock(runDir: string, err: (line: string) => void): Promise<void> {
   const file = join(runDir, LOCK_FILE)
   for (let told = false; existsSync(file); told = true) {
     const [pid, host] = readFileSync(file, 'utf8').split(' ')
-    if (host?.trim() !== hostname() || !isAlive(Number(pid)) || Number(pid) === process.pid) break
+    if (host?.trim() !== hostname() || !isProcessAlive(Number(pid)) || Number(pid) === process.pid) break
     if (!told) err(`waiting for the earlier worker of this run (pid ${pid}) to stop`)
     await new Promise((r) => setTimeout(r, 500))
   }
@@ -61,6 +50,7 @@ export async function runWorker(runDir: string, opts: WorkerOptions): Promise<nu
   let spec: ReturnType<typeof readRunSpec>
   try {
     spec = readRunSpec(runDir)
+    await takeLock(runDir, opts.err) // before the record is opened: an earlier worker may still append to it
     writer = RecordWriter.open(runDir, spec.runKey)
   } catch (err) {
     opts.err(`stdd worker: ${err instanceof Error ? err.message : String(err)}`)
@@ -92,10 +82,9 @@ export async function runWorker(runDir: string, opts: WorkerOptions): Promise<nu
   process.on('message', onMessage)
   process.on('disconnect', onDisconnect)
   try {
-    await takeLock(runDir, opts.err)
-    const backendReady = opts.executor ? Promise.resolve() : selectBackend(opts.backend, opts.preferredBackend).then((r) => opts.err(describeBackend(r)))
+    const backendReady = selectBackend(opts.backend, opts.preferredBackend).then((r) => opts.err(describeBackend(r)))
     backendReady.catch(() => undefined)
-    const executor = opts.executor ?? createStddExecutor({ whenBackendReady: () => backendReady })
+    const executor = createStddExecutor({ whenBackendReady: () => backendReady })
     const end = await performRun({
       spec,
       runDir,
