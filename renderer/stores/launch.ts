@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import type { ExperimentFileEntry } from '../../contract/api-runtime'
 import { invoke } from '../api/bridge'
 import { useRunsStore } from './runs'
+import { parseOverrides } from '../components/launch-overrides'
 
 /**
  * Launching from the GUI: the experiment files the engine may read, and launching one — into the
@@ -18,6 +19,16 @@ export const useLaunchStore = defineStore('launch', () => {
   const targetExperimentId = ref<number | null>(null)
   /** Whether the launch panel is open (a new experiment opens it, aimed at itself). */
   const panelOpen = ref(false)
+  /** `--set` overrides as typed, one `key=value` per line (`train.epochs=2`, `eval.0.root=/data/ucf101`). */
+  const overridesText = ref('')
+  const overrides = computed(() => parseOverrides(overridesText.value))
+
+  /** How long a file's runs took before: the mean running time of the finished runs of its experiment, times its runs; null when none finished. */
+  function estimateSeconds(f: ExperimentFileEntry): number | null {
+    const done = runs.runs.filter((r) => r.status === 'done' && r.experimentName === f.name && r.runSeconds > 0)
+    if (!done.length || f.runs === 0) return null
+    return (done.reduce((n, r) => n + r.runSeconds, 0) / done.length) * f.runs
+  }
 
   async function loadFiles(): Promise<void> {
     try {
@@ -33,7 +44,9 @@ export const useLaunchStore = defineStore('launch', () => {
     launching.value = file
     error.value = null
     try {
-      await invoke('runs.launch', { file, ...(targetExperimentId.value === null ? {} : { experimentId: targetExperimentId.value }) })
+      const set = overrides.value
+      if ('error' in set) throw new Error(set.error)
+      await invoke('runs.launch', { file, overrides: set.values, ...(targetExperimentId.value === null ? {} : { experimentId: targetExperimentId.value }) })
       return true
     } catch (err) {
       error.value = (err as Error).message
@@ -58,5 +71,5 @@ export const useLaunchStore = defineStore('launch', () => {
     }
   }
 
-  return { files, error, launching, targetExperimentId, panelOpen, loadFiles, launch, createExperiment }
+  return { files, error, launching, targetExperimentId, panelOpen, overridesText, overrides, estimateSeconds, loadFiles, launch, createExperiment }
 })

@@ -20,6 +20,7 @@ const bridge = fakeBridge({
   'experiments.files': [
     { file: '/x/suite.yaml', label: 'suite.yaml', source: 'user', name: 'suite', description: '', runs: 3, error: null },
     { file: '/x/empty.yaml', label: 'empty.yaml', source: 'user', name: 'empty', description: '', runs: 0, error: null },
+    { file: '/x/table4.yaml', label: 'table4.yaml', source: 'user', name: 'table4', description: '', runs: 3, error: null },
   ],
   'runs.launch': (i) => ({ experiment: experiments.find((e) => e.id === i.experimentId)!, runs: [] }),
   'runs.list': () => runs,
@@ -60,12 +61,18 @@ describe('managing runs from the GUI', () => {
     expect(wrapper.get('[data-test="view-title"]').text()).toBe('my-study')
     expect(wrapper.find('[data-test="launch-panel"]').exists()).toBe(true)
     expect((wrapper.get('[data-test="launch-target"]').element as HTMLSelectElement).value).toBe('7')
+    await wrapper.get('[data-test="launch-overrides"]').setValue('epochs 3')
+    expect(wrapper.get('[data-test="launch-overrides-error"]').text()).toContain('line 1 "epochs 3"')
+    expect(wrapper.findAll('[data-test="launch-file"]')[0]!.attributes('disabled')).toBeDefined()
+    await wrapper.get('[data-test="launch-overrides"]').setValue('train.epochs=3')
+    // table4's two finished runs took 600 s each: its file of 3 runs, about 30 min.
+    expect(wrapper.findAll('[data-test="experiment-file"]')[2]!.get('[data-test="launch-estimate"]').text()).toContain('≈ 30m 00s')
     const buttons = wrapper.findAll('[data-test="launch-file"]')
     expect(buttons[1]!.attributes('disabled')).toBeDefined()
     expect(buttons[1]!.attributes('title')).toBe('the file expands to no runs')
     await buttons[0]!.trigger('click')
     await flushPromises()
-    expect(lastCall('runs.launch')).toEqual({ file: '/x/suite.yaml', experimentId: 7 })
+    expect(lastCall('runs.launch')).toEqual({ file: '/x/suite.yaml', overrides: { 'train.epochs': 3 }, experimentId: 7 })
     expect(wrapper.find('[data-test="launch-panel"]').exists()).toBe(false)
     wrapper.unmount()
   })
