@@ -218,6 +218,17 @@ describe.each(WIDTHS)('the explorer at $width×$height', ({ width, height }) => 
     await shot('ablations', width)
   })
 
+  it('Compare: parallel coordinates over the differing keys and the target, and each key’s importance', async () => {
+    await page.goto(`${server.url}#/compare?runs=1,2,3,4&target=${encodeURIComponent(TOP1)}`)
+    const card = page.locator('[data-test="compare-parallel"]')
+    await card.locator('[data-test="parallel-chart"] svg').waitFor()
+    await expect.poll(() => card.locator('[data-test="importance-row"]').first().innerText()).toMatch(/model\.adaptation\.mode\s+[\d.]+\s+correlation ratio/)
+    await expectUnclipped(card.locator('h2'), card.locator('[data-test="importance-row"]').first())
+    await expectNoSidewaysScroll(page)
+    await shot('compare-parallel', width)
+    await page.goto(`${server.url}#/runs`)
+  })
+
   it('New experiment: the launch panel is aimed at it; a launch lands there and its state goes live, no reload', async () => {
     await page.click('[data-test="new-experiment"]')
     await page.fill('[data-test="new-experiment-name"]', `study-${width}`)
