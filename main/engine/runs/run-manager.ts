@@ -6,7 +6,6 @@ import { pinRunGraph } from '../experiments/pin-graph'
 import type { ResolvedExperiment } from '../experiments/resolve'
 import type { Db } from '../store/db'
 import { createExperiment, experimentIdByName, getExperiment } from '../store/experiments'
-import { onMetricsRecorded } from '../store/metrics'
 import { claim, dequeue, enqueue, queuedRunIds } from '../store/queue'
 import { createRun, getRunSummary, setRunStatus, type RunErrorKind } from '../store/runs'
 import { runNames } from '../store/run-sources'
@@ -88,10 +87,7 @@ export class RunManager {
   private stopping = false
   private readonly host = hostname()
 
-  constructor(private readonly deps: RunManagerDeps) {
-    // Every step imported from a worker's record reaches the faces as it lands (live curves, no polling).
-    onMetricsRecorded(deps.db, (runId, points) => deps.bus.emit('run.metrics', { runId, points }))
-  }
+  constructor(private readonly deps: RunManagerDeps) {}
 
   /**
    * Runs left `running` by a dead engine process on this machine (its pid is gone, or its heartbeat
@@ -322,6 +318,9 @@ export class RunManager {
         const { seq: _s, runKey: _k, at: _a, type: _t, ...p } = r
         beat()
         bus.emit('run.progress', { runId: run.runId, ...p })
+      } else if (r.type === 'metrics') {
+        // Stored by the import above: every step reaches the faces as it lands (live curves, no polling).
+        bus.emit('run.metrics', { runId: run.runId, points: Object.entries(r.values).map(([name, value]) => ({ runId: run.runId, step: r.step, epoch: r.epoch, name, value })) })
       } else if (r.type === 'log') {
         log[r.level](`run ${run.runId}`, r.message)
         appendRunLog(run.runDir, r.level, r.message)

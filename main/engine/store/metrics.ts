@@ -2,16 +2,6 @@ import type { MetricPoint } from '../../../contract'
 import type { Db } from './db'
 import { placeholders } from './sql'
 
-type MetricsListener = (runId: number, points: MetricPoint[]) => void
-const metricsListeners = new WeakMap<Db, Set<MetricsListener>>()
-
-/** Calls `listener` with the points of every step written to `db` through {@link recordStep}, once they are stored. */
-export function onMetricsRecorded(db: Db, listener: MetricsListener): () => void {
-  const set = metricsListeners.get(db) ?? new Set()
-  metricsListeners.set(db, set.add(listener))
-  return () => set.delete(listener)
-}
-
 /**
  * Writes every metric of one step (or epoch) in a single transaction, together with whatever else
  * belongs to that step (`alsoInside`, e.g. the checkpoint's artifact row): after a crash either all
@@ -35,10 +25,6 @@ export function recordStep(
     }
     alsoInside?.()
   })()
-  const listeners = metricsListeners.get(db)
-  if (!listeners?.size) return
-  const points = Object.entries(values).map(([name, value]) => ({ runId, step, epoch, name, value }))
-  for (const l of listeners) l(runId, points)
 }
 
 export function listMetrics(db: Db, runId: number, names?: string[]): MetricPoint[] {

@@ -133,18 +133,3 @@ describe('the runs table layout', () => {
     expect(await engine.invoke('views.runsTable.get', {})).toEqual(view)
   })
 })
-
-describe('run.metrics', () => {
-  it('is emitted with the points of every stored step', () => {
-    const seen: unknown[] = []
-    const off = engine.bus.subscribe((event, payload) => {
-      if (event === 'run.metrics') seen.push(payload)
-    })
-    recordStep(engine.db, ids['full,seed=0']!, 11, 1.1, { 'train/loss': 1.1, 'train/lr': 0.5 })
-    off()
-    expect(seen).toEqual([{ runId: ids['full,seed=0'], points: [
-      { runId: ids['full,seed=0'], step: 11, epoch: 1.1, name: 'train/loss', value: 1.1 },
-      { runId: ids['full,seed=0'], step: 11, epoch: 1.1, name: 'train/lr', value: 0.5 },
-    ] }])
-  })
-})
