@@ -12,6 +12,21 @@ export const BackendReport = z.object({
   /** Why each backend tried before the chosen one was skipped. */
   skipped: z.array(z.object({ name: BackendName, reason: z.string() })),
   detail: z.string(),
+  /** Which kernel runs each hot op on this backend, e.g. { matMul: 'wgsl-tiled', attention: 'wgsl-fused' }. */
+  kernels: z.record(z.string(), z.string()).optional(),
+  /** WebGPU only: the adapter Dawn picked and the device features the engine asked for and got. */
+  gpu: z
+    .object({
+      vendor: z.string(),
+      architecture: z.string(),
+      device: z.string(),
+      description: z.string(),
+      software: z.boolean(),
+      adapterFeatures: z.array(z.string()),
+      deviceFeatures: z.array(z.string()),
+      limits: z.record(z.string(), z.number()),
+    })
+    .optional(),
 })
 export type BackendReport = z.infer<typeof BackendReport>
 

@@ -1,12 +1,13 @@
 import { readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import type { BackendName, BackendReport } from '../../../contract'
 import { BACKEND_NAMES } from '../../../contract'
 import { GemmSelectionError, selectGemm } from './gemm'
 import { installWasmZeroCopyKernels } from './wasm_zero_copy'
+import { type GpuReport, registerWebgpuBackend, softwareAllowed } from './webgpu/device'
+import { installWebgpuKernels, webgpuKernelNames } from './webgpu/install'
 
 /**
  * Picks the fastest TensorFlow.js backend this machine can run, once, at engine start:
@@ -45,28 +46,15 @@ function linuxHasGpuDevice(): boolean {
 }
 
 async function tryWebgpu(): Promise<string> {
-  if (process.platform === 'linux' && !linuxHasGpuDevice()) throw new Error('no GPU device on this machine (/dev/dri/renderD*, /dev/nvidia*)')
-  let webgpu: { create(options: string[]): unknown; globals: object }
-  try {
-    webgpu = (await import(/* @vite-ignore */ 'webgpu')) as typeof webgpu
-  } catch (err) {
-    throw new Error(`the "webgpu" (Dawn) package: ${firstLine(err)}`, { cause: err })
+  if (process.platform === 'linux' && !softwareAllowed() && !linuxHasGpuDevice()) {
+    throw new Error('no GPU device on this machine (/dev/dri/renderD*, /dev/nvidia*); STDD_WEBGPU_ALLOW_SOFTWARE=1 allows a software adapter (lavapipe)')
   }
-  Object.assign(globalThis, webgpu.globals)
-  process.env.XDG_RUNTIME_DIR ??= tmpdir() // Dawn warns on stderr without it
-  const gpu = webgpu.create([]) as { requestAdapter(): Promise<{ info?: { vendor?: string; description?: string } } | null> }
-  const adapter = await gpu.requestAdapter()
-  if (!adapter) throw new Error('Dawn found no GPU adapter (no Vulkan/Metal/D3D12 device; see docs on VK_DRIVER_FILES)')
-  const g = globalThis as { navigator?: object }
-  Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu }, configurable: true, writable: true })
-  try {
-    await import(/* @vite-ignore */ '@tensorflow/tfjs-backend-webgpu')
-  } catch (err) {
-    throw new Error(`@tensorflow/tfjs-backend-webgpu: ${firstLine(err)}`, { cause: err })
-  }
+  gpuReport = await registerWebgpuBackend()
   if (!(await tf.setBackend('webgpu'))) throw new Error('the WebGPU backend did not initialise on the adapter Dawn found')
-  const info = adapter.info
-  return `WebGPU through Dawn on ${[info?.vendor, info?.description].filter(Boolean).join(' ') || 'an unnamed adapter'}`
+  tf.env().set('WEBGPU_CPU_FORWARD', false) // a step stays on the GPU: no small op is run on the CPU
+  installWebgpuKernels()
+  const g = gpuReport
+  return `WebGPU through Dawn on ${[g.vendor, g.device || g.description].filter(Boolean).join(' ')}${g.software ? ' (software adapter, allowed by STDD_WEBGPU_ALLOW_SOFTWARE=1)' : ''}; features ${g.deviceFeatures.join(', ')}`
 }
 
 async function tryWasm(): Promise<string> {
@@ -99,6 +87,7 @@ function firstLine(err: unknown): string {
 }
 
 let chosen: BackendReport | null = null
+let gpuReport: GpuReport | undefined
 
 /**
  * Selects and initialises the backend. Call once per process; later calls return the first report.
@@ -116,7 +105,8 @@ export async function selectBackend(forced?: BackendName, preferred?: BackendNam
       await tf.ready()
       // Matrix products: the BLAS addon or the backend's own (gemm.ts); a forced provider that cannot start throws.
       const gemm = selectGemm(tf.getBackend())
-      chosen = { name, forced: Boolean(forced), skipped, detail: `${detail}; matMul: ${gemm.name}${gemm.forced ? ' (forced)' : ''}, ${gemm.detail}` }
+      const kernels = name === 'webgpu' ? webgpuKernelNames() : { matMul: gemm.name, attention: gemm.name === 'blas' ? 'blas-fused' : 'tfjs-ops' }
+      chosen = { name, forced: Boolean(forced), skipped, detail: `${detail}; matMul: ${gemm.name}${gemm.forced ? ' (forced)' : ''}, ${gemm.detail}`, kernels, ...(name === 'webgpu' && gpuReport ? { gpu: gpuReport } : {}) }
       return chosen
     } catch (err) {
       if (err instanceof GemmSelectionError) throw err

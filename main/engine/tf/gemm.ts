@@ -15,8 +15,11 @@ import type { WasmBackend, WasmTensorInfo } from './wasm_heap'
 export const GEMM_NAMES = ['blas', 'wasm'] as const
 export type GemmName = (typeof GEMM_NAMES)[number]
 
+/** What runs matMul: a WASM provider, the engine's WGSL kernels on WebGPU, or another backend's own. */
+export type GemmKernel = GemmName | 'wgsl' | 'tfjs'
+
 export interface GemmReport {
-  name: GemmName
+  name: GemmKernel
   forced: boolean
   /** What runs the products, or why BLAS was not used. */
   detail: string
@@ -87,7 +90,9 @@ export function selectGemm(backend: string, forced: GemmName | undefined = envGe
   if (report) return report
   if (backend !== 'wasm') {
     if (forced === 'blas') throw new GemmSelectionError(`STDD_GEMM=blas works with the wasm backend only, not "${backend}"; unset STDD_GEMM or pick --backend wasm`)
-    report = { name: 'wasm', forced: false, detail: `the ${backend} backend's own matMul` }
+    report = backend === 'webgpu'
+      ? { name: 'wgsl', forced: false, detail: 'the engine\'s WGSL matMul (main/engine/tf/webgpu/matmul.ts): large tiles, vec4 loads, bias/activation epilogue' }
+      : { name: 'tfjs', forced: false, detail: `the ${backend} backend's own matMul` }
     return report
   }
   if (forced === 'wasm') {
@@ -103,7 +108,7 @@ export function selectGemm(backend: string, forced: GemmName | undefined = envGe
       report = { name: 'wasm', forced: false, detail: `tfjs-backend-wasm matMul (XNNPACK, 1 thread); BLAS not used: ${(err as Error).message}` }
     }
   }
-  active = report.name
+  active = report.name === 'blas' ? 'blas' : 'wasm'
   return report
 }
 

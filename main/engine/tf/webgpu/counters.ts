@@ -1,0 +1,53 @@
+import type { TfWebgpuBackend } from './gpu_types'
+
+/**
+ * What crosses between the CPU and the GPU: compute dispatches (tfjs's programs and the engine's own
+ * kernels), uploads of CPU values into GPU buffers, reads of GPU buffers back to the CPU, and queue
+ * submits. Counting starts with {@link watchTransfers} on a backend; benches and tests read them.
+ */
+export interface TransferCounts {
+  dispatches: number
+  uploads: number
+  reads: number
+  submits: number
+}
+
+const counts: TransferCounts = { dispatches: 0, uploads: 0, reads: 0, submits: 0 }
+const watched = new WeakSet<TfWebgpuBackend>()
+
+export function countDispatch(): void {
+  counts.dispatches++
+}
+
+/** Wraps the backend's dispatch, upload, read and submit methods (once per backend) to count them. */
+export function watchTransfers(backend: TfWebgpuBackend): void {
+  if (watched.has(backend)) return
+  watched.add(backend)
+  const b = backend as unknown as Record<string, (...args: unknown[]) => unknown>
+  const wrap = (name: string, before: (args: unknown[]) => void): void => {
+    const original = b[name]!.bind(backend)
+    b[name] = (...args: unknown[]) => {
+      before(args)
+      return original(...args)
+    }
+  }
+  wrap('recordAndSubmit', () => counts.dispatches++)
+  wrap('uploadToGPU', ([id]) => {
+    const data = backend.tensorMap.get(id as object)
+    if (data && data.resource == null && data.values != null) counts.uploads++
+  })
+  wrap('getBufferData', () => counts.reads++)
+  wrap('readSync', () => counts.reads++)
+  wrap('submitQueue', () => counts.submits++)
+}
+
+/** The counts so far (a copy). */
+export function transferCounts(): TransferCounts {
+  return { ...counts }
+}
+
+/** `after − before`, field by field. */
+export function countsSince(before: TransferCounts): TransferCounts {
+  const now = transferCounts()
+  return { dispatches: now.dispatches - before.dispatches, uploads: now.uploads - before.uploads, reads: now.reads - before.reads, submits: now.submits - before.submits }
+}

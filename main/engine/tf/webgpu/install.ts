@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs'
+import { watchTransfers } from './counters'
+import type { TfWebgpuBackend } from './gpu_types'
+import { LAYER_NORM_KERNELS } from './layer_norm'
+import { planMatMul, runMatMul, WGSL_MATMUL, wgslMatMulKernel } from './matmul'
+
+/**
+ * Registers the engine's WGSL kernels for the `webgpu` backend (once): its own kernels under their
+ * own names, and its matrix product in place of tfjs's `BatchMatMul` and `_FusedMatMul`, so every
+ * `tf.matMul` — tfjs's gradients included — runs on it. Shapes it does not take (broadcast batches,
+ * non-float32, activations it lacks) go to tfjs's original kernel.
+ */
+
+type KernelArgs = Parameters<tf.KernelFunc>[0]
+const BACKEND = 'webgpu'
+let installed = false
+
+function override(kernelName: string, take: (args: KernelArgs) => tf.TensorInfo | null): void {
+  const original = tf.getKernel(kernelName, BACKEND)
+  if (!original) throw new Error(`tfjs-backend-webgpu has no ${kernelName} kernel to replace`)
+  tf.unregisterKernel(kernelName, BACKEND)
+  tf.registerKernel({ ...original, kernelFunc: (args) => take(args) ?? (original.kernelFunc(args) as tf.TensorInfo) })
+}
+
+function product(args: KernelArgs, bias: tf.TensorInfo | undefined, activation: 'linear' | 'relu'): tf.TensorInfo | null {
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo }
+  const ta = Boolean(args.attrs?.transposeA)
+  const tb = Boolean(args.attrs?.transposeB)
+  const plan = planMatMul(a.shape, b.shape, ta, tb)
+  if (!plan || a.dtype !== 'float32' || b.dtype !== 'float32') return null
+  if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== plan.n)) return null
+  const backend = args.backend as unknown as TfWebgpuBackend
+  const out = backend.makeTensorInfo(plan.outShape, 'float32')
+  runMatMul(backend, { ...plan, bias: Boolean(bias), activation }, a, b, bias ?? null, out)
+  return out
+}
+
+export function installWebgpuKernels(): void {
+  watchTransfers(tf.backend() as unknown as TfWebgpuBackend)
+  if (installed) return
+  installed = true
+  override('BatchMatMul', (args) => product(args, undefined, 'linear'))
+  override('_FusedMatMul', (args) => {
+    const { bias, preluActivationWeights } = args.inputs as { bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo }
+    const act = (args.attrs?.activation as string | undefined) ?? 'linear'
+    if (preluActivationWeights || (act !== 'linear' && act !== 'relu')) return null
+    return product(args, bias, act)
+  })
+  tf.registerKernel({ kernelName: WGSL_MATMUL, backendName: BACKEND, kernelFunc: wgslMatMulKernel as unknown as tf.KernelFunc })
+  for (const k of LAYER_NORM_KERNELS) tf.registerKernel({ kernelName: k.name, backendName: BACKEND, kernelFunc: k.kernelFunc })
+}
+
+/** Which kernel runs each hot op on WebGPU (for `stdd info`). */
+export function webgpuKernelNames(): Record<string, string> {
+  return {
+    matMul: 'wgsl-tiled (engine: 64×64 / 128×128 tiles, vec4, bias+activation epilogue)',
+    layerNorm: 'wgsl-fused (engine: forward and backward)',
+    attention: 'tfjs-ops (matMul on the engine kernel, tfjs softmax)',
+    adamW: 'tfjs-ops',
+  }
+}

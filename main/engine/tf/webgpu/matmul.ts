@@ -1,0 +1,224 @@
+import * as tf from '@tensorflow/tfjs'
+import { dispatch, groups, uniformBlock } from './dispatch'
+import { activationWgsl, ERF_WGSL, type EpilogueActivation } from './epilogue'
+import type { TfWebgpuBackend } from './gpu_types'
+
+/**
+ * The engine's matrix product on WebGPU: C[b] = act(op(A[b]) · op(B[b]) + bias), float32, with either
+ * operand transposed in place (so the forward product and both gradients are one kernel each), batched
+ * (equal batches, or one operand shared by every batch entry).
+ *
+ * Each workgroup of 16×16 threads computes a BM×BN tile of C, each thread TM×TN outputs (4×4 on
+ * 64×64 tiles, 8×8 on 128×128 tiles for large products), stepping through K in BK-deep slices staged
+ * in workgroup memory; operands are read as vec4 where the contiguous axis is a multiple of 4, else
+ * as checked scalars (odd shapes). The bias and activation run in the epilogue, on registers.
+ */
+
+interface Tiling {
+  bm: number
+  bn: number
+  bk: number
+  tm: number
+  tn: number
+}
+
+const SMALL: Tiling = { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 }
+const LARGE: Tiling = { bm: 128, bn: 128, bk: 8, tm: 8, tn: 8 }
+
+export interface MatMulPlan {
+  m: number
+  n: number
+  k: number
+  batch: number
+  /** 0 when A (or B) is one matrix shared by every batch entry. */
+  aBatched: boolean
+  bBatched: boolean
+  transposeA: boolean
+  transposeB: boolean
+  bias: boolean
+  activation: EpilogueActivation
+}
+
+function tilingFor(p: MatMulPlan): Tiling {
+  return p.m >= 256 && p.n >= 256 ? LARGE : SMALL
+}
+
+interface Variant {
+  t: Tiling
+  vecA: boolean
+  vecB: boolean
+  vecC: boolean
+}
+
+function variantFor(p: MatMulPlan): Variant {
+  return {
+    t: tilingFor(p),
+    vecA: (p.transposeA ? p.m : p.k) % 4 === 0,
+    vecB: (p.transposeB ? p.k : p.n) % 4 === 0,
+    vecC: p.n % 4 === 0,
+  }
+}
+
+/** A row-major loader of 4 consecutive values (zero outside `rows`×`cols`). */
+function loader(name: string, vec: boolean): string {
+  const body = vec
+    ? `if (row < rows && col < cols) { return ${name}[(base + row * cols + col) / 4u]; }
+  return vec4<f32>(0.0);`
+    : `var v = vec4<f32>(0.0);
+  if (row < rows) {
+    for (var i = 0u; i < 4u; i++) { if (col + i < cols) { v[i] = ${name}[base + row * cols + col + i]; } }
+  }
+  return v;`
+  return `fn load${name}(base: u32, row: u32, col: u32, rows: u32, cols: u32) -> vec4<f32> {
+  ${body}
+}`
+}
+
+/**
+ * Stages one operand tile into workgroup memory laid out [k][outer/4] (vec4 along M or N).
+ * `kContiguous`: the operand's rows run along the outer axis (A untransposed, B transposed), so a
+ * loaded vec4 spans 4 k-values and is scattered; otherwise it spans 4 outer values and is stored whole.
+ */
+function stage(name: string, tile: string, outer: number, bk: number, kContiguous: boolean, origin: string, rowsU: string, colsU: string): string {
+  const perThread = (outer * bk) / 4 / 256
+  if (kContiguous) {
+    return `for (var l = 0u; l < ${perThread}u; l++) {
+      let idx = local + l * 256u;
+      let r = idx / ${bk / 4}u;
+      let c = (idx % ${bk / 4}u) * 4u;
+      let v = load${name}(${name}Base, ${origin} + r, k0 + c, ${rowsU}, ${colsU});
+      for (var i = 0u; i < 4u; i++) { ${tile}[(c + i) * ${outer / 4}u + r / 4u][r % 4u] = v[i]; }
+    }`
+  }
+  return `for (var l = 0u; l < ${perThread}u; l++) {
+      let idx = local + l * 256u;
+      let r = idx / ${outer / 4}u;
+      let c = (idx % ${outer / 4}u) * 4u;
+      ${tile}[r * ${outer / 4}u + c / 4u] = load${name}(${name}Base, k0 + r, ${origin} + c, ${rowsU}, ${colsU});
+    }`
+}
+
+function shader(p: MatMulPlan, v: Variant): string {
+  const { bm, bn, bk, tm, tn } = v.t
+  const elem = (vec: boolean): string => (vec ? 'vec4<f32>' : 'f32')
+  const nj = tn / 4
+  const act = activationWgsl(p.activation)
+  // A as stored: [M, K] row-major (rows M, cols K), or [K, M] when transposed. B: [K, N], or [N, K].
+  const aDims = p.transposeA ? ['u.k', 'u.m'] : ['u.m', 'u.k']
+  const bDims = p.transposeB ? ['u.n', 'u.k'] : ['u.k', 'u.n']
+  const store = v.vecC
+    ? `if (col < u.n) { C[(cBase + row * u.n + col) / 4u] = v; }`
+    : `for (var c = 0u; c < 4u; c++) { if (col + c < u.n) { C[cBase + row * u.n + col + c] = v[c]; } }`
+  return /* wgsl */ `
+struct U { m: u32, n: u32, k: u32, aStride: u32, bStride: u32, pad0: u32, pad1: u32, pad2: u32 };
+@group(0) @binding(0) var<storage, read_write> C: array<${elem(v.vecC)}>;
+@group(0) @binding(1) var<storage, read> A: array<${elem(v.vecA)}>;
+@group(0) @binding(2) var<storage, read> B: array<${elem(v.vecB)}>;
+${p.bias ? '@group(0) @binding(3) var<storage, read> bias: array<f32>;\n@group(0) @binding(4) var<uniform> u: U;' : '@group(0) @binding(3) var<uniform> u: U;'}
+var<workgroup> As: array<vec4<f32>, ${(bk * bm) / 4}>;
+var<workgroup> Bs: array<vec4<f32>, ${(bk * bn) / 4}>;
+${loader('A', v.vecA)}
+${loader('B', v.vecB)}
+${p.activation === 'gelu' ? ERF_WGSL : ''}
+@compute @workgroup_size(16, 16, 1)
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+  let batch = wid.z;
+  let ABase = batch * u.aStride;
+  let BBase = batch * u.bStride;
+  let cBase = batch * u.m * u.n;
+  let mOrigin = wid.y * ${bm}u;
+  let nOrigin = wid.x * ${bn}u;
+  var acc: array<vec4<f32>, ${(tm * tn) / 4}>;
+  for (var k0 = 0u; k0 < u.k; k0 += ${bk}u) {
+    ${stage('A', 'As', bm, bk, !p.transposeA, 'mOrigin', aDims[0]!, aDims[1]!)}
+    ${stage('B', 'Bs', bn, bk, p.transposeB, 'nOrigin', bDims[0]!, bDims[1]!)}
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${bk}u; kk++) {
+      var a: array<f32, ${tm}>;
+      for (var i = 0u; i < ${tm / 4}u; i++) {
+        let av = As[kk * ${bm / 4}u + lid.y * ${tm / 4}u + i];
+        a[i * 4u] = av.x; a[i * 4u + 1u] = av.y; a[i * 4u + 2u] = av.z; a[i * 4u + 3u] = av.w;
+      }
+      for (var j = 0u; j < ${nj}u; j++) {
+        let bv = Bs[kk * ${bn / 4}u + lid.x * ${nj}u + j];
+        for (var i = 0u; i < ${tm}u; i++) { acc[i * ${nj}u + j] = fma(vec4<f32>(a[i]), bv, acc[i * ${nj}u + j]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < ${tm}u; i++) {
+    let row = mOrigin + lid.y * ${tm}u + i;
+    if (row >= u.m) { break; }
+    for (var j = 0u; j < ${nj}u; j++) {
+      let col = nOrigin + lid.x * ${tn}u + j * 4u;
+      var v = acc[i * ${nj}u + j];
+      ${p.bias ? 'var bv = vec4<f32>(0.0);\n      for (var c = 0u; c < 4u; c++) { if (col + c < u.n) { bv[c] = bias[col + c]; } }\n      v = v + bv;' : ''}
+      v = ${act};
+      ${store}
+    }
+  }
+}`
+}
+
+function key(p: MatMulPlan, v: Variant): string {
+  return `stdd-matmul-${v.t.bm}x${v.t.bn}x${v.t.bk}-${v.t.tm}x${v.t.tn}-${p.transposeA ? 'T' : 'N'}${p.transposeB ? 'T' : 'N'}-${v.vecA ? 'v' : 's'}${v.vecB ? 'v' : 's'}${v.vecC ? 'v' : 's'}-${p.bias ? 'bias' : 'nobias'}-${p.activation}`
+}
+
+/** Records the product into `out` ([batch, m, n] floats); inputs as tfjs TensorInfos on `backend`. */
+export function runMatMul(backend: TfWebgpuBackend, p: MatMulPlan, a: tf.TensorInfo, b: tf.TensorInfo, bias: tf.TensorInfo | null, out: tf.TensorInfo): void {
+  const v = variantFor(p)
+  dispatch(backend, {
+    key: key(p, v),
+    code: () => shader(p, v),
+    outputs: [out],
+    inputs: bias ? [a, b, bias] : [a, b],
+    uniforms: uniformBlock({ u32: [p.m, p.n, p.k, p.aBatched ? p.m * p.k : 0, p.bBatched ? p.k * p.n : 0, 0, 0, 0] }),
+    workgroups: [groups(p.n, v.t.bn), groups(p.m, v.t.bm), p.batch],
+  })
+}
+
+/** The plan of `op(a)·op(b)` for tfjs shapes (rank ≥ 2), or null when the batches broadcast in a way this kernel does not take. */
+export function planMatMul(aShape: readonly number[], bShape: readonly number[], transposeA: boolean, transposeB: boolean): (MatMulPlan & { outShape: number[] }) | null {
+  if (aShape.length < 2 || bShape.length < 2) return null
+  const [ar, ac] = aShape.slice(-2) as [number, number]
+  const [br, bc] = bShape.slice(-2) as [number, number]
+  const [m, k] = transposeA ? [ac, ar] : [ar, ac]
+  const [k2, n] = transposeB ? [bc, br] : [br, bc]
+  if (k !== k2) return null
+  const aBatch = aShape.slice(0, -2)
+  const bBatch = bShape.slice(0, -2)
+  const size = (s: number[]): number => s.reduce((x, y) => x * y, 1)
+  const [na, nb] = [size(aBatch), size(bBatch)]
+  let batchShape: number[]
+  if (na === nb && aBatch.length === bBatch.length && aBatch.every((d, i) => d === bBatch[i])) batchShape = aBatch
+  else if (na === 1) batchShape = bBatch
+  else if (nb === 1) batchShape = aBatch
+  else return null
+  return { m, n, k, batch: Math.max(na, nb), aBatched: na > 1, bBatched: nb > 1, transposeA, transposeB, bias: false, activation: 'linear', outShape: [...batchShape, m, n] }
+}
+
+export const WGSL_MATMUL = 'StddWgslMatMul'
+
+/** The kernel behind {@link wgslMatMul}: inputs a, b (, bias); attrs transposeA, transposeB, activation. */
+export function wgslMatMulKernel({ inputs, attrs, backend: kb }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
+  const { a, b, bias } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo }
+  const ta = Boolean(attrs?.transposeA)
+  const tb = Boolean(attrs?.transposeB)
+  const plan = planMatMul(a.shape, b.shape, ta, tb)
+  if (!plan) throw new Error(`matMul (WGSL): shapes [${a.shape}] and [${b.shape}] (transposeA=${ta}, transposeB=${tb}) do not multiply`)
+  if ([a, b, ...(bias ? [bias] : [])].some((t) => t.dtype !== 'float32')) throw new Error('matMul (WGSL): operands must be float32')
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== plan.n)) throw new Error(`matMul (WGSL): bias [${bias.shape}] must be [${plan.n}]`)
+  const backend = kb as TfWebgpuBackend
+  const out = backend.makeTensorInfo(plan.outShape, 'float32')
+  runMatMul(backend, { ...plan, bias: Boolean(bias), activation: (attrs?.activation as EpilogueActivation | undefined) ?? 'linear' }, a, b, bias ?? null, out)
+  return out
+}
+
+/**
+ * act(op(a)·op(b) + bias) on WebGPU by the engine's kernel, forward only (callers give it a gradient):
+ * `a`, `b` float32 of rank ≥ 2; `bias` [n] or absent.
+ */
+export function wgslMatMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean, opts: { bias?: tf.Tensor | undefined; activation?: EpilogueActivation } = {}): tf.Tensor {
+  const inputs: tf.NamedTensorMap = opts.bias ? { a, b, bias: opts.bias } : { a, b }
+  return tf.engine().runKernel(WGSL_MATMUL, inputs, { transposeA, transposeB, activation: opts.activation ?? 'linear' }) as tf.Tensor
+}
