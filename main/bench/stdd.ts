@@ -24,7 +24,7 @@ import type { BenchRow, BenchSuite } from './types'
  * Quick mode shrinks the shapes (width 192, 3 heads, grid 8, 4 layers) and repeats once.
  */
 
-interface Shape {
+export interface Shape {
   label: string
   width: number
   heads: number
@@ -33,11 +33,11 @@ interface Shape {
   intermediate: number
 }
 
-const VIT_B16: Shape = { label: 'ViT-B/16', width: 768, heads: 12, grid: 14, layers: 12, intermediate: 3072 }
-const QUICK: Shape = { label: 'tiny ViT (quick)', width: 192, heads: 3, grid: 8, layers: 4, intermediate: 768 }
-const FRAMES = 8
+export const VIT_B16: Shape = { label: 'ViT-B/16', width: 768, heads: 12, grid: 14, layers: 12, intermediate: 3072 }
+export const QUICK: Shape = { label: 'tiny ViT (quick)', width: 192, heads: 3, grid: 8, layers: 4, intermediate: 768 }
+export const FRAMES = 8
 
-function randomLayer(s: Shape, seed: number): { tree: ClipEncoderLayerWeights; tensors: tf.Tensor[] } {
+export function randomLayer(s: Shape, seed: number): { tree: ClipEncoderLayerWeights; tensors: tf.Tensor[] } {
   const specs = encoderLayerSpecs('', s.width, s.intermediate)
   const tensors = specs.map((sp, i) => (/layer_norm\d\.weight$/.test(sp.name) ? tf.ones(sp.shape) : tf.randomNormal(sp.shape, 0, 0.02, 'float32', seed + i)))
   return { tree: nestWeights<ClipEncoderLayerWeights>(new Map(specs.map((sp, i) => [sp.name, tensors[i]!]))), tensors }
@@ -50,7 +50,7 @@ interface Timing {
   cpuMedian: number
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((x, y) => x - y)
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
@@ -141,7 +141,7 @@ async function blockRows(s: Shape, quick: boolean, log: (l: string) => void, gem
   return rows
 }
 
-function visionConfig(s: Shape): ClipConfig {
+export function visionConfig(s: Shape): ClipConfig {
   return parseClipConfig({
     projection_dim: s === VIT_B16 ? 512 : 64,
     vision_config: { hidden_size: s.width, intermediate_size: s.intermediate, num_hidden_layers: s.layers, num_attention_heads: s.heads, image_size: s.grid * 16, patch_size: 16 },

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs'
 import { blasAttention, blasPackedAttention, canUseBlasAttention } from './blas_attention'
 import { matMul } from './matmul'
 import { tidyRecord } from './tidy'
+import { ATTENTION_FORWARD, fitsWgslAttention, wgslAttention } from './webgpu/attention'
+import { usesWebgpuKernel } from './webgpu/install'
 
 /** What to return of the softmax probabilities: nothing, the mean over heads, or every head. */
 export type AttentionProbs = 'none' | 'mean' | 'heads'
@@ -35,8 +37,8 @@ function splitHeads(x: tf.Tensor3D, heads: number): tf.Tensor3D {
  * Multi-head scaled dot-product attention, softmax((q·kᵀ)/√Dh + mask)·v per head, on already projected
  * `q` [B, Lq, D], `k` and `v` [B, Lk, D]; heads are contiguous slices of D (PyTorch / HF layout).
  * Products go through {@link matMul} (fast forward and backward on every backend); on the BLAS
- * provider, without a mask, the whole attention is one native call (blas_attention.ts), whose
- * probabilities are an observation with no gradient. Differentiable with respect to q, k and v.
+ * provider, without a mask, the whole attention is one native call (blas_attention.ts), and on WebGPU
+ * one fused kernel (webgpu/attention.ts); their probabilities are an observation with no gradient. Differentiable with respect to q, k and v.
  */
 export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, opts: SdpaOptions): SdpaResult {
   const [b, lq, d] = q.shape
@@ -47,7 +49,10 @@ export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.
     throw new Error(`attention: q [${q.shape}], k [${k.shape}] and v [${v.shape}] do not fit (expected k and v [${b}, keys, ${d}])`)
   }
   const want = opts.probs ?? 'none'
-  if (!opts.mask && canUseBlasAttention() && [q, k, v].every((t) => t.dtype === 'float32')) return fusedAttention(q, k, v, h, want)
+  if (!opts.mask && [q, k, v].every((t) => t.dtype === 'float32')) {
+    if (canUseBlasAttention()) return fusedAttention(blasAttention(q, k, v, h), q, k, h, want)
+    if (canUseWgslAttention(lk, d / h)) return fusedAttention(wgslAttention(['q', 'k', 'v'], [q, k, v], h), q, k, h, want)
+  }
   const result = tidyRecord((): SdpaResult => {
     const qh = tf.mul(splitHeads(q, h), 1 / Math.sqrt(d / h)) as tf.Tensor3D
     let scores: tf.Tensor = matMul(qh, splitHeads(k, h), false, true) // [B·H, Lq, Lk]
@@ -64,9 +69,13 @@ export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.
   return result
 }
 
-/** The BLAS provider's fused attention, with the probabilities asked for (which carry no gradient there). */
-function fusedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: number, want: AttentionProbs): SdpaResult {
-  const { out, probs } = blasAttention(q, k, v, heads)
+/** Whether the engine's WGSL attention (webgpu/attention.ts) runs here and fits these keys and head width. */
+function canUseWgslAttention(keys: number, headWidth: number): boolean {
+  return usesWebgpuKernel(ATTENTION_FORWARD) && fitsWgslAttention(keys, headWidth)
+}
+
+/** A fused attention's result (BLAS or WGSL), with the probabilities asked for (which carry no gradient there). */
+function fusedAttention({ out, probs }: { out: tf.Tensor3D; probs: tf.Tensor3D }, q: tf.Tensor3D, k: tf.Tensor3D, heads: number, want: AttentionProbs): SdpaResult {
   if (want === 'none') {
     probs.dispose()
     return { out }
@@ -84,8 +93,8 @@ function fusedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: n
 export function packedAttention(qkv: tf.Tensor3D, numHeads: number): tf.Tensor3D {
   const d = qkv.shape[2] / 3
   if (!Number.isInteger(d) || d % numHeads !== 0) throw new Error(`attention: packed q|k|v width ${qkv.shape[2]} is not 3 × a multiple of ${numHeads} heads`)
-  if (canUseBlasAttention() && qkv.dtype === 'float32') {
-    const { out, probs } = blasPackedAttention(qkv, numHeads)
+  if (qkv.dtype === 'float32' && (canUseBlasAttention() || canUseWgslAttention(qkv.shape[1], d / numHeads))) {
+    const { out, probs } = canUseBlasAttention() ? blasPackedAttention(qkv, numHeads) : wgslAttention(['qkv'], [qkv], numHeads)
     probs.dispose()
     return out
   }

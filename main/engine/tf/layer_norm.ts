@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { customOp } from './custom_grad'
+import { usesWebgpuKernel } from './webgpu/install'
 import { LAYER_NORM_FORWARD, LAYER_NORM_GRAD } from './webgpu/layer_norm'
 
 /** Weights of one `nn.LayerNorm`, Hugging Face names: `weight` (γ) and `bias` (β), both [width]. */
@@ -34,7 +35,7 @@ export function layerNorm<T extends tf.Tensor>(x: T, w: LayerNormWeights, eps: n
   if (w.weight.shape.length !== 1 || w.weight.shape[0] !== width || w.bias.shape[0] !== width) {
     throw new Error(`layerNorm: input [${x.shape}] does not fit weight [${w.weight.shape}] / bias [${w.bias.shape}] (both must be [${width}])`)
   }
-  if (tf.getBackend() === 'webgpu' && [x, w.weight, w.bias].every((t) => t.dtype === 'float32')) return fusedLayerNorm(eps)(x, w.weight, w.bias) as T
+  if (usesWebgpuKernel(LAYER_NORM_FORWARD) && [x, w.weight, w.bias].every((t) => t.dtype === 'float32')) return fusedLayerNorm(eps)(x, w.weight, w.bias) as T
   return tf.tidy(() => {
     const mean = tf.mean(x, -1, true)
     const centred = tf.sub(x, mean)

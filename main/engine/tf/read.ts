@@ -6,10 +6,19 @@ import * as tf from '@tensorflow/tfjs'
  * would stall the queue anyway: the engine queues its work, then awaits these.
  */
 
-/** The first value of each tensor, read together; the tensors are disposed. */
+/**
+ * The first value of each tensor, in one read: they are gathered into one small tensor on the device
+ * first, so a GPU step waits for one GPU→CPU copy, not one per value. The tensors are disposed.
+ */
 export async function readNumbers(tensors: readonly tf.Tensor[]): Promise<number[]> {
+  if (tensors.length === 0) return []
   try {
-    return await Promise.all(tensors.map(async (t) => (await t.data())[0]!))
+    const gathered = tf.tidy(() => tf.concat(tensors.map((t) => tf.cast(t.flatten().slice(0, 1), 'float32'))))
+    try {
+      return Array.from(await gathered.data())
+    } finally {
+      gathered.dispose()
+    }
   } finally {
     tf.dispose([...tensors])
   }

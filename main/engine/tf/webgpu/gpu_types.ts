@@ -58,4 +58,5 @@ export interface TfWebgpuBackend {
   recordAndSubmit(...args: unknown[]): void
   getBufferData(buffer: GpuBuffer): Promise<ArrayBuffer>
   readSync(id: tf.DataId): unknown
+  disposeData(id: tf.DataId, force?: boolean): boolean
 }

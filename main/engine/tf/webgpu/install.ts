@@ -1,8 +1,14 @@
 import * as tf from '@tensorflow/tfjs'
 import { watchTransfers } from './counters'
 import type { TfWebgpuBackend } from './gpu_types'
+import { ATTENTION_KERNELS } from './attention'
 import { LAYER_NORM_KERNELS } from './layer_norm'
 import { planMatMul, runMatMul, WGSL_MATMUL, wgslMatMulKernel } from './matmul'
+
+/** Whether the engine's WGSL kernel `name` runs on the active backend. */
+export function usesWebgpuKernel(name: string): boolean {
+  return tf.getBackend() === BACKEND && tf.getKernel(name, BACKEND) !== undefined
+}
 
 /**
  * Registers the engine's WGSL kernels for the `webgpu` backend (once): its own kernels under their
@@ -35,9 +41,16 @@ function product(args: KernelArgs, bias: tf.TensorInfo | undefined, activation: 
   return out
 }
 
+/** `STDD_WEBGPU_KERNELS=tfjs` keeps tfjs's own kernels (to compare with them); default `engine`. */
+export function engineKernelsWanted(): boolean {
+  const v = process.env.STDD_WEBGPU_KERNELS ?? 'engine'
+  if (v !== 'engine' && v !== 'tfjs') throw new Error(`STDD_WEBGPU_KERNELS: unknown value "${v}"; choose engine or tfjs`)
+  return v === 'engine'
+}
+
 export function installWebgpuKernels(): void {
   watchTransfers(tf.backend() as unknown as TfWebgpuBackend)
-  if (installed) return
+  if (installed || !engineKernelsWanted()) return
   installed = true
   override('BatchMatMul', (args) => product(args, undefined, 'linear'))
   override('_FusedMatMul', (args) => {
@@ -47,15 +60,16 @@ export function installWebgpuKernels(): void {
     return product(args, bias, act)
   })
   tf.registerKernel({ kernelName: WGSL_MATMUL, backendName: BACKEND, kernelFunc: wgslMatMulKernel as unknown as tf.KernelFunc })
-  for (const k of LAYER_NORM_KERNELS) tf.registerKernel({ kernelName: k.name, backendName: BACKEND, kernelFunc: k.kernelFunc })
+  for (const k of [...LAYER_NORM_KERNELS, ...ATTENTION_KERNELS]) tf.registerKernel({ kernelName: k.name, backendName: BACKEND, kernelFunc: k.kernelFunc })
 }
 
 /** Which kernel runs each hot op on WebGPU (for `stdd info`). */
 export function webgpuKernelNames(): Record<string, string> {
+  if (!installed) return { matMul: 'tfjs (STDD_WEBGPU_KERNELS=tfjs)', layerNorm: 'tfjs-ops', attention: 'tfjs-ops', adamW: 'tfjs-ops' }
   return {
     matMul: 'wgsl-tiled (engine: 64×64 / 128×128 tiles, vec4, bias+activation epilogue)',
     layerNorm: 'wgsl-fused (engine: forward and backward)',
-    attention: 'tfjs-ops (matMul on the engine kernel, tfjs softmax)',
+    attention: 'wgsl-fused (engine: heads in place, forward and backward; with a mask: tfjs ops on the engine matMul)',
     adamW: 'tfjs-ops',
   }
 }
