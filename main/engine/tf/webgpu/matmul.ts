@@ -75,7 +75,8 @@ function loader(name: string, vec: boolean): string {
 }
 
 /**
- * Stages one operand tile into workgroup memory laid out [k][outer/4] (vec4 along M or N).
+ * Stages one operand tile into workgroup memory laid out [k][outer] (scalars: threads never write
+ * parts of one vector, which could race where a component store is a read-modify-write).
  * `kContiguous`: the operand's rows run along the outer axis (A untransposed, B transposed), so a
  * loaded vec4 spans 4 k-values and is scattered; otherwise it spans 4 outer values and is stored whole.
  */
@@ -87,14 +88,15 @@ function stage(name: string, tile: string, outer: number, bk: number, kContiguou
       let r = idx / ${bk / 4}u;
       let c = (idx % ${bk / 4}u) * 4u;
       let v = load${name}(${name}Base, ${origin} + r, k0 + c, ${rowsU}, ${colsU});
-      for (var i = 0u; i < 4u; i++) { ${tile}[(c + i) * ${outer / 4}u + r / 4u][r % 4u] = v[i]; }
+      for (var i = 0u; i < 4u; i++) { ${tile}[(c + i) * ${outer}u + r] = v[i]; }
     }`
   }
   return `for (var l = 0u; l < ${perThread}u; l++) {
       let idx = local + l * 256u;
       let r = idx / ${outer / 4}u;
       let c = (idx % ${outer / 4}u) * 4u;
-      ${tile}[r * ${outer / 4}u + c / 4u] = load${name}(${name}Base, k0 + r, ${origin} + c, ${rowsU}, ${colsU});
+      let v = load${name}(${name}Base, k0 + r, ${origin} + c, ${rowsU}, ${colsU});
+      for (var i = 0u; i < 4u; i++) { ${tile}[r * ${outer}u + c + i] = v[i]; }
     }`
 }
 
@@ -115,8 +117,8 @@ struct U { m: u32, n: u32, k: u32, aStride: u32, bStride: u32, pad0: u32, pad1: 
 @group(0) @binding(1) var<storage, read> A: array<${elem(v.vecA)}>;
 @group(0) @binding(2) var<storage, read> B: array<${elem(v.vecB)}>;
 ${p.bias ? '@group(0) @binding(3) var<storage, read> bias: array<f32>;\n@group(0) @binding(4) var<uniform> u: U;' : '@group(0) @binding(3) var<uniform> u: U;'}
-var<workgroup> As: array<vec4<f32>, ${(bk * bm) / 4}>;
-var<workgroup> Bs: array<vec4<f32>, ${(bk * bn) / 4}>;
+var<workgroup> As: array<f32, ${bk * bm}>;
+var<workgroup> Bs: array<f32, ${bk * bn}>;
 ${loader('A', v.vecA)}
 ${loader('B', v.vecB)}
 ${p.activation === 'gelu' ? ERF_WGSL : ''}
@@ -135,12 +137,10 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     workgroupBarrier();
     for (var kk = 0u; kk < ${bk}u; kk++) {
       var a: array<f32, ${tm}>;
-      for (var i = 0u; i < ${tm / 4}u; i++) {
-        let av = As[kk * ${bm / 4}u + lid.y * ${tm / 4}u + i];
-        a[i * 4u] = av.x; a[i * 4u + 1u] = av.y; a[i * 4u + 2u] = av.z; a[i * 4u + 3u] = av.w;
-      }
+      for (var i = 0u; i < ${tm}u; i++) { a[i] = As[kk * ${bm}u + lid.y * ${tm}u + i]; }
       for (var j = 0u; j < ${nj}u; j++) {
-        let bv = Bs[kk * ${bn / 4}u + lid.x * ${nj}u + j];
+        let o = kk * ${bn}u + lid.x * ${tn}u + j * 4u;
+        let bv = vec4<f32>(Bs[o], Bs[o + 1u], Bs[o + 2u], Bs[o + 3u]);
         for (var i = 0u; i < ${tm}u; i++) { acc[i * ${nj}u + j] = fma(vec4<f32>(a[i]), bv, acc[i * ${nj}u + j]); }
       }
     }
