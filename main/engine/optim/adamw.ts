@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { addMany } from '../tf/add_many'
+import { ADAMW, wgslAdamW } from '../tf/webgpu/adamw'
+import { usesWebgpuKernel } from '../tf/webgpu/install'
 
 /**
  * AdamW as PyTorch's `torch.optim.AdamW` (decoupled weight decay, then the bias-corrected Adam step),
@@ -83,6 +85,13 @@ export class AdamW {
       const step = ++state.step
       const c1 = 1 - this.beta1 ** step
       const c2 = 1 - this.beta2 ** step
+      if (usesWebgpuKernel(ADAMW) && [p, g0].every((t) => t.dtype === 'float32')) {
+        // WebGPU: the same update in one kernel (tf/webgpu/adamw.ts)
+        const next = wgslAdamW(p, m, v, g0, scale, { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, decay: this.decayOf(p), c1, c2 })
+        ;[p, m, v].forEach((t, k) => t.assign(next[k]!))
+        tf.dispose(next)
+        return
+      }
       tf.tidy(() => {
         const g = scale ? tf.mul(g0, scale) : g0
         const decay = this.decayOf(p)

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { watchTransfers } from './counters'
 import type { TfWebgpuBackend } from './gpu_types'
+import { ADAMW_KERNELS } from './adamw'
 import { ATTENTION_KERNELS } from './attention'
 import { LAYER_NORM_KERNELS } from './layer_norm'
 import { planMatMul, runMatMul, WGSL_MATMUL, wgslMatMulKernel } from './matmul'
@@ -60,7 +61,7 @@ export function installWebgpuKernels(): void {
     return product(args, bias, act)
   })
   tf.registerKernel({ kernelName: WGSL_MATMUL, backendName: BACKEND, kernelFunc: wgslMatMulKernel as unknown as tf.KernelFunc })
-  for (const k of [...LAYER_NORM_KERNELS, ...ATTENTION_KERNELS]) tf.registerKernel({ kernelName: k.name, backendName: BACKEND, kernelFunc: k.kernelFunc })
+  for (const k of [...LAYER_NORM_KERNELS, ...ATTENTION_KERNELS, ...ADAMW_KERNELS]) tf.registerKernel({ kernelName: k.name, backendName: BACKEND, kernelFunc: k.kernelFunc })
 }
 
 /** Which kernel runs each hot op on WebGPU (for `stdd info`). */
@@ -70,6 +71,6 @@ export function webgpuKernelNames(): Record<string, string> {
     matMul: 'wgsl-tiled (engine: 64×64 / 128×128 tiles, vec4, bias+activation epilogue)',
     layerNorm: 'wgsl-fused (engine: forward and backward)',
     attention: 'wgsl-fused (engine: heads in place, forward and backward; with a mask: tfjs ops on the engine matMul)',
-    adamW: 'tfjs-ops',
+    adamW: 'wgsl-fused (engine: one dispatch per variable)',
   }
 }
