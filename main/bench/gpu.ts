@@ -50,7 +50,7 @@ async function measure(f: () => tf.Tensor[], reps: number): Promise<Measured> {
 }
 
 function countFigures(c: TransferCounts): Record<string, number> {
-  return { dispatches: c.dispatches, uploads: c.uploads, reads: c.reads, submits: c.submits }
+  return { dispatches: c.dispatches, uploads: c.uploads, upload_kb: c.uploadBytes / 1024, reads: c.reads, submits: c.submits }
 }
 
 function vsTorch(ms: number, torchMs: number | undefined): Record<string, number> {

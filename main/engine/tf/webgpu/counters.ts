@@ -8,11 +8,13 @@ import type { TfWebgpuBackend } from './gpu_types'
 export interface TransferCounts {
   dispatches: number
   uploads: number
+  /** Bytes uploaded: most uploads are the scalar constants tfjs makes for numbers in ops (4 bytes each). */
+  uploadBytes: number
   reads: number
   submits: number
 }
 
-const counts: TransferCounts = { dispatches: 0, uploads: 0, reads: 0, submits: 0 }
+const counts: TransferCounts = { dispatches: 0, uploads: 0, uploadBytes: 0, reads: 0, submits: 0 }
 const watched = new WeakSet<TfWebgpuBackend>()
 
 export function countDispatch(): void {
@@ -34,7 +36,10 @@ export function watchTransfers(backend: TfWebgpuBackend): void {
   wrap('recordAndSubmit', () => counts.dispatches++)
   wrap('uploadToGPU', ([id]) => {
     const data = backend.tensorMap.get(id as object)
-    if (data && data.resource == null && data.values != null) counts.uploads++
+    if (data && data.resource == null && data.values != null) {
+      counts.uploads++
+      counts.uploadBytes += (data.values as ArrayLike<number>).length * 4
+    }
   })
   wrap('getBufferData', () => counts.reads++)
   wrap('readSync', () => counts.reads++)
@@ -49,5 +54,6 @@ export function transferCounts(): TransferCounts {
 /** `after − before`, field by field. */
 export function countsSince(before: TransferCounts): TransferCounts {
   const now = transferCounts()
-  return { dispatches: now.dispatches - before.dispatches, uploads: now.uploads - before.uploads, reads: now.reads - before.reads, submits: now.submits - before.submits }
+  const keys = Object.keys(now) as (keyof TransferCounts)[]
+  return Object.fromEntries(keys.map((k) => [k, now[k] - before[k]])) as unknown as TransferCounts
 }
