@@ -9,7 +9,7 @@
 #   STDD_GPU_QUICK=1         bench with --quick (small shapes: for checking the pack on a CPU)
 #   STDD_GPU_SKIP_SYSTEM=1   skip dpkg -x/ldconfig of .gl/*.deb (set it anywhere but the GPU machine)
 #   STDD_GPU_BUDGET_S        seconds for all steps together (default 400); a step's timeout is cut to what is left
-#   STDD_GPU_STEPS           steps to run, space-separated (default: info bench-stdd bench-clip smoke)
+#   STDD_GPU_STEPS           steps to run, space-separated (default: info bench-gpu bench-stdd bench-clip smoke)
 #   STDD_GPU_TMP             scratch folder for node and the data folder (default /tmp/stdd-gpu)
 set -u
 ROOT=$(pwd)
@@ -17,7 +17,7 @@ OUT=${OUT:-/tmp/gpu-out}
 BACKEND=${STDD_GPU_BACKEND:-webgpu}
 QUICK=${STDD_GPU_QUICK:-0}
 BUDGET=${STDD_GPU_BUDGET_S:-400}
-STEPS=${STDD_GPU_STEPS:-info bench-stdd bench-clip smoke}
+STEPS=${STDD_GPU_STEPS:-info bench-gpu bench-stdd bench-clip smoke}
 WORK=${STDD_GPU_TMP:-/tmp/stdd-gpu}
 LOG=$OUT/run.log
 T0=$(date +%s)
@@ -121,10 +121,11 @@ quick=()
 for s in $STEPS; do
   case $s in
     info) step info 45 1 "${STDD[@]}" info --json --backend "$BACKEND" --data-dir "$DATA" ;;
+    bench-gpu) step bench-gpu 150 1 "${STDD[@]}" bench --suite gpu --json "${quick[@]}" --backend "$BACKEND" ;;
     bench-stdd) step bench-stdd 150 1 "${STDD[@]}" bench --suite stdd --json "${quick[@]}" --backend "$BACKEND" ;;
     bench-clip) step bench-clip 120 1 "${STDD[@]}" bench --suite clip --json "${quick[@]}" --backend "$BACKEND" ;;
     smoke) step smoke 90 0 "${STDD[@]}" run experiments/smoke.yaml --backend "$BACKEND" --data-dir "$DATA" ;;
-    *) say "== $s: unknown step (info bench-stdd bench-clip smoke)" ;;
+    *) say "== $s: unknown step (info bench-gpu bench-stdd bench-clip smoke)" ;;
   esac
 done
 

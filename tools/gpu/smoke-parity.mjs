@@ -63,7 +63,7 @@ try {
     const [lg, lr] = get('loss')
     console.log(`${String(s).padStart(4)}  ${lr.toFixed(7)} / ${lg.toFixed(7)}   ${rel(...get('ce')).toExponential(1)}   ${rel(...get('fd')).toExponential(1)}   ${gradErr.toExponential(1)}${ok ? '' : '   <-- beyond tolerance'}`)
   }
-  if (parted !== null) console.log(`gradient norms part from step ${parted} on (a near-tie in the alignment's max; later steps compared within ${LOOSE})`)
+  if (parted !== null) console.log(`gradient norms part from step ${parted} on (most likely a near-tie in the alignment's max; later steps compared within ${LOOSE})`)
   for (const key of [...ref.keys()].filter((k) => /^eval\/.*\/top1@/.test(k))) {
     const videos = ref.get(key.replace('/top1@', '/videos@'))
     const [g, r] = [gpu.get(key), ref.get(key)]
