@@ -124,5 +124,6 @@ export function activeBackend(): BackendReport | null {
 
 export function describeBackend(r: BackendReport): string {
   const skipped = r.skipped.map((s) => `  skipped ${s.name}: ${s.reason}`).join('\n')
-  return `backend ${r.name}${r.forced ? ' (forced)' : ''}: ${r.detail}${skipped ? '\n' + skipped : ''}`
+  const kernels = Object.entries(r.kernels ?? {}).map(([op, k]) => `${op}=${k}`).join('; ')
+  return `backend ${r.name}${r.forced ? ' (forced)' : ''}: ${r.detail}${kernels ? `\n  kernels: ${kernels}` : ''}${skipped ? '\n' + skipped : ''}`
 }

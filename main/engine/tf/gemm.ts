@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { loadGemmAddon, type GemmAddon } from './gemm_addon'
 import type { WasmBackend, WasmTensorInfo } from './wasm_heap'
+import { engineKernelsWanted } from './webgpu/install'
 
 /**
  * Which code runs the matrix products of the WASM backend (linears forward and backward, attention):
@@ -90,7 +91,7 @@ export function selectGemm(backend: string, forced: GemmName | undefined = envGe
   if (report) return report
   if (backend !== 'wasm') {
     if (forced === 'blas') throw new GemmSelectionError(`STDD_GEMM=blas works with the wasm backend only, not "${backend}"; unset STDD_GEMM or pick --backend wasm`)
-    report = backend === 'webgpu'
+    report = backend === 'webgpu' && engineKernelsWanted()
       ? { name: 'wgsl', forced: false, detail: 'the engine\'s WGSL matMul (main/engine/tf/webgpu/matmul.ts): large tiles, vec4 loads, bias/activation epilogue' }
       : { name: 'tfjs', forced: false, detail: `the ${backend} backend's own matMul` }
     return report
