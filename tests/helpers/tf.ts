@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
-import { describeBackend, parseBackendName, selectBackend } from '../../main/engine/tf/backend'
+import { parseBackendName } from '../../contract/vocabulary'
+import { describeBackend, selectBackend } from '../../main/engine/tf/backend'
 
 /** Starts the WASM backend (what CPU users run) for a test file. */
 export async function useWasm(): Promise<typeof tf> {

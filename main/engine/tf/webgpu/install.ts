@@ -3,6 +3,7 @@ import { watchTransfers } from './counters'
 import type { TfWebgpuBackend } from './gpu_types'
 import { ADAMW_KERNELS } from './adamw'
 import { ATTENTION_KERNELS } from './attention'
+import { argMax, castToFloat } from './int_ops'
 import { LAYER_NORM_KERNELS } from './layer_norm'
 import { planMatMul, runMatMul, WGSL_MATMUL, wgslMatMulKernel } from './matmul'
 
@@ -21,6 +22,7 @@ export function usesWebgpuKernel(name: string): boolean {
 type KernelArgs = Parameters<tf.KernelFunc>[0]
 const BACKEND = 'webgpu'
 let installed = false
+let intOpsFixed = false
 
 function override(kernelName: string, take: (args: KernelArgs) => tf.TensorInfo | null): void {
   const original = tf.getKernel(kernelName, BACKEND)
@@ -51,6 +53,12 @@ export function engineKernelsWanted(): boolean {
 
 export function installWebgpuKernels(): void {
   watchTransfers(tf.backend() as unknown as TfWebgpuBackend)
+  if (!intOpsFixed) {
+    // tfjs's shaders for these no longer compile on Dawn (int_ops.ts): fixes, kept with STDD_WEBGPU_KERNELS=tfjs too
+    override('ArgMax', argMax)
+    override('Cast', castToFloat)
+    intOpsFixed = true
+  }
   if (installed || !engineKernelsWanted()) return
   installed = true
   override('BatchMatMul', (args) => product(args, undefined, 'linear'))

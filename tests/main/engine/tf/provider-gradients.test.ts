@@ -60,7 +60,7 @@ const onCpu = new Map<string, Float32Array[]>()
 beforeAll(async () => {
   await useWasm()
   if (!hasAddon) return
-  const provider = activeGemm()!.name
+  const provider = activeGemm()!.name === 'blas' ? 'blas' : 'wasm'
   setGemm('blas')
   expect(usesBlasGemm()).toBe(true)
   for (const c of CASES) onBlas.set(c.name, valueAndGrads(c))

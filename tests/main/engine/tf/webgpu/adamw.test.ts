@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { AdamW } from '../../../../../main/engine/stdd/adamw'
+import { AdamW } from '../../../../../main/engine/optim/adamw'
 import { onCpu, readAll, useWebgpu, values, WEBGPU_SKIP_REASON, WEBGPU_TESTABLE, worstRelative } from '../../../../helpers/webgpu'
 
 const SHAPES = [[7], [5, 3], [2, 3, 5], []] // 1-D: no decay; a scalar (the logit scale) is decayed
