@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # WebGPU without a GPU: Mesa 25's lavapipe (Vulkan on the CPU) for Dawn, unpacked into a folder — no system
-# install of Mesa (../shared/docs/gpu-notes.md, "WebGPU without a GPU"). Debian 12 only: its own Mesa 22
+# install of Mesa (docs/backends.md). Debian 12 only: its own Mesa 22
 # lavapipe is refused by Dawn; the mesa-vulkan-drivers package of bookworm-backports works.
 #
 #   eval "$(bash tools/gpu/lavapipe.sh)"      # sets VK_DRIVER_FILES, XDG_RUNTIME_DIR, STDD_WEBGPU_ALLOW_SOFTWARE
