@@ -218,7 +218,7 @@ describe.each(WIDTHS)('the explorer at $width×$height', ({ width, height }) => 
     await shot('ablations', width)
   })
 
-  it('Compare: parallel coordinates over the differing keys and the target, and each key’s importance', async () => {
+  it('Compare: parallel coordinates over the differing keys and the target, each key’s importance, curves over epochs on a log scale', async () => {
     await page.goto(`${server.url}#/compare?runs=1,2,3,4&target=${encodeURIComponent(TOP1)}`)
     const card = page.locator('[data-test="compare-parallel"]')
     await card.locator('[data-test="parallel-chart"] svg').waitFor()
@@ -226,6 +226,12 @@ describe.each(WIDTHS)('the explorer at $width×$height', ({ width, height }) => 
     await expectUnclipped(card.locator('h2'), card.locator('[data-test="importance-row"]').first())
     await expectNoSidewaysScroll(page)
     await shot('compare-parallel', width)
+    // The curves over epochs on a log scale: the axes say so.
+    await page.goto(`${server.url}#/compare?runs=1,2,3,4&metric=${encodeURIComponent(TOP1)}&x=epoch&log=1&smooth=0`)
+    const chart = page.locator('[data-test="compare-chart"]')
+    await expect.poll(() => chart.locator('svg').innerHTML()).toMatch(/epoch[\s\S]*eval\/ucf101\/ep1\/top1 \(log\)|eval\/ucf101\/ep1\/top1 \(log\)[\s\S]*epoch/)
+    expect(await chart.getAttribute('data-series')).toBe('4')
+    await expectUnclipped(chart, page.locator('[data-test="compare-log"]'))
     await page.goto(`${server.url}#/runs`)
   })
 
