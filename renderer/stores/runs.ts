@@ -70,10 +70,6 @@ export const useRunsStore = defineStore('runs', () => {
     void load().then(() => reloads.value++)
   })
 
-  async function launch(file: string, experimentId?: number): Promise<void> {
-    await invoke('runs.launch', { file, ...(experimentId === undefined ? {} : { experimentId }) })
-  }
-
   onEvent('runs.deleted', ({ runId }) => {
     const { [runId]: _, ...rest } = byId.value
     byId.value = rest
@@ -85,7 +81,7 @@ export const useRunsStore = defineStore('runs', () => {
   const cancel = (id: number) => invoke('runs.cancel', { id })
   const resume = (id: number) => invoke('runs.resume', { id })
 
-  return { experiments, byId, runs, progress, loaded, error, selectedExperimentId, reloads, load, remember, launch, move, update, remove, cancel, resume }
+  return { experiments, byId, runs, progress, loaded, error, selectedExperimentId, reloads, load, remember, move, update, remove, cancel, resume }
 })
 
 /** The summary fields of a run (a page row or a detail carries more). */
