@@ -46,6 +46,11 @@ export const COMMANDS = [
   'runs.log',
   'settings.get',
   'settings.set',
+  'clusters.list',
+  'clusters.save',
+  'clusters.delete',
+  'clusters.test',
+  'runs.job',
 ] as const
 
 export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state', 'run.metrics', 'graphs.changed', 'graphs.job', 'runs.deleted', 'engine.restarted'] as const

@@ -21,6 +21,7 @@ import { graphsCommandSchemas, graphsEventSchemas } from './commands-graphs'
 import { RunDeletedEvent, runManagementCommandSchemas } from './commands-run-management'
 import { settingsCommandSchemas } from './commands-settings'
 import { engineEventSchemas } from './events-engine'
+import { CLUSTER_PROFILE_NAME, clustersCommandSchemas, Executor } from './commands-clusters'
 
 const id = z.number().int().positive()
 const name = printable(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
@@ -61,9 +62,13 @@ export const commandSchemas = {
         overrides: z.record(z.string().regex(/^[\w]+(\.[\w]+)*$/, 'a dotted key such as model.checkpoint'), z.unknown()).default({}),
         /** Into this existing experiment instead of the one the file names. */
         experimentId: id.optional(),
+        /** Where the runs execute: this engine's workers, or a Slurm cluster (one job array) with a cluster profile. */
+        executor: Executor.default('local'),
+        profile: z.string().regex(CLUSTER_PROFILE_NAME, 'a cluster profile name').optional(),
       })
       .strict()
-      .refine((v) => (v.file === undefined) !== (v.yaml === undefined), 'give exactly one of "file" and "yaml"'),
+      .refine((v) => (v.file === undefined) !== (v.yaml === undefined), 'give exactly one of "file" and "yaml"')
+      .refine((v) => v.profile === undefined || v.executor === 'slurm', { message: 'a cluster profile goes with executor "slurm"', path: ['profile'] }),
     output: z.object({ experiment: Experiment, runs: z.array(RunSummary) }),
   },
   'runs.cancel': { input: z.object({ id }).strict(), output: RunSummary },
@@ -81,6 +86,7 @@ export const commandSchemas = {
   ...graphsCommandSchemas,
   ...runManagementCommandSchemas,
   ...settingsCommandSchemas,
+  ...clustersCommandSchemas,
 } satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 /** Payload schema of every event. */

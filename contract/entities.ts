@@ -95,6 +95,20 @@ export const RunSummary = z.object({
   archived: z.boolean(),
   /** Latest value of each metric, by name. */
   lastMetrics: z.record(z.string(), z.number()),
+  /** Where it executes: "local" (this engine's workers) or "slurm"; absent means local. */
+  executor: z.enum(['local', 'slurm']).optional(),
+  /** Its Slurm job (executor "slurm"): job id, state, node, pending reason, pre-emptions, requeues. */
+  job: z
+    .object({
+      jobId: z.string(),
+      cluster: z.string().nullable(),
+      state: z.string(),
+      node: z.string().nullable(),
+      pendingReason: z.string().nullable(),
+      preemptions: z.number().int(),
+      requeues: z.number().int(),
+    })
+    .optional(),
 })
 export type RunSummary = z.infer<typeof RunSummary>
 

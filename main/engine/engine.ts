@@ -14,6 +14,8 @@ import { RunManager } from './runs/run-manager'
 import { createStddExecutor } from './train/stdd-executor'
 import { createHandlers, type Handlers } from './handlers'
 import { applyRunSettings, preferredBackend, readSettings } from './settings/app-settings'
+import { SlurmExecutor } from './slurm/slurm-executor'
+import { workerPort } from './slurm/worker-port-impl'
 
 export interface EngineOptions {
   /** Data folder; defaults to `STDD_HOME` or `~/.stdd`. */
@@ -45,6 +47,9 @@ export interface EngineOptions {
   autoRun?: boolean
 }
 
+/** How often an engine that runs by itself looks at its Slurm jobs (\`STDD_SLURM_POLL_MS\` overrides). */
+const SLURM_FOLLOW_MS = Number(process.env.STDD_SLURM_POLL_MS) || 10_000
+
 /** Everything a command handler may use. */
 export interface EngineContext {
   readonly db: Db
@@ -52,6 +57,8 @@ export interface EngineContext {
   readonly bus: EventBus
   readonly log: EngineLog
   readonly runs: RunManager
+  /** Runs submitted to Slurm clusters. */
+  readonly slurm: SlurmExecutor
   /** Starts working through the queue if this engine does so by itself (see `autoRun`). */
   kickQueue(): void
 }
@@ -67,6 +74,7 @@ export class Engine implements EngineContext {
   readonly db: Db
   readonly dataDir: string
   readonly runs: RunManager
+  readonly slurm: SlurmExecutor
   private readonly handlers: Handlers
   private backendReady: Promise<void> | null = null
   /** The runs this engine marked interrupted when it started (their engine had died). */
@@ -98,6 +106,7 @@ export class Engine implements EngineContext {
       backendName: () => activeBackend()?.name ?? null,
       maxParallel: opts.maxParallelRuns ?? parallelRunsFromEnv(),
     })
+    this.slurm = new SlurmExecutor({ db: this.db, dataDir: this.dataDir, bus: this.bus, log: this.log, worker: workerPort(this.db, this.dataDir), followEveryMs: this.autoRun ? SLURM_FOLLOW_MS : null })
     this.handlers = createHandlers(this)
   }
 
@@ -110,6 +119,7 @@ export class Engine implements EngineContext {
     engine.interruptedAtStart = interrupted
     if (interrupted.length) engine.log.warn('runs', `run(s) ${interrupted.join(', ')} were interrupted when their engine stopped; resume them to continue from their last checkpoint`)
     engine.kickQueue()
+    engine.slurm.followInBackground()
     return engine
   }
 
@@ -152,6 +162,7 @@ export class Engine implements EngineContext {
 
   close(): void {
     clearInterval(this.dbFileTimer)
+    this.slurm.stopFollowing()
     this.db.close()
   }
 }

@@ -13,6 +13,8 @@ import { analysisHandlers } from './analysis'
 import { createGraphHandlers } from './graphs'
 import { runManagementHandlers } from './run-management'
 import { settingsHandlers } from './settings'
+import { clustersHandlers } from './clusters'
+import { launchOnSlurm } from '../slurm/launch'
 
 export type Handlers = {
   [C in CommandName]: (input: ParsedCommandInput<C>) => CommandOutput<C> | Promise<CommandOutput<C>>
@@ -38,12 +40,15 @@ export function createHandlers(ctx: EngineContext): Handlers {
     'logs.recent': ({ limit }) => ctx.log.recent(limit),
     'experiments.files': () => listExperimentFiles(ctx.dataDir),
     'runs.launch': (input) => {
-      const launched = ctx.runs.launch(readExperiment(input, ctx.dataDir), input.experimentId === undefined ? undefined : { experimentId: input.experimentId })
+      const into = input.experimentId === undefined ? undefined : { experimentId: input.experimentId }
+      if (input.executor === 'slurm') return launchOnSlurm(ctx, readExperiment(input, ctx.dataDir), input.profile, into)
+      const launched = ctx.runs.launch(readExperiment(input, ctx.dataDir), into)
       ctx.kickQueue()
       return launched
     },
-    'runs.cancel': ({ id }) => ctx.runs.cancel(id),
+    'runs.cancel': ({ id }) => (ctx.slurm.isSlurmRun(id) ? ctx.slurm.cancel(id) : ctx.runs.cancel(id)),
     'runs.resume': ({ id }) => {
+      if (ctx.slurm.isSlurmRun(id)) return ctx.slurm.resume(id)
       const run = ctx.runs.resume(id)
       ctx.kickQueue()
       return run
@@ -54,6 +59,7 @@ export function createHandlers(ctx: EngineContext): Handlers {
     ...createGraphHandlers(ctx),
     ...runManagementHandlers(ctx),
     ...settingsHandlers(ctx),
+    ...clustersHandlers(ctx),
   }
 }
 

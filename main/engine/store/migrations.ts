@@ -241,6 +241,32 @@ export const migrations: readonly Migration[] = [
       db.exec('ALTER TABLE runs ADD COLUMN gemm TEXT')
     },
   },
+  {
+    description: 'slurm_jobs: the Slurm job of a run the Slurm executor submitted (cluster + job id + submit time), its last seen state, node, pending reason, pre-emptions and requeues, its run folder and sbatch script',
+    up(db) {
+      db.exec(`
+        CREATE TABLE slurm_jobs (
+          run_id         INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+          profile        TEXT NOT NULL,
+          profile_json   TEXT NOT NULL,
+          cluster        TEXT,
+          array_job_id   INTEGER NOT NULL,
+          task_id        INTEGER NOT NULL,
+          submit_time    INTEGER,
+          run_dir        TEXT NOT NULL,
+          script         TEXT NOT NULL,
+          log_file       TEXT NOT NULL,
+          state          TEXT NOT NULL DEFAULT 'PENDING',
+          node           TEXT,
+          pending_reason TEXT,
+          preemptions    INTEGER NOT NULL DEFAULT 0,
+          requeues       INTEGER NOT NULL DEFAULT 0,
+          resumable      INTEGER NOT NULL DEFAULT 0,
+          updated_at     TEXT NOT NULL
+        );
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

@@ -13,8 +13,9 @@ export interface RunningRunRow {
   heartbeatAt: string | null
 }
 
+/** Runs this machine's engines run (Slurm runs are followed through their jobs instead). */
 export function runningRuns(db: Db): RunningRunRow[] {
-  return (db.prepare("SELECT id, pid, host, heartbeat_at FROM runs WHERE status = 'running'").all() as { id: number; pid: number | null; host: string | null; heartbeat_at: string | null }[]).map(
+  return (db.prepare("SELECT id, pid, host, heartbeat_at FROM runs WHERE status = 'running' AND id NOT IN (SELECT run_id FROM slurm_jobs)").all() as { id: number; pid: number | null; host: string | null; heartbeat_at: string | null }[]).map(
     (r) => ({ id: r.id, pid: r.pid, host: r.host, heartbeatAt: r.heartbeat_at }),
   )
 }

@@ -3,6 +3,7 @@ import type { RunDetail, RunStatus, RunSummary } from '../../../contract'
 import { ContractError } from '../../../contract'
 import { nowIso, type Db } from './db'
 import { placeholders } from './sql'
+import { executorFields } from './slurm-jobs'
 
 interface RunRow {
   id: number
@@ -62,6 +63,7 @@ function toSummary(db: Db, r: RunRow): RunSummary {
     note: r.note,
     archived: r.archived_at !== null,
     lastMetrics: lastMetrics(db, r.id),
+    ...executorFields(db, r.id),
   }
 }
 

@@ -1,0 +1,17 @@
+import type { EngineContext } from '../engine'
+import type { ResolvedExperiment } from '../experiments/resolve'
+import type { Launched } from '../runs/run-manager'
+import { getRunSummary } from '../store/runs'
+
+/**
+ * Launches an experiment's runs on Slurm: creates them like a local launch, takes them out of the
+ * local queue in the same tick (no local worker may claim them), then submits them as one job array.
+ */
+export async function launchOnSlurm(ctx: EngineContext, resolved: ResolvedExperiment, profile: string | undefined): Promise<Launched> {
+  const launched = ctx.runs.launch(resolved)
+  const ids = launched.runs.map((r) => r.id)
+  ctx.slurm.takeFromLocalQueue(ids)
+  await ctx.slurm.submit(ids, profile, launched.experiment.name)
+  ctx.slurm.followInBackground()
+  return { experiment: launched.experiment, runs: ids.map((id) => getRunSummary(ctx.db, id)) }
+}

@@ -1,0 +1,19 @@
+/** One record of a worker's `record.jsonl` as the Slurm executor reacts to it (docs/worker.md). */
+export interface ImportedRecord {
+  type: string
+  [field: string]: unknown
+}
+
+/**
+ * What the Slurm executor needs from the run worker's side (docs/worker.md): the run spec a worker
+ * reads, the run's key, and the idempotent importer of a run folder's record into the database.
+ */
+export interface WorkerPort {
+  /** `run.json` for the run, with `nodeDataDir` as the worker's data folder. */
+  runSpec(runId: number, nodeDataDir: string): unknown
+  runKey(runId: number): string
+  /** Imports `dir/record.jsonl` (only what is new) and returns the records applied now. */
+  importRecord(runId: number, dir: string): ImportedRecord[]
+  readonly specFile: string
+  readonly recordFile: string
+}
