@@ -1,13 +1,14 @@
 import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { top1Key } from '../../../contract/vocabulary'
 import { loadExperimentFile } from '../../engine/experiments/resolve'
 import { startInProcessEngine } from '../../engine/in-process'
 import type { Engine } from '../../engine/engine'
-import { formatTable } from '../format'
+import { launchOnSlurm } from '../../engine/slurm/launch'
+import { reportRuns } from '../run-report'
 import { ENGINE_OPTION_HELP, ENGINE_OPTIONS, engineOptions } from '../global-options'
 import { progressPrinter } from '../progress'
 import { CliUsageError, type CliCommand, type CliContext } from '../types'
+import { EXECUTOR_HELP, EXECUTOR_OPTIONS, followSlurmRuns, parseExecutor } from '../slurm-follow'
 
 /** Runs the given runs in this process with a progress bar; Ctrl-C cancels the active one. Returns the exit code. */
 export async function executeRuns(engine: Engine, runIds: number[], ctx: CliContext): Promise<number> {
@@ -38,25 +39,7 @@ export async function executeRuns(engine: Engine, runIds: number[], ctx: CliCont
     bar.done()
     off()
   }
-  const runs = await engine.invoke('runs.list', {})
-  const mine = runs.filter((r) => runIds.includes(r.id)).sort((a, b) => a.id - b.id)
-  ctx.io.out(
-    formatTable(
-      ['id', 'run', 'status', 'metrics'],
-      mine.map((r) => [
-        String(r.id),
-        r.name,
-        r.status + (r.error ? ` (${r.error})` : ''),
-        Object.entries(r.lastMetrics)
-          .flatMap(([k, v]) => {
-            const key = top1Key(k)
-            return key ? [`${key} top1=${v.toFixed(2)}`] : []
-          })
-          .join('  '),
-      ]),
-    ),
-  )
-  return mine.every((r) => r.status === 'done') ? 0 : 1
+  return reportRuns(engine, runIds, ctx)
 }
 
 /** `KEY=VALUE` pairs; values are read as YAML (numbers, booleans, lists). */
@@ -73,22 +56,29 @@ export function parseOverrides(pairs: readonly string[]): Record<string, unknown
 export const runCommand: CliCommand = {
   name: 'run',
   summary: 'train and evaluate the runs of an experiment file, with a progress bar',
-  usage: 'FILE.yaml [--set KEY=VALUE]… [--backend NAME] [--data-dir DIR]',
+  usage: 'FILE.yaml [--set KEY=VALUE]… [--executor local|slurm [--profile NAME] [--detach]] [--backend NAME] [--data-dir DIR]',
   details: [
     'Each run of the file (its sweep) is queued, then run here one at a time. Ctrl-C cancels; "stdd resume ID" continues.',
     '--set KEY=VALUE  override a key in every run (YAML value), e.g. to run a SynthMotion suite on real data:',
     '                 --set model.checkpoint=/models/clip-vit-base-patch16 --set eval.0.dataset=ucf101 --set eval.0.root=/data/ucf101 --set eval.0.protocol=ep3',
+    ...EXECUTOR_HELP,
     ...ENGINE_OPTION_HELP,
   ],
-  options: { set: { type: 'string', multiple: true }, ...ENGINE_OPTIONS },
+  options: { set: { type: 'string', multiple: true }, ...EXECUTOR_OPTIONS, ...ENGINE_OPTIONS },
   positionals: true,
   async run({ values, positionals }, ctx) {
     if (positionals.length !== 1) throw new CliUsageError('give exactly one experiment file, e.g. "stdd run experiments/smoke.yaml"')
     const overrides = parseOverrides((values.set as string[] | undefined) ?? [])
-    const conn = await startInProcessEngine(engineOptions(values))
+    const executor = parseExecutor(values)
+    const conn = await startInProcessEngine({ ...engineOptions(values), ...(executor.slurm ? { withoutTf: true } : {}) })
     try {
       // The user's own shell may run a file anywhere; "runs.launch" (renderer, browser) only reads the experiment libraries.
-      const launched = conn.engine.runs.launch(loadExperimentFile(resolve(positionals[0]!), overrides))
+      const resolved = loadExperimentFile(resolve(positionals[0]!), overrides)
+      if (executor.slurm) {
+        const launched = await launchOnSlurm(conn.engine, resolved, executor.profile)
+        return await followSlurmRuns(conn.engine, launched.experiment.name, launched.runs, executor.detach, ctx)
+      }
+      const launched = conn.engine.runs.launch(resolved)
       ctx.io.err(`experiment "${launched.experiment.name}": ${launched.runs.length} run(s) queued (${launched.runs.map((r) => `${r.id} ${r.name}`).join(', ')})`)
       return await executeRuns(conn.engine, launched.runs.map((r) => r.id), ctx)
     } finally {
