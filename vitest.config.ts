@@ -29,6 +29,18 @@ export default defineConfig({
       },
       {
         test: {
+          // A real single-node Slurm started by the tests (tests/helpers/slurm): one file at a time.
+          name: 'slurm',
+          environment: 'node',
+          include: ['tests/slurm/**/*.test.ts'],
+          setupFiles: ['tests/setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],

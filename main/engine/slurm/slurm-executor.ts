@@ -173,23 +173,26 @@ export class SlurmExecutor {
     return r.code === 0 ? r.stdout.split('\n').filter((l) => l.endsWith(' signal USR1')).length : job.preemptions
   }
 
-  /** One look at one job: import its record, then ask the scheduler; updates the run and its job row. */
+  /**
+   * One look at one job: imports its record (the worker's word on the run comes first), then asks
+   * the scheduler for the job's state, node, pending reason and requeues. A run the record has not
+   * ended takes its status from the job's state (never "done").
+   */
   private async followOne(job: SlurmJobRecord): Promise<void> {
     const { db } = this.deps
     const link = clusterLink(job.profile)
     if (job.profile.ssh) await this.mirrorRecord(link, job)
-    const applied = this.deps.worker.importRecord(job.runId, this.importDir(job))
-    this.forward(job.runId, applied)
+    this.forward(job.runId, this.deps.worker.importRecord(job.runId, this.importDir(job)))
     const before = getRunSummary(db, job.runId)
+    const recordEnded = before.status !== 'queued' && before.status !== 'running'
+    const seen = await this.observe(link, job.profile, { cluster: job.cluster, arrayJobId: job.arrayJobId, taskId: job.taskId, submitTime: job.submitTime })
     const preemptions = await this.signalsReceived(link, job)
-    if (before.status !== 'queued' && before.status !== 'running') {
-      // The worker's record ended the run.
-      updateSlurmJob(db, job.runId, { preemptions, resumable: before.status !== 'done', state: before.status === 'done' ? 'COMPLETED' : job.state })
+    const found = seen ? { node: seen.node, pendingReason: seen.pendingReason, requeues: seen.requeues, cluster: seen.cluster ?? job.cluster } : {}
+    if (recordEnded) {
+      updateSlurmJob(db, job.runId, { state: seen?.state ?? 'UNKNOWN', ...found, preemptions, resumable: before.status !== 'done' })
       this.announce(job.runId)
       return
     }
-    const key: JobKey = { cluster: job.cluster, arrayJobId: job.arrayJobId, taskId: job.taskId, submitTime: job.submitTime }
-    const seen = await this.observe(link, job.profile, key)
     const jobId = jobIdOf(job)
     const lastLines = await this.tail(link, join(job.runDir, WORKER_LOG), 20)
     const verdict = verdictFor(seen, jobId, () => lastLines)
@@ -198,12 +201,7 @@ export class SlurmExecutor {
       this.endedWithoutRecord.add(job.runId)
       verdict.status = null
     }
-    updateSlurmJob(db, job.runId, {
-      state: seen?.state ?? 'UNKNOWN',
-      ...(seen ? { node: seen.node, pendingReason: seen.pendingReason, requeues: seen.requeues, cluster: seen.cluster ?? job.cluster } : {}),
-      preemptions,
-      resumable: verdict.resumable,
-    })
+    updateSlurmJob(db, job.runId, { state: seen?.state ?? 'UNKNOWN', ...found, preemptions, resumable: verdict.resumable })
     if (verdict.status && verdict.status !== before.status) {
       setRunStatus(db, job.runId, verdict.status, verdict.error)
       if (verdict.error) this.deps.log.warn('slurm', `run ${job.runId}: ${verdict.error}`)

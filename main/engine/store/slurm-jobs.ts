@@ -104,9 +104,18 @@ export function getSlurmJob(db: Db, runId: number): SlurmJobRecord | null {
   return row ? fromRow(row) : null
 }
 
-/** Slurm runs not yet finished (queued or running): the ones the executor still follows. */
+/**
+ * The jobs the executor still follows: of runs not yet ended, and of runs that ended while their job
+ * was still seen on the cluster (until it has left, for its final state).
+ */
 export function followedSlurmJobs(db: Db): SlurmJobRecord[] {
-  const rows = db.prepare(`SELECT j.* FROM slurm_jobs j JOIN runs r ON r.id = j.run_id WHERE r.status IN ('queued', 'running') ORDER BY j.run_id`).all() as Row[]
+  const rows = db
+    .prepare(
+      `SELECT j.* FROM slurm_jobs j JOIN runs r ON r.id = j.run_id
+       WHERE r.status IN ('queued', 'running') OR j.state IN ('PENDING', 'RUNNING', 'COMPLETING', 'CONFIGURING', 'REQUEUED', 'SUSPENDED')
+       ORDER BY j.run_id`,
+    )
+    .all() as Row[]
   return rows.map(fromRow)
 }
 

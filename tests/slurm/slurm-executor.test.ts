@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Engine } from '../../main/engine/engine'
+import { loadExperimentFile } from '../../main/engine/experiments/resolve'
+import { startInProcessEngine } from '../../main/engine/in-process'
+import { getSlurmJob } from '../../main/engine/store/slurm-jobs'
+import { startSlurmCluster, missingSlurmPackages, HIGH_PARTITION, LOW_PARTITION, type SlurmCluster } from '../helpers/slurm/cluster'
+import { waitFor } from '../helpers/slurm/daemon'
+import { missingSshd, startLoopbackSshd, type LoopbackSshd } from '../helpers/slurm/loopback-sshd'
+import { tempDir } from '../helpers/temp-dir'
+import { hasEnded, metricSeries, useProfile, waitForRuns, writeExperiment } from './slurm-helpers'
+
+// A real single-node Slurm (Debian's 22.05) per describe block, started by the test and stopped by its pids.
+// Without the packages (or root) the cases are skipped with the reason, unless STDD_REQUIRE_SLURM=1 (.ci/run).
+const missing = missingSlurmPackages(true) ?? missingSshd()
+if (missing && process.env.STDD_REQUIRE_SLURM === '1') throw new Error(`the Slurm tests need ${missing}`)
+
+const tmp = tempDir('stdd-slurm-test-')
+let engine: Engine
+let closeEngine: () => Promise<void>
+/** The metrics of the tiny experiment run here, on this machine: every Slurm run must import the same. */
+let localReference: Awaited<ReturnType<typeof metricSeries>>
+
+async function launch(file: string, profile: string, overrides: Record<string, unknown> = {}): Promise<number[]> {
+  const launched = await engine.invoke('runs.launch', { file, overrides, executor: 'slurm', profile })
+  return launched.runs.map((r) => r.id)
+}
+
+describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  beforeAll(async () => {
+    const conn = await startInProcessEngine({ dataDir: join(tmp.path, 'data') })
+    engine = conn.engine
+    closeEngine = conn.close
+    // STDD_HOME of the tests' own experiment files is tmp: the launch reads them from <data>/experiments.
+    const reference = engine.runs.launch(loadExperimentFile(writeExperiment(tmp.path, 'reference'), {}))
+    await engine.runs.runOnly(reference.runs.map((r) => r.id))
+    expect((await engine.invoke('runs.get', { id: reference.runs[0]!.id })).status).toBe('done')
+    localReference = await metricSeries(engine, reference.runs[0]!.id)
+  }, 180_000)
+
+  afterAll(async () => {
+    await closeEngine?.()
+    tmp.remove()
+  })
+
+  describe('without accounting (squeue only)', () => {
+    let cluster: SlurmCluster
+    beforeAll(async () => {
+      cluster = await startSlurmCluster()
+      useProfile(engine, cluster, { name: 'test', partition: LOW_PARTITION })
+    }, 60_000)
+    afterAll(async () => cluster?.stop())
+
+    it('runs a 3-run sweep as one job array; each run imports the metrics a local run of its config gives', async () => {
+      const file = writeExperiment(join(engine.dataDir, 'experiments'), 'sweep', { extra: 'sweep:\n  grid:\n    seed: [3, 4, 5]\n' })
+      const ids = await launch(file, 'test')
+      expect(ids).toHaveLength(3)
+      const jobs = ids.map((id) => getSlurmJob(engine.db, id)!)
+      expect(new Set(jobs.map((j) => j.arrayJobId)).size).toBe(1)
+      expect(jobs.map((j) => j.taskId)).toEqual([0, 1, 2])
+      expect(jobs[0]!.script).toContain('#SBATCH --array=0-2')
+      const runs = await waitForRuns(engine, cluster, ids, hasEnded, 'to end')
+      expect(runs.map((r) => [r.status, r.error])).toEqual(ids.map(() => ['done', null]))
+      expect(runs.every((r) => r.executor === 'slurm' && r.job?.node === cluster.nodeName)).toBe(true)
+      // seed 3 is the reference's config: the same numbers, imported from the node's record.
+      const seed3 = runs.find((r) => r.name.includes('seed=3'))!
+      expect(await metricSeries(engine, seed3.id)).toEqual(localReference)
+      const seed4 = runs.find((r) => r.name.includes('seed=4'))!
+      expect(await metricSeries(engine, seed4.id)).not.toEqual(localReference)
+      // Importing again changes nothing.
+      await engine.slurm.poll()
+      expect(await metricSeries(engine, seed3.id)).toEqual(localReference)
+      const detail = await engine.invoke('runs.job', { id: seed3.id })
+      expect(detail?.script).toContain('--signal=B:USR1@')
+      expect(detail?.logTail).toContain('start attempt 0')
+    }, 300_000)
+
+    it('cancels a running job with scancel', async () => {
+      const file = writeExperiment(join(engine.dataDir, 'experiments'), 'cancel', { epochs: 50 })
+      const [id] = await launch(file, 'test')
+      await waitForRuns(engine, cluster, [id!], (r) => r.status === 'running', 'to start')
+      const cancelled = await engine.invoke('runs.cancel', { id: id! })
+      expect(cancelled.status).toBe('cancelled')
+      const job = getSlurmJob(engine.db, id!)!
+      await waitFor(
+        () => {
+          const out = execFileSync('squeue', ['-h', '-t', 'all', '-j', String(job.arrayJobId), '-o', '%T'], { env: cluster.env, encoding: 'utf8' }).trim()
+          return out === 'CANCELLED' ? out : null
+        },
+        60_000,
+        () => 'the job was not cancelled',
+      )
+      expect((await engine.invoke('runs.get', { id: id! })).status).toBe('cancelled')
+      expect(getSlurmJob(engine.db, id!)!.resumable).toBe(true)
+    }, 120_000)
+
+    it('marks a run whose config fails on the node failed, with the worker\'s reason', async () => {
+      const file = writeExperiment(join(engine.dataDir, 'experiments'), 'broken', {})
+      const [id] = await launch(file, 'test', { 'model.checkpoint': '/nonexistent/clip-checkpoint' })
+      const [run] = await waitForRuns(engine, cluster, [id!], hasEnded, 'to end')
+      expect(run!.status).toBe('failed')
+      expect(run!.error).toContain('/nonexistent/clip-checkpoint')
+    }, 120_000)
+
+    describe('through ssh to a loopback sshd', () => {
+      let sshd: LoopbackSshd
+      beforeAll(async () => {
+        sshd = await startLoopbackSshd()
+        useProfile(engine, cluster, { name: 'remote', ssh: sshd.alias, sshOptions: ['-F', sshd.configFile], partition: LOW_PARTITION, runsFolder: join(tmp.path, 'cluster-scratch'), nodeDataDir: engine.dataDir })
+      }, 60_000)
+      afterAll(async () => sshd?.stop())
+
+      it('tests the connection with sinfo, submits, and imports a copy of the record read over ssh', async () => {
+        const test = await engine.invoke('clusters.test', { name: 'remote' })
+        expect(test).toMatchObject({ ok: true })
+        expect(test.command).toMatch(/^ssh -F .* stdd-test-login -- SLURM_CONF=.* sinfo --summarize$/)
+        expect(test.output).toContain(LOW_PARTITION)
+        const file = writeExperiment(join(engine.dataDir, 'experiments'), 'remote')
+        const [id] = await launch(file, 'remote')
+        const [run] = await waitForRuns(engine, cluster, [id!], hasEnded, 'to end')
+        expect([run!.status, run!.error]).toEqual(['done', null])
+        expect(await metricSeries(engine, id!)).toEqual(localReference)
+        // The record came over ssh into the run's local folder, not from the cluster's folder directly.
+        const job = getSlurmJob(engine.db, id!)!
+        expect(job.runDir.startsWith(join(tmp.path, 'cluster-scratch'))).toBe(true)
+        expect(readFileSync(join(engine.dataDir, 'runs', String(id), 'record.jsonl'), 'utf8')).toBe(readFileSync(join(job.runDir, 'record.jsonl'), 'utf8'))
+      }, 180_000)
+    })
+  })
+
+  describe('with accounting (slurmdbd + MariaDB: sacct)', () => {
+    let cluster: SlurmCluster
+    beforeAll(async () => {
+      cluster = await startSlurmCluster({ accounting: true })
+      useProfile(engine, cluster, { name: 'acct', partition: LOW_PARTITION, signalGraceSeconds: 30 })
+    }, 120_000)
+    afterAll(async () => cluster?.stop())
+
+    it('a run pre-empted by a higher-priority partition checkpoints, requeues itself, resumes and ends with the uninterrupted metrics', async () => {
+      const file = writeExperiment(join(engine.dataDir, 'experiments'), 'preempted')
+      const [id] = await launch(file, 'acct')
+      const job = getSlurmJob(engine.db, id!)!
+      // Once it trains, a job in the high partition that needs the whole node takes it.
+      await waitFor(() => (readRecordTypes(job.runDir).includes('progress') ? true : null), 120_000, () => `run ${id} did not start training:\n${cluster.logs()}`, 100)
+      cluster.command('sbatch', ['--parsable', '-p', HIGH_PARTITION, '--exclusive', '--wrap', 'sleep 1'])
+      const [run] = await waitForRuns(engine, cluster, [id!], (r) => hasEnded(r) && r.job?.state !== 'RUNNING', 'to end after its pre-emption')
+      expect([run!.status, run!.error]).toEqual(['done', null])
+      expect(readRecordTypes(job.runDir)).toContain('preempted')
+      expect(run!.job).toMatchObject({ preemptions: 1, requeues: 1, state: 'COMPLETED' })
+      expect(await metricSeries(engine, id!)).toEqual(localReference)
+      // sacct lists both attempts of the task: REQUEUED, then COMPLETED.
+      const states = cluster.command('sacct', ['-n', '-X', '-j', `${job.arrayJobId}_0`, '-o', 'State']).split('\n').map((s) => s.trim()).filter(Boolean)
+      expect(states).toEqual(['REQUEUED', 'COMPLETED'])
+    }, 300_000)
+  })
+})
+
+function readRecordTypes(runDir: string): string[] {
+  try {
+    return readFileSync(join(runDir, 'record.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { type: string }).type)
+  } catch {
+    return []
+  }
+}
