@@ -47,7 +47,7 @@ export interface EngineOptions {
   autoRun?: boolean
 }
 
-/** How often an engine that runs by itself looks at its Slurm jobs (\`STDD_SLURM_POLL_MS\` overrides). */
+/** How often an engine that runs by itself looks at its Slurm jobs (`STDD_SLURM_POLL_MS` overrides). */
 const SLURM_FOLLOW_MS = Number(process.env.STDD_SLURM_POLL_MS) || 10_000
 
 /** Everything a command handler may use. */

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ContractError, type ClusterProfile, type RunProgress, type RunSummary, type SlurmJobInfo } from '../../../contract'
+import { ContractError, type ClusterProfile, type RunSummary, type SlurmJobInfo } from '../../../contract'
 import type { EventBus } from '../events'
 import type { EngineLog } from '../log'
 import { runsDir } from '../paths'
@@ -13,7 +13,8 @@ import { verdictFor } from './job-status'
 import { findProfile } from './profiles'
 import { EVENTS_FILE, sbatchScript, WORKER_LOG } from './sbatch-script'
 import { fromSacct, fromSqueue, type JobKey, type JobObservation } from './scheduler-state'
-import type { ImportedRecord, WorkerPort } from './worker-port'
+import type { RunRecord } from '../worker/record'
+import type { WorkerPort } from './worker-port'
 
 export interface SlurmExecutorDeps {
   db: Db
@@ -156,10 +157,13 @@ export class SlurmExecutor {
     if (end >= 0) appendFileSync(local, fresh.subarray(0, end + 1))
   }
 
-  private forward(runId: number, records: ImportedRecord[]): void {
+  /** Progress and log lines of freshly imported records, live to the faces. */
+  private forward(runId: number, records: RunRecord[]): void {
     for (const r of records) {
-      if (r.type === 'progress') this.deps.bus.emit('run.progress', { ...(r as unknown as Omit<RunProgress, 'runId'>), runId })
-      else if (r.type === 'log') this.deps.log.info(`run ${runId}`, String(r.message))
+      if (r.type === 'progress') {
+        const { seq: _s, runKey: _k, at: _a, type: _t, ...p } = r
+        this.deps.bus.emit('run.progress', { runId, ...p })
+      } else if (r.type === 'log') this.deps.log[r.level](`run ${runId}`, r.message)
     }
   }
 

@@ -1,8 +1,4 @@
-/** One record of a worker's `record.jsonl` as the Slurm executor reacts to it (docs/worker.md). */
-export interface ImportedRecord {
-  type: string
-  [field: string]: unknown
-}
+import type { RunRecord } from '../worker/record'
 
 /**
  * What the Slurm executor needs from the run worker's side (docs/worker.md): the run spec a worker
@@ -13,7 +9,7 @@ export interface WorkerPort {
   runSpec(runId: number, nodeDataDir: string): unknown
   runKey(runId: number): string
   /** Imports `dir/record.jsonl` (only what is new) and returns the records applied now. */
-  importRecord(runId: number, dir: string): ImportedRecord[]
+  importRecord(runId: number, dir: string): RunRecord[]
   readonly specFile: string
   readonly recordFile: string
 }
