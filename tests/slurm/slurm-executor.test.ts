@@ -75,26 +75,29 @@ describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (
       const detail = await engine.invoke('runs.job', { id: seed3.id })
       expect(detail?.script).toContain('--signal=B:USR1@')
       expect(detail?.logTail).toContain('start attempt 0')
+      expect(detail?.logTail).toContain('epoch 2/2')
     }, 300_000)
 
-    it('cancels a running job with scancel', async () => {
-      const file = writeExperiment(join(engine.dataDir, 'experiments'), 'cancel', { epochs: 50 })
+    it('cancels a running job with scancel; resume submits it again and it ends with the uninterrupted metrics', async () => {
+      const file = writeExperiment(join(engine.dataDir, 'experiments'), 'cancel')
       const [id] = await launch(file, 'test')
       await waitForRuns(engine, cluster, [id!], (r) => r.status === 'running', 'to start')
-      const cancelled = await engine.invoke('runs.cancel', { id: id! })
-      expect(cancelled.status).toBe('cancelled')
-      const job = getSlurmJob(engine.db, id!)!
+      const first = getSlurmJob(engine.db, id!)!
+      expect((await engine.invoke('runs.cancel', { id: id! })).status).toBe('cancelled')
       await waitFor(
-        () => {
-          const out = execFileSync('squeue', ['-h', '-t', 'all', '-j', String(job.arrayJobId), '-o', '%T'], { env: cluster.env, encoding: 'utf8' }).trim()
-          return out === 'CANCELLED' ? out : null
-        },
+        () => (execFileSync('squeue', ['-h', '-t', 'all', '-j', String(first.arrayJobId), '-o', '%T'], { env: cluster.env, encoding: 'utf8' }).trim() === 'CANCELLED' ? true : null),
         60_000,
         () => 'the job was not cancelled',
       )
-      expect((await engine.invoke('runs.get', { id: id! })).status).toBe('cancelled')
       expect(getSlurmJob(engine.db, id!)!.resumable).toBe(true)
-    }, 120_000)
+      expect((await engine.invoke('runs.resume', { id: id! })).status).toBe('queued')
+      const again = getSlurmJob(engine.db, id!)!
+      expect(again.arrayJobId).not.toBe(first.arrayJobId)
+      expect(again.runDir).toBe(first.runDir)
+      const [run] = await waitForRuns(engine, cluster, [id!], hasEnded, 'to end after its resume')
+      expect([run!.status, run!.error]).toEqual(['done', null])
+      expect(await metricSeries(engine, id!)).toEqual(localReference)
+    }, 180_000)
 
     it('marks a run whose config fails on the node failed, with the worker\'s reason', async () => {
       const file = writeExperiment(join(engine.dataDir, 'experiments'), 'broken', {})
@@ -150,8 +153,8 @@ describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (
       expect(readRecordTypes(job.runDir)).toContain('preempted')
       expect(run!.job).toMatchObject({ preemptions: 1, requeues: 1, state: 'COMPLETED' })
       expect(await metricSeries(engine, id!)).toEqual(localReference)
-      // sacct lists both attempts of the task: REQUEUED, then COMPLETED.
-      const states = cluster.command('sacct', ['-n', '-X', '-j', `${job.arrayJobId}_0`, '-o', 'State']).split('\n').map((s) => s.trim()).filter(Boolean)
+      // sacct lists both attempts of the task (-D: every record of the id): REQUEUED, then COMPLETED.
+      const states = cluster.command('sacct', ['-n', '-X', '-D', '-j', `${job.arrayJobId}_0`, '-o', 'State']).split('\n').map((s) => s.trim()).filter(Boolean)
       expect(states).toEqual(['REQUEUED', 'COMPLETED'])
     }, 300_000)
   })

@@ -38,6 +38,8 @@ function exec(file: string, args: string[], env: NodeJS.ProcessEnv, input?: stri
       const spawnProblem = err && typeof (err as { code?: unknown }).code === 'string' ? `${file}: ${err.message}` : ''
       resolve({ code, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') + spawnProblem })
     })
+    // A command that exits without reading its input closes the pipe: that is not an error here.
+    child.stdin?.on('error', () => undefined)
     child.stdin?.end(input ?? '')
   })
 }

@@ -10,7 +10,6 @@ import { getRunSummary, setRunStatus } from '../store/runs'
 import { followedSlurmJobs, getSlurmJob, jobIdOf, jobInfo, saveSubmittedJob, updateSlurmJob, type SlurmJobRecord } from '../store/slurm-jobs'
 import { clusterLink, type ClusterLink } from './cluster-link'
 import { verdictFor } from './job-status'
-import { findProfile } from './profiles'
 import { EVENTS_FILE, sbatchScript, WORKER_LOG } from './sbatch-script'
 import { fromSacct, fromSqueue, type JobKey, type JobObservation } from './scheduler-state'
 import type { RunRecord } from '../worker/record'
@@ -72,13 +71,12 @@ export class SlurmExecutor {
   }
 
   /**
-   * Submits `runIds` (queued, out of the local queue) as one job array with `profileName` (default:
-   * "default"). Writes each run's run.json and the script, runs `sbatch`, records the jobs. When the
-   * submission fails, the runs are marked failed with sbatch's message and the error is thrown.
+   * Submits `runIds` (queued, out of the local queue) as one job array with `profile`. Writes each
+   * run's run.json and the script, runs `sbatch`, records the jobs. When the submission fails, the
+   * runs are marked failed with the reason (sbatch's message) and the error is thrown.
    */
-  async submit(runIds: number[], profileName: string | undefined, jobName: string, existingDirs?: Map<number, string>): Promise<void> {
+  async submit(runIds: number[], profile: ClusterProfile, jobName: string, existingDirs?: Map<number, string>): Promise<void> {
     const { db, worker } = this.deps
-    const profile = findProfile(this.deps.dataDir, profileName)
     const link = clusterLink(profile)
     try {
       const folder = this.runsFolder(profile)
@@ -286,19 +284,21 @@ export class SlurmExecutor {
     if (run.status === 'queued' || run.status === 'running') throw new ContractError('conflict', `run ${runId} is ${run.status} on Slurm (job ${jobIdOf(job)})`)
     setRunStatus(this.deps.db, runId, 'queued')
     this.endedWithoutRecord.delete(runId)
-    await this.submit([runId], job.profile.name, `${run.experimentName}-resume`, new Map([[runId, job.runDir]]))
+    await this.submit([runId], job.profile, `${run.experimentName}-resume`, new Map([[runId, job.runDir]]))
     return getRunSummary(this.deps.db, runId)
   }
 
-  /** The run's job, its sbatch script and the tail of its logs (the worker's, then Slurm's own); null for a local run. */
+  /** The run's job, its sbatch script and the tail of its logs (the job script's notes, the worker's output, Slurm's own); null for a local run. */
   async jobDetail(runId: number, logLines: number): Promise<{ job: SlurmJobInfo; script: string; logTail: string } | null> {
     const job = getSlurmJob(this.deps.db, runId)
     if (!job) return null
     const link = clusterLink(job.profile)
-    const worker = await this.tail(link, join(job.runDir, WORKER_LOG), logLines)
-    const slurm = await this.tail(link, job.logFile, logLines)
-    const logTail = [worker && `== ${join(job.runDir, WORKER_LOG)}\n${worker}`, slurm && `== ${job.logFile}\n${slurm}`].filter(Boolean).join('\n')
-    return { job: jobInfo(job), script: job.script, logTail }
+    const parts: string[] = []
+    for (const file of [join(job.runDir, EVENTS_FILE), join(job.runDir, WORKER_LOG), job.logFile]) {
+      const text = await this.tail(link, file, logLines)
+      if (text) parts.push(`== ${file}\n${text}`)
+    }
+    return { job: jobInfo(job), script: job.script, logTail: parts.join('\n') }
   }
 }
 

@@ -23,9 +23,15 @@ export function startDaemon(name: string, command: string, args: string[], logFi
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}; is it installed? (see .ci/run for the packages)`)
   const pid = child.pid
   let exit: string | null = null
+  // Should the test process end without stopping it (a crash), it does not outlive the test.
+  const killOnExit = (): void => {
+    if (exit === null) process.kill(pid, 'SIGKILL')
+  }
+  process.once('exit', killOnExit)
   const gone = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       exit = signal ? `killed by ${signal}` : `exit code ${code}`
+      process.off('exit', killOnExit)
       resolve()
     })
     child.once('error', (err) => {
