@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunSummary } from '../../contract'
+import { runCli } from '../../main/cli/run-cli'
 import type { Engine } from '../../main/engine/engine'
 import { loadExperimentFile } from '../../main/engine/experiments/resolve'
 import { startInProcessEngine } from '../../main/engine/in-process'
@@ -9,6 +11,7 @@ import { getSlurmJob } from '../../main/engine/store/slurm-jobs'
 import { startSlurmCluster, missingSlurmPackages, HIGH_PARTITION, LOW_PARTITION, type SlurmCluster } from '../helpers/slurm/cluster'
 import { waitFor } from '../helpers/slurm/daemon'
 import { missingSshd, startLoopbackSshd, type LoopbackSshd } from '../helpers/slurm/loopback-sshd'
+import { cliContext } from '../helpers/cli-context'
 import { tempDir } from '../helpers/temp-dir'
 import { hasEnded, metricSeries, useProfile, waitForRuns, writeExperiment } from './slurm-helpers'
 
@@ -99,12 +102,25 @@ describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (
       expect(await metricSeries(engine, id!)).toEqual(localReference)
     }, 180_000)
 
-    it('marks a run whose config fails on the node failed, with the worker\'s reason', async () => {
-      const file = writeExperiment(join(engine.dataDir, 'experiments'), 'broken', {})
-      const [id] = await launch(file, 'test', { 'model.checkpoint': '/nonexistent/clip-checkpoint' })
-      const [run] = await waitForRuns(engine, cluster, [id!], hasEnded, 'to end')
+    it('stdd run --executor slurm: --detach returns once submitted; runs list --json shows the job; a config that fails on the node ends failed with the worker\'s reason', async () => {
+      const file = writeExperiment(tmp.path, 'broken')
+      const args = ['run', file, '--executor', 'slurm', '--profile', 'test', '--set', 'model.checkpoint=/nonexistent/clip-checkpoint', '--data-dir', engine.dataDir]
+      const detached = cliContext()
+      expect(await runCli([...args, '--detach'], detached.ctx)).toBe(0)
+      expect(detached.err.join('\n')).toMatch(/1 run\(s\) submitted to Slurm \(\d+ default → job \d+_0\)/)
+      const followed = cliContext()
+      expect(await runCli(args, followed.ctx)).toBe(1)
+      expect(followed.err.join('\n')).toMatch(/run \d+: failed \(job \d+_0 /)
+      expect(followed.out.join('\n')).toMatch(/failed \(.*\/nonexistent\/clip-checkpoint/)
+      const listed = cliContext()
+      expect(await runCli(['runs', 'list', '--json', '--data-dir', engine.dataDir], listed.ctx)).toBe(0)
+      const broken = (JSON.parse(listed.out.join('')) as RunSummary[]).filter((r) => r.experimentName === 'broken')
+      expect(broken).toHaveLength(2)
+      for (const r of broken) expect(r).toMatchObject({ executor: 'slurm', job: { jobId: expect.stringMatching(/^\d+_0$/), cluster: cluster.clusterName, preemptions: 0, requeues: 0 } })
+      const [run] = await waitForRuns(engine, cluster, [broken[1]!.id], hasEnded, 'to end')
       expect(run!.status).toBe('failed')
       expect(run!.error).toContain('/nonexistent/clip-checkpoint')
+      expect(run!.job?.node).toBe(cluster.nodeName)
     }, 120_000)
 
     describe('through ssh to a loopback sshd', () => {
