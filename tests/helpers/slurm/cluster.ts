@@ -68,7 +68,8 @@ export async function startSlurmCluster(options: { accounting?: boolean } = {}):
     return d
   }
   const logs = (): string => [...logFiles, ...['slurmctld.log', 'slurmd.log', 'slurmdbd.log', 'munged.log'].map((f) => join(dir, f))].map((f) => tail(f)).join('\n')
-  const command = (name: string, args: string[]): string => execFileSync(name, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 })
+  // In the cluster's folder: a job submitted from here writes its slurm-N.out there, not into the checkout.
+  const command = (name: string, args: string[]): string => execFileSync(name, args, { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 })
 
   const stop = async (): Promise<void> => {
     try {
