@@ -25,7 +25,7 @@ const profile = (name: string, over: Partial<ClusterProfile> = {}): ClusterProfi
 const bridge = fakeBridge({
   'clusters.list': { file: '/data/clusters.yaml', profiles: [profile('default'), profile('a100', { ssh: 'login1', partition: 'gpu', gpus: 1 })] },
   'clusters.test': (i) => ({ ok: i.name === 'default', command: i.name === 'a100' ? 'ssh login1 -- sinfo --summarize' : 'sinfo --summarize', output: i.name === 'a100' ? 'Permission denied (publickey)' : 'PARTITION AVAIL' }),
-  'clusters.save': (i) => [profile('default'), i.profile],
+  'clusters.save': (i) => [profile('default'), profile(i.profile.name)],
   'experiments.files': [{ file: '/x/smoke.yaml', label: 'smoke.yaml', source: 'built-in', name: 'smoke', description: '', runs: 1, error: null }],
   'runs.launch': () => ({ experiment: { id: 1, name: 'smoke', description: '', filePath: null, createdAt: '', runCount: 1 }, runs: [] }),
   'runs.job': {

@@ -63,6 +63,11 @@ const WELL_FORMED: { [C in CommandName]: CommandInput<C> } = {
   'runs.log': { id: 1 },
   'settings.get': {},
   'settings.set': { dataWorkers: 1 },
+  'clusters.list': {},
+  'clusters.save': { profile: { name: 'p' } },
+  'clusters.delete': { name: 'p' },
+  'clusters.test': { name: 'default' },
+  'runs.job': { id: 1 },
 }
 
 async function invokeError(command: string, input: unknown): Promise<ContractError> {
