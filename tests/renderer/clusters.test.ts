@@ -51,7 +51,7 @@ describe('the cluster parts of the UI', () => {
 
   it('shows a run\'s job, pending reason, pre-emptions, log tail and sbatch script', async () => {
     const { default: SlurmJobPanel } = await import('../../renderer/components/clusters/SlurmJobPanel.vue')
-    const w = mount(SlurmJobPanel, { props: { runId: 7 } })
+    const w = mount(SlurmJobPanel, { props: { runId: 7 }, global: { plugins: [createPinia()] } })
     await flushPromises()
     expect(w.get('[data-test=slurm-state]').text()).toBe('PENDING — waiting: Priority')
     expect(w.text()).toContain('41_0 on cluster hpc (profile a100)')
@@ -62,7 +62,7 @@ describe('the cluster parts of the UI', () => {
 
   it('tests a profile\'s connection in Settings and shows what sinfo said', async () => {
     const { default: Panel } = await import('../../renderer/components/clusters/ClusterProfilesPanel.vue')
-    const w = mount(Panel)
+    const w = mount(Panel, { global: { plugins: [createPinia()] } })
     await flushPromises()
     expect(w.findAll('[data-test=cluster-profile-row]').map((r) => r.find('strong').text())).toEqual(['default', 'a100'])
     await w.findAll('[data-test=cluster-test]')[1]!.trigger('click')
