@@ -85,18 +85,23 @@ export async function startSlurmCluster(options: { accounting?: boolean } = {}):
 
   try {
     mkdirSync(MUNGE_SOCKET_DIR, { recursive: true, mode: 0o755 })
-    const key = join(dir, 'munge.key')
-    writeFileSync(key, randomBytes(1024), { mode: 0o400 })
-    // The default socket: the slurmctld → slurmdbd connection ignores any other (slurm-notes.md, trap 4).
-    const munged = start('munged', 'munged', ['-F', '--force', `--key-file=${key}`, `--pid-file=${join(dir, 'munged.pid')}`, `--log-file=${join(dir, 'munged.log')}`, `--seed-file=${join(dir, 'munged.seed')}`])
-    await waitFor(
-      () => {
-        if (munged.exited()) throw new Error(`munged stopped (${munged.exited()}):\n${logs()}`)
-        return spawnSync('sh', ['-c', 'munge -n | unmunge'], { stdio: 'ignore' }).status === 0 ? true : null
-      },
-      20_000,
-      () => `munged did not answer on ${MUNGE_SOCKET_DIR}/munge.socket.2`,
-    )
+    const mungeAnswers = (): boolean => spawnSync('sh', ['-c', 'munge -n | unmunge'], { stdio: 'ignore', timeout: 10_000 }).status === 0
+    // A munged already on the default socket (the package's service, started by its install) serves us as
+    // well: every daemon here only needs the same one. Otherwise start one with a fresh key. The default
+    // socket either way: the slurmctld → slurmdbd connection ignores any other (slurm-notes.md, trap 4).
+    if (!mungeAnswers()) {
+      const key = join(dir, 'munge.key')
+      writeFileSync(key, randomBytes(1024), { mode: 0o400 })
+      const munged = start('munged', 'munged', ['-F', '--force', `--key-file=${key}`, `--pid-file=${join(dir, 'munged.pid')}`, `--log-file=${join(dir, 'munged.log')}`, `--seed-file=${join(dir, 'munged.seed')}`])
+      await waitFor(
+        () => {
+          if (munged.exited()) throw new Error(`munged stopped (${munged.exited()}):\n${logs()}`)
+          return mungeAnswers() ? true : null
+        },
+        20_000,
+        () => `munged did not answer on ${MUNGE_SOCKET_DIR}/munge.socket.2`,
+      )
+    }
     const dbdPort = accounting ? 6819 : null
     // sacctmgr finds slurmdbd through slurm.conf: write it first.
     writeFileSync(confPath, slurmConf({ dir, clusterName, nodeName, cpus: cpus().length, dbdPort, ctldPort: 6817, slurmdPort: 6818 }))
