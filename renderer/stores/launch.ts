@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { ExperimentFileEntry } from '../../contract/api-runtime'
+import type { Executor, ExperimentFileEntry } from '../../contract/api-runtime'
 import { invoke } from '../api/bridge'
 import { useRunsStore } from './runs'
 import { parseOverrides } from '../components/launch-overrides'
@@ -17,6 +17,9 @@ export const useLaunchStore = defineStore('launch', () => {
   const launching = ref<string | null>(null)
   /** Where launched runs go: an experiment's id, or null for the experiment the file names. */
   const targetExperimentId = ref<number | null>(null)
+  /** Where launched runs execute: this engine, or Slurm with a cluster profile (one job array per file). */
+  const executor = ref<Executor>('local')
+  const profile = ref('default')
   /** Whether the launch panel is open (a new experiment opens it, aimed at itself). */
   const panelOpen = ref(false)
   /** `--set` overrides as typed, one `key=value` per line (`train.epochs=2`, `eval.0.root=/data/ucf101`). */
@@ -46,7 +49,12 @@ export const useLaunchStore = defineStore('launch', () => {
     try {
       const set = overrides.value
       if ('error' in set) throw new Error(set.error)
-      await invoke('runs.launch', { file, overrides: set.values, ...(targetExperimentId.value === null ? {} : { experimentId: targetExperimentId.value }) })
+      await invoke('runs.launch', {
+        file,
+        overrides: set.values,
+        ...(targetExperimentId.value === null ? {} : { experimentId: targetExperimentId.value }),
+        ...(executor.value === 'slurm' ? { executor: 'slurm', profile: profile.value } : {}),
+      })
       return true
     } catch (err) {
       error.value = (err as Error).message
@@ -71,5 +79,5 @@ export const useLaunchStore = defineStore('launch', () => {
     }
   }
 
-  return { files, error, launching, targetExperimentId, panelOpen, overridesText, overrides, estimateSeconds, loadFiles, launch, createExperiment }
+  return { files, error, launching, targetExperimentId, executor, profile, panelOpen, overridesText, overrides, estimateSeconds, loadFiles, launch, createExperiment }
 })
