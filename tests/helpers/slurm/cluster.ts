@@ -10,7 +10,7 @@ import { HIGH_PARTITION, LOW_PARTITION, slurmConf, slurmdbdConf } from './slurm-
 
 export { HIGH_PARTITION, LOW_PARTITION }
 
-/** A real single-node Slurm started by a test (slurm-notes.md), with the environment its commands need. */
+/** A real single-node Slurm started by a test (docs/slurm.md §1), with the environment its commands need. */
 export interface SlurmCluster {
   dir: string
   clusterName: string
@@ -88,7 +88,7 @@ export async function startSlurmCluster(options: { accounting?: boolean } = {}):
     const mungeAnswers = (): boolean => spawnSync('sh', ['-c', 'munge -n | unmunge'], { stdio: 'ignore', timeout: 10_000 }).status === 0
     // A munged already on the default socket (the package's service, started by its install) serves us as
     // well: every daemon here only needs the same one. Otherwise start one with a fresh key. The default
-    // socket either way: the slurmctld → slurmdbd connection ignores any other (slurm-notes.md, trap 4).
+    // socket either way: the slurmctld → slurmdbd connection ignores any other (docs/slurm.md §3, trap 4).
     if (!mungeAnswers()) {
       const key = join(dir, 'munge.key')
       writeFileSync(key, randomBytes(1024), { mode: 0o400 })

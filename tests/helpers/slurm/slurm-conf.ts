@@ -17,7 +17,7 @@ export const LOW_PARTITION = 'low'
 export const HIGH_PARTITION = 'high'
 
 /**
- * slurm.conf for Slurm 22.05 as plain processes in a container (slurm-notes.md): root daemons, no
+ * slurm.conf for Slurm 22.05 as plain processes in a container (docs/slurm.md §1): root daemons, no
  * cgroups, fast scheduling, requeue on pre-emption with a 5 s grace, and a 10 s credential life so a
  * requeued job restarts in seconds.
  */
