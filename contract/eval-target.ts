@@ -11,10 +11,9 @@ export const positiveInt = z.number().int().positive()
 /** A size with a bound: up-front errors instead of gigabytes, aborts or hangs. */
 export const sizeUpTo = (max: number) => positiveInt.max(max)
 
-/** SynthMotion only: which world, which classes, how many videos. */
+/** SynthMotion only: which classes, how many videos (the world itself is the experiment's top-level `synthmotion` block). */
 export const SynthOptions = z
   .object({
-    worldSeed: z.number().int().min(0).default(0),
     /** Which classes: training defaults to the seen ones, evaluation to the unseen ones (zero-shot). */
     classes: z.enum(SYNTH_CLASS_SETS).optional(),
     videosPerClass: sizeUpTo(10000).default(8),

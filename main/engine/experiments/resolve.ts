@@ -6,7 +6,7 @@ import { deepFreeze } from '../util/deep-freeze'
 import { assertConfigKeys, deepMerge, diffFrom, setPath } from './diff'
 import { MAX_EXPERIMENT_FILE_BYTES, MAX_SWEEP_RUNS } from './limits'
 import { BoundedReadError, readFileAtMost } from '../io/bounded-read'
-import { ExperimentConfig } from './schema'
+import { ExperimentConfig, movedWorldSeedKeys } from './schema'
 
 /** One run an experiment file expands into: its frozen config and how it differs from the defaults. */
 export interface ResolvedRun {
@@ -124,6 +124,8 @@ export function resolveExperiment(doc: unknown, source: string, baseDir: string,
         return tree
       })
       const runName = [variantName, combo.label].filter(Boolean).join(',') || 'default'
+      const moved = movedWorldSeedKeys(merged)
+      if (moved.length) throw new ExperimentFileError(`${source}: ${moved.join(', ')}: the SynthMotion world is now one top-level block that training and evaluation share; write "synthmotion: { worldSeed: N }" instead`)
       const parsed = ExperimentConfig.safeParse(merged)
       if (!parsed.success) throw new ExperimentFileError(formatIssues(runName === 'default' ? source : `${source} (run ${runName})`, parsed.error))
       const config = deepFreeze(absolutise(parsed.data, baseDir))

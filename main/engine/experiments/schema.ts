@@ -21,6 +21,14 @@ export const ExperimentConfig = z
     name: z.string().min(1).regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" and "-" only'),
     description: z.string().default(''),
     seed: z.number().int().min(0).default(0),
+    /**
+     * The SynthMotion world that training and evaluation share: `worldSeed` draws its identity (which
+     * colour and scene each class has), its seen/unseen split and every video (data/synth/world.ts).
+     */
+    synthmotion: z
+      .object({ worldSeed: z.number().int().min(0).default(0) })
+      .strict()
+      .prefault({}),
     /** The STDD model (STCA, alignment, distillation, adaptation: stdd/config.ts) on a CLIP checkpoint. */
     model: stddConfigSchema
       .extend({
@@ -70,3 +78,11 @@ export const ExperimentConfig = z
   .strict()
 
 export type ExperimentConfig = z.output<typeof ExperimentConfig>
+/** Paths of `synth.worldSeed` keys in an experiment document, which moved to the top-level `synthmotion.worldSeed`. */
+export function movedWorldSeedKeys(doc: Record<string, unknown>): string[] {
+  const has = (v: unknown): boolean => typeof v === 'object' && v !== null && 'synth' in v && typeof v.synth === 'object' && v.synth !== null && 'worldSeed' in v.synth
+  const train = doc.train as Record<string, unknown> | undefined
+  const out = has(train?.data) ? ['train.data.synth.worldSeed'] : []
+  if (Array.isArray(doc.eval)) doc.eval.forEach((e, i) => has(e) && out.push(`eval.${i}.synth.worldSeed`))
+  return out
+}

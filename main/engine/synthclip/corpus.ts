@@ -1,6 +1,6 @@
 import { captionFrame } from '../data/synth/captions'
 import { SYNTH_COLOURS, SYNTH_OBJECTS, SYNTH_SCENES, type FrameState } from '../data/synth/types'
-import { buildSynthWorld } from '../data/synth/world'
+import { allSynthClasses } from '../data/synth/world'
 import { PROMPT_SETS } from '../../../contract/vocabulary'
 import { buildPromptSet } from '../text/prompts/build'
 import { DATASET_TEMPLATES, HARD_TEMPLATE, fillTemplate } from '../text/prompts/templates'
@@ -47,9 +47,9 @@ export function allCaptions(): string[] {
   return [...out]
 }
 
-/** Every prompt the built-in graph gives for the default world, in all kinds, with its templates and the hard one. */
+/** Every prompt the built-in graph gives (every class of every world), in all kinds, with its templates and the hard one. */
 export function allPrompts(): string[] {
-  const classes = buildSynthGraphClasses(buildSynthWorld().classes, '1970-01-01T00:00:00.000Z')
+  const classes = buildSynthGraphClasses(allSynthClasses(), '1970-01-01T00:00:00.000Z')
   const out: string[] = []
   for (const kind of PROMPT_SETS) {
     for (const style of ['dataset', 'hard'] as const) {

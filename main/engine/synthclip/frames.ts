@@ -1,17 +1,24 @@
 import { CLIP_MEAN, CLIP_STD } from '../data/sampling/transforms'
 import { seededRng, type Rng } from '../util/random'
-import { captionFrame } from '../data/synth/captions'
-import { stateAt } from '../data/synth/motion'
+import { captionFrame, keyframeCaption } from '../data/synth/captions'
+import { stateAt, twinMotion } from '../data/synth/motion'
 import { renderFrame, sampleVideoParams } from '../data/synth/render'
-import { SYNTH_COLOURS, SYNTH_MOTIONS, SYNTH_OBJECTS, SYNTH_SCENES, type FrameCaption, type FrameState, type SynthComposition, type VideoParams } from '../data/synth/types'
-import { buildSynthWorld } from '../data/synth/world'
+import { SYNTH_OBJECTS, type FrameCaption, type FrameState, type SynthComposition, type VideoParams } from '../data/synth/types'
+import { allCompositions, buildSynthWorld } from '../data/synth/world'
 
 /**
  * (single frame, static caption) pairs for SynthCLIP's contrastive pretraining: a composition, a
  * video's per-video variation and one of its frames, drawn from a seeded generator and rendered as
  * SynthMotion renders videos. The caption says what the frame shows (object, colour, size,
- * visibility, position, scene) and nothing about motion.
+ * visibility, position, scene); a fraction of frames are late frames of their motion ("keyframes")
+ * captioned with the motion's name, as CLIP learns action words from single photos: the text tower
+ * learns that "sliding right" goes with an object at the right, while no single image shows motion.
  */
+
+/** Fraction of pretraining frames (and of hard-negative groups) that are captioned keyframes. */
+export const KEYFRAME_FRACTION = 0.3
+/** A keyframe lies in the last part of its motion: frame index ≥ this fraction of the video. */
+export const KEYFRAME_FROM = 0.7
 
 /**
  * Which compositions frames come from: `grid` = every object × colour × scene × motion (216, so
@@ -23,9 +30,7 @@ export const SYNTH_VIDEO_FRAMES = 16
 
 export function compositions(pool: CompositionPool): SynthComposition[] {
   if (pool === 'classes') return buildSynthWorld().classes.map((c) => c.composition)
-  const out: SynthComposition[] = []
-  for (const object of SYNTH_OBJECTS) for (const colour of SYNTH_COLOURS) for (const scene of SYNTH_SCENES) for (const motion of SYNTH_MOTIONS) out.push({ object, colour, scene, motion })
-  return out
+  return allCompositions()
 }
 
 export interface SampledFrame {
@@ -60,10 +65,15 @@ export class FrameSampler {
   private readonly rng: Rng
   private readonly pool: SynthComposition[]
 
+  /**
+   * `keyframes`: the fraction of frames captioned with their motion (pretraining uses
+   * {@link KEYFRAME_FRACTION}; 0, the default, gives static captions only, as the quality probes need).
+   */
   constructor(
     seed: number | bigint,
     readonly size: number,
     pool: CompositionPool = 'grid',
+    private readonly keyframes = 0,
   ) {
     this.rng = seededRng(seed)
     this.pool = compositions(pool)
@@ -79,11 +89,39 @@ export class FrameSampler {
     return { composition, params, state, caption: captionFrame(composition, state) }
   }
 
+  /** A late frame of `composition`'s motion at index `f`, captioned with the motion ("… sliding right …"). */
+  private keyframeOf(composition: SynthComposition, params: VideoParams, f: number): SampledFrame {
+    const state = stateAt(composition.motion, params, f / (SYNTH_VIDEO_FRAMES - 1))
+    return { composition, params, state, caption: keyframeCaption(composition, state) }
+  }
+
+  private keyframeIndex(): number {
+    const first = Math.ceil(KEYFRAME_FROM * (SYNTH_VIDEO_FRAMES - 1))
+    return first + Math.floor(this.rng.random() * (SYNTH_VIDEO_FRAMES - first))
+  }
+
+  private drawKeyframe(): boolean {
+    return this.keyframes > 0 && this.rng.random() < this.keyframes
+  }
+
   /** One frame: a composition, its video's variation, and a frame index of a 16-frame video. */
   sample(): SampledFrame {
     const composition = this.pick(this.pool)
     const params = sampleVideoParams(composition.motion, this.rng)
+    if (this.drawKeyframe()) return this.keyframeOf(composition, params, this.keyframeIndex())
     return this.frameOf(composition, params, Math.floor(this.rng.random() * SYNTH_VIDEO_FRAMES))
+  }
+
+  /**
+   * Hard negatives for motion words: keyframes of one video's variation, at one late frame index, for
+   * each object and for the motion and its twin ("sliding right" at the right, "sliding left" at the
+   * left) — captions that differ in the object or only in the direction.
+   */
+  private keyframeGroup(): SampledFrame[] {
+    const base = this.pick(this.pool)
+    const params = sampleVideoParams(base.motion, this.rng)
+    const f = this.keyframeIndex()
+    return SYNTH_OBJECTS.flatMap((object) => [base.motion, twinMotion(base.motion)].map((motion) => this.keyframeOf({ ...base, object, motion }, params, f)))
   }
 
   /**
@@ -92,6 +130,7 @@ export class FrameSampler {
    * motions move it) — captions that differ from each other in one or two words.
    */
   private hardGroup(): SampledFrame[] {
+    if (this.drawKeyframe()) return this.keyframeGroup()
     const base = this.sample()
     const objects = SYNTH_OBJECTS.map((object) => ({ ...base, composition: { ...base.composition, object } }))
     const axis = this.rng.random() < 0.5 ? 'x' : 'y'

@@ -4,7 +4,7 @@ import type { ClipConfig } from '../clip/configuration_clip'
 import { ClipTokenizer } from '../clip/tokenization_clip'
 import { AdamW } from '../optim/adamw'
 import { LOGIT_SCALE_INIT, SYNTH_CLIP_SIZE, synthClipConfig, type SynthClipSize } from './config'
-import { FrameSampler, type CompositionPool } from './frames'
+import { FrameSampler, KEYFRAME_FRACTION, type CompositionPool } from './frames'
 import { disposeTrainable, initTrainableClip, type TrainableClip } from './init'
 import { trimPadding } from './text_train'
 import { buildSynthTokenizer, tokenizerConfigJson, tokenizerJson, type SynthTokenizer } from './tokenizer_files'
@@ -35,6 +35,8 @@ export interface PretrainOptions {
   temperatureInverse?: number
   /** Fraction of each batch drawn as groups of hard negatives (captions differing in one word). Default 0.5. */
   hardFraction?: number
+  /** Fraction of frames (and hard-negative groups) that are keyframes captioned with their motion (frames.ts). Default 0.3. */
+  keyframes?: number
   /** Called after every step (awaited: a periodic quality check may run there). */
   onStep?: (s: StepInfo) => void | Promise<void>
   /** Called once the model exists, before the first step (e.g. to wrap its variables for checks). */
@@ -67,7 +69,7 @@ export interface PretrainResult {
   recipe: Required<Omit<PretrainOptions, 'onStep' | 'onStart' | 'shouldStop' | 'architecture'>>
 }
 
-export const PRETRAIN_DEFAULTS = { steps: 450, batchSize: 128, seed: 0, imageSize: 64, lr: 2e-3, weightDecay: 0.1, compositions: 'grid' as CompositionPool, hardFraction: 0.5, temperatureInverse: Math.exp(LOGIT_SCALE_INIT) }
+export const PRETRAIN_DEFAULTS = { steps: 450, batchSize: 128, seed: 0, imageSize: 64, lr: 2e-3, weightDecay: 0.1, compositions: 'grid' as CompositionPool, hardFraction: 0.5, keyframes: KEYFRAME_FRACTION, temperatureInverse: Math.exp(LOGIT_SCALE_INIT) }
 
 /** AdamW with CLIP's (open_clip's) decay rule: no decay on gains, biases and the logit scale (rank < 2). */
 class ClipAdamW extends AdamW {
@@ -101,7 +103,8 @@ export async function pretrainSynthClip(options: PretrainOptions = {}): Promise<
   const model = initTrainableClip(config, o.seed)
   const vars = model.named.map(([, v]) => v)
   const optimizer = new ClipAdamW({ lr: o.lr, weightDecay: o.weightDecay, clipNorm: 1 })
-  const sampler = new FrameSampler(o.seed, o.imageSize, o.compositions)
+  if (!(o.keyframes >= 0 && o.keyframes <= 1)) throw new Error(`SynthCLIP pretraining: the keyframe fraction must be in 0…1 (got ${o.keyframes})`)
+  const sampler = new FrameSampler(o.seed, o.imageSize, o.compositions, o.keyframes)
   const losses: number[] = []
   const t0 = performance.now()
   try {

@@ -1,7 +1,7 @@
 import type { ClipModel } from '../clip/modeling_clip_model'
 import type { ClipTokenizer } from '../clip/tokenization_clip'
 import { buildSynthWorld } from '../data/synth/world'
-import { ATTRIBUTES, evaluationFrames, measureFrameQuality, type FrameQuality, type Score } from './quality_frames'
+import { ATTRIBUTES, evaluationFrames, evaluationKeyframes, measureFrameQuality, type FrameQuality, type Score } from './quality_frames'
 import { measureVideoQuality, type VideoQuality } from './quality_videos'
 
 /**
@@ -29,7 +29,8 @@ export const EVALUATION_SEED = 2 ** 40 + 7
 export function measureSynthClipQuality(model: ClipModel, tokenizer: ClipTokenizer, options: QualityOptions = {}): QualityReport {
   const t0 = performance.now()
   const frames = evaluationFrames(EVALUATION_SEED, model.config.vision.imageSize, options.frames ?? 300)
-  const frameQuality = measureFrameQuality(model, tokenizer, frames)
+  const keyframes = evaluationKeyframes(EVALUATION_SEED + 3, model.config.vision.imageSize, options.frames ?? 300)
+  const frameQuality = measureFrameQuality(model, tokenizer, frames, keyframes)
   const videoQuality = measureVideoQuality(model, tokenizer, buildSynthWorld({ seed: options.worldSeed ?? 0 }), options.clipsPerClass ?? 8)
   return { ...frameQuality, ...videoQuality, seconds: (performance.now() - t0) / 1000 }
 }
@@ -41,6 +42,7 @@ export function qualityLines(r: QualityReport): string[] {
   return [
     ...ATTRIBUTES.map((a) => `${a.padEnd(9)} ${pct(r.attributes[a])}`),
     `caption retrieval ${pct(r.captionRetrieval)}`,
+    `motion words on keyframes (own motion vs its twin: "sliding right" vs "sliding left") ${pct(r.motionWords)}`,
     `order pairs (8-frame clips, forward vs backward class) ${pct(r.orderPair)}`,
     `unseen classes top-1 ${pct(r.unseenTop1)}`,
     `unseen classes, static part (object, colour, scene) ${pct(r.unseenStatic)}`,

@@ -1,6 +1,7 @@
 import type { ClipModel } from '../clip/modeling_clip_model'
 import type { ClipTokenizer } from '../clip/tokenization_clip'
-import { captionFrame } from '../data/synth/captions'
+import { captionFrame, keyframeCaption } from '../data/synth/captions'
+import { twinMotion } from '../data/synth/motion'
 import { renderFrame } from '../data/synth/render'
 import { SYNTH_COLOURS, SYNTH_OBJECTS, SYNTH_SCENES } from '../data/synth/types'
 import { dot, embedImages, embedTexts } from './embed'
@@ -44,6 +45,8 @@ export function attributeVariants(frame: SampledFrame, attribute: Attribute): st
 
 export interface FrameQuality {
   attributes: Record<Attribute, Score>
+  /** Keyframes: the motion's caption ranked above its twin's ("sliding right" vs "sliding left"), chance 50 %. */
+  motionWords: Score
   /** Own caption ranked first among all distinct captions of the evaluated frames. */
   captionRetrieval: Score
 }
@@ -59,7 +62,25 @@ export function evaluationFrames(seed: number, size: number, count: number): Sam
   return out
 }
 
-export function measureFrameQuality(model: ClipModel, tokenizer: ClipTokenizer, frames: readonly SampledFrame[]): FrameQuality {
+/** Draws `count` held-out keyframes (late frames captioned with their motion). */
+export function evaluationKeyframes(seed: number, size: number, count: number): SampledFrame[] {
+  const sampler = new FrameSampler(seed, size, 'grid', 1)
+  return Array.from({ length: count }, () => sampler.sample())
+}
+
+/** Each keyframe's own motion caption against the same caption with the twin motion. */
+function measureMotionWords(model: ClipModel, tokenizer: ClipTokenizer, keyframes: readonly SampledFrame[]): Score {
+  const s = model.config.vision.imageSize
+  const rgb = new Uint8Array(keyframes.length * s * s * 3)
+  keyframes.forEach((f, i) => renderFrame(f.composition, f.state, f.params, s, rgb, i * s * s * 3))
+  const images = embedImages(model, toPixels(rgb, keyframes.length, s), keyframes.length)
+  const twins = keyframes.map((f) => keyframeCaption({ ...f.composition, motion: twinMotion(f.composition.motion) }, f.state).text)
+  const texts = embedTexts(model, tokenizer, [...keyframes.map((f) => f.caption.text), ...twins])
+  const right = keyframes.filter((f, i) => dot(images[i]!, texts.get(f.caption.text)!) > dot(images[i]!, texts.get(twins[i]!)!)).length
+  return { accuracy: keyframes.length ? right / keyframes.length : 0, n: keyframes.length, chance: 0.5 }
+}
+
+export function measureFrameQuality(model: ClipModel, tokenizer: ClipTokenizer, frames: readonly SampledFrame[], keyframes: readonly SampledFrame[] = []): FrameQuality {
   const s = model.config.vision.imageSize
   const rgb = new Uint8Array(frames.length * s * s * 3)
   frames.forEach((f, i) => renderFrame(f.composition, f.state, f.params, s, rgb, i * s * s * 3))
@@ -83,5 +104,5 @@ export function measureFrameQuality(model: ClipModel, tokenizer: ClipTokenizer, 
   ) as Record<Attribute, Score>
   const distinct = [...new Set(captions)]
   const retrieved = frames.filter((f, i) => best(images[i]!, distinct) === f.caption.text).length
-  return { attributes, captionRetrieval: { accuracy: retrieved / frames.length, n: frames.length, chance: 1 / distinct.length } }
+  return { attributes, motionWords: measureMotionWords(model, tokenizer, keyframes), captionRetrieval: { accuracy: retrieved / frames.length, n: frames.length, chance: 1 / distinct.length } }
 }

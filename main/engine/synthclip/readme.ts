@@ -23,8 +23,10 @@ export function synthClipReadme(r: ReadmeInput): string {
   return `# SynthCLIP — the built-in tiny CLIP of SynthMotion
 
 A CLIP (transformers' \`CLIPModel\` layout) pretrained by STDD Explorer's own code on single SynthMotion
-frames with static captions ("a small red square at the left on grass"), so it knows appearance and
-position but not motion, like CLIP. The experiment files use it as \`builtin:synth-clip\`.
+frames with static captions ("a small red square at the left on grass") and, like CLIP's photos of actions,
+late frames of a motion captioned with its name ("a red square sliding right on grass": the square at the
+right). So it knows appearance, position and what the motion words point to, but no motion: no single
+image shows one, like CLIP. The experiment files use it as \`builtin:synth-clip\`.
 
 Re-create it (deterministic for a seed on the same backend):
 
@@ -38,7 +40,7 @@ Re-create it (deterministic for a seed on the same backend):
 
 ## Pretraining
 
-- data: (frame, caption) pairs drawn on the fly: ${r.recipe.compositions === 'grid' ? 'every object × colour × scene × motion composition (216; the 24 classes are among them)' : "the 24 SynthMotion classes' compositions"}, a random video variation and one of its 16 frames; captions name object, colour, size, visibility, position and scene, never the motion; captions distinct within a batch
+- data: (frame, caption) pairs drawn on the fly: ${r.recipe.compositions === 'grid' ? 'every object × colour × scene × motion composition (216; the 24 classes are among them)' : "the 24 SynthMotion classes' compositions"}, a random video variation and one of its 16 frames; captions name object, colour, size, visibility, position and scene, except keyframes (${Math.round(100 * r.recipe.keyframes)} % of frames and of hard-negative groups: one of the last 30 % of the frames) captioned with the motion as a class names it; hard negatives differ in one word (object, position, or a motion and its twin); captions distinct within a batch
 - loss: CLIP's symmetric InfoNCE with a learnable logit scale (clamped at ln 100); both towers trained from scratch (transformers' initialisation)
 - ${r.steps} steps × batch ${r.recipe.batchSize}, AdamW (lr ${r.recipe.lr}, ${r.recipe.warmupSteps} warm-up steps then cosine, weight decay ${r.recipe.weightDecay} on matrices only, gradient clipping 1.0), seed ${r.recipe.seed}
 - ${r.backend}: ${(r.trainSeconds / 60).toFixed(1)} min; final batch loss ${r.finalLoss.toFixed(3)}

@@ -1,8 +1,8 @@
 import { motionStates } from '../data/synth/motion'
 import type { SynthClass, SynthComposition } from '../data/synth/types'
-import { buildSynthWorld, scenePhrase } from '../data/synth/world'
+import { allSynthClasses, scenePhrase } from '../data/synth/world'
 import type { Db } from '../store/db'
-import { createGraph, getGraph, listGraphs, type GraphVersion } from '../store/knowledge-graphs'
+import { addGraphVersion, createGraph, getGraph, listGraphs, type GraphVersion } from '../store/knowledge-graphs'
 import type { ClassGraph, GraphClass, Triple } from './askg/types'
 
 /**
@@ -68,16 +68,23 @@ export function buildSynthGraphClasses(classes: Pick<SynthClass, 'index' | 'name
 }
 
 /**
- * The stored built-in graph: created (version 1) on first use from the default world's classes;
- * an existing one is returned as it is (edits make new versions; the latest is returned).
+ * The stored built-in graph, covering the classes of every SynthMotion world (all 216 compositions), so
+ * any `synthmotion.worldSeed` finds its classes: created (version 1) on first use; an existing one is
+ * returned as it is (edits make new versions; the latest is returned). A latest version that lacks some
+ * of those classes (a graph made before worlds were drawn from their seed held the 24 classes of one
+ * world) gets a new version that adds them and keeps every class it had, edits included.
  */
 export function ensureBuiltinSynthGraph(db: Db): GraphVersion {
   const existing = listGraphs(db, { name: SYNTH_GRAPH_NAME })
-  if (existing.length) return getGraph(db, existing[existing.length - 1]!.id)
-  return createGraph(db, {
-    name: SYNTH_GRAPH_NAME,
-    dataset: SYNTH_DATASET,
-    note: 'built in: derived from the SynthMotion compositions',
-    classes: buildSynthGraphClasses(buildSynthWorld().classes),
+  const all = buildSynthGraphClasses(allSynthClasses())
+  if (!existing.length) return createGraph(db, { name: SYNTH_GRAPH_NAME, dataset: SYNTH_DATASET, note: 'built in: derived from the SynthMotion compositions', classes: all })
+  const latest = getGraph(db, existing[existing.length - 1]!.id)
+  const have = new Set(latest.classes.map((c) => c.key))
+  const missing = all.filter((c) => !have.has(c.key))
+  if (!missing.length) return latest
+  const next = Math.max(...latest.classes.map((c) => c.index)) + 1
+  return addGraphVersion(db, latest.id, {
+    classes: [...latest.classes, ...missing.map((c, i) => ({ ...c, index: next + i }))],
+    note: `built in: adds the ${missing.length} classes of the other SynthMotion worlds (every world is drawn from synthmotion.worldSeed); the classes it had are kept as they were`,
   })
 }

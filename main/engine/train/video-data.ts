@@ -54,8 +54,8 @@ function listEvalSet(list: VideoList, name: string, options: ClipOptions, loader
   return { ...listSource(list, options, loader), name, missing: list.missing.map(describeItem), notes: list.notes ?? [] }
 }
 
-function synthWorld(ref: DataRef): ReturnType<typeof synth.buildSynthWorld> {
-  return synth.buildSynthWorld({ seed: ref.synth.worldSeed })
+function synthWorld(config: ExperimentConfig): ReturnType<typeof synth.buildSynthWorld> {
+  return synth.buildSynthWorld({ seed: config.synthmotion.worldSeed })
 }
 
 function partnerLabels(world: ReturnType<typeof synth.buildSynthWorld>, classIndices: readonly number[]): number[] {
@@ -67,8 +67,9 @@ function synthClassIndices(world: ReturnType<typeof synth.buildSynthWorld>, whic
 }
 
 /** SynthMotion in memory: video v of class k is deterministic; training draws the frame window. */
-function synthSource(ref: DataRef, role: 'train' | 'eval', frames: number, views: number, geometry: ModelGeometry, firstVideo: number): ClipSource {
-  const world = synthWorld(ref)
+function synthSource(config: ExperimentConfig, ref: DataRef, role: 'train' | 'eval', views: number, geometry: ModelGeometry, firstVideo: number): ClipSource {
+  const frames = config.train.frames
+  const world = synthWorld(config)
   const classIndices = synthClassIndices(world, ref.synth.classes ?? (role === 'train' ? 'seen' : 'unseen'))
   const items = synth.synthItems(classIndices, ref.synth.videosPerClass, firstVideo)
   const temporal = synth.synthTemporal(ref.synth.videoFrames, 30, frames)
@@ -124,8 +125,8 @@ function needRoot(ref: { dataset: string; root?: string | undefined }, where: st
 }
 
 /** A SynthMotion data set written to disk (`stdd synth make`), read by the UCF101 adapter, restricted to the seen or unseen classes. */
-function synthOnDisk(ref: DataRef, root: string, role: 'train' | 'eval'): VideoList {
-  const world = synthWorld(ref)
+function synthOnDisk(config: ExperimentConfig, ref: DataRef, root: string, role: 'train' | 'eval'): VideoList {
+  const world = synthWorld(config)
   const which = ref.synth.classes ?? (role === 'train' ? 'seen' : 'unseen')
   const list = loadUcf101(root, { split: ref.split as 1 | 2 | 3, list: role === 'train' ? 'train' : 'test' })
   return restrictClasses(list, synthClassIndices(world, which), `SynthMotion ${which} classes, ${role === 'train' ? 'train' : 'test'} list ${ref.split}`)
@@ -134,11 +135,11 @@ function synthOnDisk(ref: DataRef, root: string, role: 'train' | 'eval'): VideoL
 /** The training videos of `train.data`; `loader` decodes those on disk. */
 export function trainSource(config: ExperimentConfig, geometry: ModelGeometry, loader: ClipLoader = inThreadLoader): ClipSource {
   const ref = config.train.data
-  if (ref.dataset === 'synthmotion' && !ref.root) return synthSource(ref, 'train', config.train.frames, 1, geometry, 0)
+  if (ref.dataset === 'synthmotion' && !ref.root) return synthSource(config, ref, 'train', 1, geometry, 0)
   const root = needRoot(ref, 'train.data')
   const list =
     ref.dataset === 'synthmotion'
-      ? synthOnDisk(ref, root, 'train')
+      ? synthOnDisk(config, ref, root, 'train')
       : ref.dataset === 'ucf101'
       ? loadUcf101(root, { split: ref.split as 1 | 2 | 3, list: 'train' })
       : ref.dataset === 'hmdb51'
@@ -151,14 +152,14 @@ export function trainSource(config: ExperimentConfig, geometry: ModelGeometry, l
 export function evalSets(config: ExperimentConfig, target: EvalTarget, geometry: ModelGeometry, loader: ClipLoader = inThreadLoader): EvalSet[] {
   if (target.dataset === 'synthmotion' && !target.root) {
     // Videos 1000+ never appear in training (which uses 0 … videosPerClass − 1).
-    const source = synthSource(target, 'eval', config.train.frames, target.views, geometry, 1000)
+    const source = synthSource(config, target, 'eval', target.views, geometry, 1000)
     return [{ ...source, name: `${target.synth.classes ?? 'unseen'} classes`, missing: [], notes: [] }]
   }
   const root = needRoot(target, `eval (${target.dataset})`)
   const options = clipOptions(config, target, geometry, target.views)
   if (target.dataset === 'synthmotion') {
-    const list = synthOnDisk(target, root, 'eval')
-    const world = synthWorld(target)
+    const list = synthOnDisk(config, target, root, 'eval')
+    const world = synthWorld(config)
     const indices = list.classes.map((name) => world.classes.find((c) => c.name === name)!.index)
     return [{ ...listEvalSet(list, list.description, options, loader), partners: partnerLabels(world, indices) }]
   }

@@ -6,9 +6,11 @@ export interface TemporalOptions {
   numFrames: number
   /**
    * `window`: T frames evenly spaced (linspace) in a window of `samplingRate·T/targetFps` seconds, as
-   * PySlowFast; `segments`: TSN-style, one frame from each of T equal segments of the whole video.
+   * PySlowFast; `segments`: TSN-style, one frame from each of T equal segments of the whole video;
+   * `span`: T frames evenly over the whole video, mirror-symmetric (a reversed video gives the same
+   * frames in reverse order) — SynthMotion's sampling, so no frame set tells a motion from its reverse.
    */
-  mode: 'window' | 'segments'
+  mode: 'window' | 'segments' | 'span'
   /** Window mode: stride in frames at `targetFps` (16 in the reference). */
   samplingRate: number
   /** Window mode: the frame rate the stride is counted at (30 in the reference). */
@@ -42,6 +44,7 @@ export function linspaceIndices(start: number, end: number, steps: number, frame
 
 /** Training: a window starting uniformly in [0, max(0, n − clipSize)] (PySlowFast `clip_idx = −1`). */
 export function trainIndices(frameCount: number, videoFps: number, opts: TemporalOptions, rng: Rng): number[] {
+  if (opts.mode === 'span') return spanIndices(frameCount, opts.numFrames)
   if (opts.mode === 'segments') return segmentIndices(frameCount, opts.numFrames, () => rng.random())
   const size = windowLength(opts, videoFps)
   const start = rng.random() * Math.max(frameCount - size, 0)
@@ -50,6 +53,7 @@ export function trainIndices(frameCount: number, videoFps: number, opts: Tempora
 
 /** Evaluation view `view` of `views`: window start `max(0, n − clipSize)·view/views`; segments at offset (view + ½)/views. */
 export function evalIndices(frameCount: number, videoFps: number, opts: TemporalOptions, view: number, views: number): number[] {
+  if (opts.mode === 'span') return spanIndices(frameCount, opts.numFrames)
   if (opts.mode === 'segments') return segmentIndices(frameCount, opts.numFrames, () => (view + 0.5) / views)
   const size = windowLength(opts, videoFps)
   const start = (Math.max(frameCount - size, 0) * view) / views
@@ -60,4 +64,20 @@ export function evalIndices(frameCount: number, videoFps: number, opts: Temporal
 export function segmentIndices(frameCount: number, numFrames: number, offset: () => number): number[] {
   const seg = frameCount / numFrames
   return Array.from({ length: numFrames }, (_, k) => Math.min(frameCount - 1, Math.floor(seg * k + offset() * seg)))
+}
+
+/**
+ * T frames evenly over all `frameCount`, first and last included, mirror-symmetric:
+ * index[T − 1 − i] = frameCount − 1 − index[i] (the first half rounds to nearest, the second half mirrors it;
+ * an odd T on an even frame count has no middle frame, so there the middle pick is the lower one).
+ */
+export function spanIndices(frameCount: number, numFrames: number): number[] {
+  if (numFrames === 1) return [Math.floor((frameCount - 1) / 2)]
+  const out = new Array<number>(numFrames)
+  for (let i = 0; i < Math.ceil(numFrames / 2); i++) {
+    const v = Math.min(frameCount - 1, Math.round((i * (frameCount - 1)) / (numFrames - 1)))
+    out[numFrames - 1 - i] = frameCount - 1 - v
+    out[i] = v
+  }
+  return out
 }

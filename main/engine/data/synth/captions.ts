@@ -1,4 +1,4 @@
-import { scenePhrase } from './world'
+import { compositionWords, scenePhrase } from './world'
 import type { FrameCaption, FrameState, HorizontalPlace, SizeWord, SynthComposition, VerticalPlace, Visibility } from './types'
 
 export function horizontalPlace(x: number): HorizontalPlace {
@@ -21,6 +21,15 @@ export function visibility(opacity: number): Visibility {
 export function placePhrase(h: HorizontalPlace, v: VerticalPlace): string {
   if (v === 'middle') return h === 'center' ? 'in the center' : `at the ${h}`
   return h === 'center' ? `at the ${v}` : `at the ${v} ${h}`
+}
+
+/**
+ * The caption of a late frame of a motion — a "keyframe" — as CLIP's captions name actions from one
+ * still image: "a red square sliding right on grass" (the class phrase). The image shows where the
+ * motion ends up (the square at the right), never the motion itself; the attributes stay the frame's.
+ */
+export function keyframeCaption(comp: SynthComposition, state: FrameState): FrameCaption {
+  return { ...captionFrame(comp, state), text: `a ${compositionWords(comp)}`, motion: comp.motion }
 }
 
 /** The static caption of one frame: what a single image shows, nothing about motion. */

@@ -26,17 +26,24 @@ export const SYNTH_DEFAULT_FRAMES = 16
 export const SYNTH_DEFAULT_SIZE = 64
 
 /**
- * Window sampling that spans a whole SynthMotion video: `numFrames` frames evenly over `frames`
- * (the reference's stride 16 at 30 fps would need 128 frames, so it would clamp to the last one).
+ * SynthMotion clips span the whole video, `numFrames` frames evenly and mirror-symmetric (`span`), so
+ * a video and its reverse give the same frames in opposite order (the reference's stride 16 at 30 fps
+ * would need 128 frames). `samplingRate`/`targetFps` only matter to window sampling; kept for the manifest.
  */
 export function synthTemporal(frames: number, fps: number, numFrames = 8): TemporalOptions {
-  return { numFrames, mode: 'window', samplingRate: frames / numFrames, targetFps: fps }
+  return { numFrames, mode: 'span', samplingRate: frames / numFrames, targetFps: fps }
 }
 
-/** The seed of video `videoIndex` of class `classIndex`: world seed · 2³² + class · 2¹⁶ + video. */
+/**
+ * The seed of video `videoIndex` of class `classIndex`: world seed · 2³² + pair · 2¹⁶ + video, where
+ * `pair` is the lower class index of the class's order-only pair. Video k of a class and video k of its
+ * reverse share their variation, so each is the other played backwards, frame for frame.
+ */
 export function videoSeed(world: SynthWorld, classIndex: number, videoIndex: number): bigint {
   if (!Number.isInteger(videoIndex) || videoIndex < 0 || videoIndex >= 65536) throw new RangeError(`videoIndex must be in 0…65535 (got ${videoIndex})`)
-  return BigInt(world.seed) * 2n ** 32n + BigInt(classIndex) * 65536n + BigInt(videoIndex)
+  const cls = world.classes[classIndex]
+  if (!cls) throw new RangeError(`no SynthMotion class ${classIndex} (the world has ${world.classes.length})`)
+  return BigInt(world.seed) * 2n ** 32n + BigInt(Math.min(classIndex, cls.reverseIndex)) * 65536n + BigInt(videoIndex)
 }
 
 /** Renders one video with given per-video parameters (the same parameters reversed give the paired class). */

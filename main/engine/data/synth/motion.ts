@@ -12,6 +12,15 @@ type Axis = 'x' | 'y' | 'size' | 'opacity'
 
 const FORWARD: Record<string, Axis> = { 'sliding right': 'x', 'sliding down': 'y', growing: 'size', appearing: 'opacity' }
 
+/** The motion that is `motion` played backwards ("sliding right" ↔ "sliding left"). */
+export function twinMotion(motion: SynthMotion): SynthMotion {
+  for (const [fwd, back] of MOTION_PAIRS) {
+    if (motion === fwd) return back
+    if (motion === back) return fwd
+  }
+  throw new RangeError(`unknown motion "${motion}"`)
+}
+
 /** The moving axis of a motion and whether it runs backwards (right→left etc.). */
 export function motionAxis(motion: SynthMotion): { axis: Axis; reversed: boolean } {
   for (const [fwd, back] of MOTION_PAIRS) {

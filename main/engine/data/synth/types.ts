@@ -70,6 +70,8 @@ export interface FrameCaption {
   visibility: Visibility
   /** e.g. "a small red square at the left on grass", or "an empty scene on grass" when hidden. */
   text: string
+  /** Set on a keyframe caption, which names the motion instead of the static state ("a red square sliding right on grass"). */
+  motion?: SynthMotion
 }
 
 /** Per-video variation (position, extent of the motion, size, background details), drawn from the video's seed. */

@@ -3,7 +3,7 @@ import { MOTION_PAIRS } from './motion'
 import { SYNTH_COLOURS, SYNTH_OBJECTS, SYNTH_SCENES, type SynthClass, type SynthComposition, type SynthScene, type SynthWorld } from './types'
 
 export interface SynthWorldOptions {
-  /** Seeds the seen/unseen split and every video. Default 0. */
+  /** The world seed (`synthmotion.worldSeed`): draws the world's identity, its split and every video. Default 0. */
   seed?: number
   /** How many object × motion-pair groups (2 classes each) are held out as unseen. Default 4 of 12. */
   unseenGroups?: number
@@ -16,6 +16,11 @@ export function scenePhrase(scene: SynthScene): string {
   return SCENE_WORDS[scene]
 }
 
+/** "red square sliding left on grass": a composition in words (class names and keyframe captions). */
+export function compositionWords(c: SynthComposition): string {
+  return `${c.colour} ${c.object} ${c.motion} ${scenePhrase(c.scene)}`
+}
+
 function titleCase(words: string): string {
   return words
     .split(' ')
@@ -24,26 +29,48 @@ function titleCase(words: string): string {
 }
 
 function makeClass(index: number, composition: SynthComposition, reverseIndex: number): SynthClass {
-  const words = `${composition.colour} ${composition.object} ${composition.motion} ${scenePhrase(composition.scene)}`
+  const words = compositionWords(composition)
   const name = titleCase(words)
   return { index, name, folder: name.replace(/ /g, ''), phrase: `a ${words}`, composition, reverseIndex, seen: true }
 }
 
+/** Every composition a SynthMotion class can have: object × colour × scene × motion (216), in a fixed order. */
+export function allCompositions(): SynthComposition[] {
+  const out: SynthComposition[] = []
+  for (const object of SYNTH_OBJECTS) for (const colour of SYNTH_COLOURS) for (const scene of SYNTH_SCENES) for (const [forward, backward] of MOTION_PAIRS) for (const motion of [forward, backward]) out.push({ object, colour, scene, motion })
+  return out
+}
+
 /**
- * The default SynthMotion world: 3 objects × 4 motion pairs = 12 groups; each group has a colour and
- * a scene (a Latin-square assignment) and two classes that differ only in temporal order (e.g.
- * "sliding right" / "sliding left"), 24 classes in all. A seeded draw holds out `unseenGroups` groups
- * as unseen compositions, such that every object, colour, scene and motion still occurs among the seen.
+ * Every class any world can have (index = position in {@link allCompositions}; a class and its reverse
+ * are neighbours): the classes the built-in knowledge graph and SynthCLIP's tokenizer cover, whatever
+ * the world seed.
+ */
+export function allSynthClasses(): SynthClass[] {
+  return allCompositions().map((c, i) => makeClass(i, c, i % 2 ? i - 1 : i + 1))
+}
+
+/**
+ * A SynthMotion world, drawn from its seed: 3 objects × 4 motion pairs = 12 groups of two classes that
+ * differ only in temporal order ("sliding right" / "sliding left"), 24 classes. The seed draws the world's
+ * identity — which colour and which scene (background) each group has (a Latin square under a drawn
+ * permutation of the colours and of the scenes, so every object meets every colour and scene), and the
+ * zero-shot split: `unseenGroups` groups held out as unseen compositions, such that every object, colour,
+ * scene and motion still occurs among the seen ones.
  */
 export function buildSynthWorld(options: SynthWorldOptions = {}): SynthWorld {
   const seed = options.seed ?? 0
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`SynthMotion seed must be a non-negative integer (got ${seed})`)
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`SynthMotion world seed must be a non-negative integer (got ${seed})`)
+  const rng = new PythonRandom(seed)
+  const colours = rng.shuffle([...SYNTH_COLOURS])
+  const scenes = rng.shuffle([...SYNTH_SCENES])
+  const sceneShift = Math.floor(rng.random() * SYNTH_SCENES.length)
   const classes: SynthClass[] = []
   const groups: { object: number; pair: number; colour: number; scene: number }[] = []
   SYNTH_OBJECTS.forEach((object, o) => {
     MOTION_PAIRS.forEach((pair, p) => {
-      const colour = (o + p) % SYNTH_COLOURS.length
-      const scene = (2 * o + p) % SYNTH_SCENES.length
+      const colour = SYNTH_COLOURS.indexOf(colours[(o + p) % colours.length]!)
+      const scene = SYNTH_SCENES.indexOf(scenes[(2 * o + p + sceneShift) % scenes.length]!)
       groups.push({ object: o, pair: p, colour, scene })
       const base = classes.length
       for (const [k, motion] of pair.entries()) {
@@ -53,7 +80,6 @@ export function buildSynthWorld(options: SynthWorldOptions = {}): SynthWorld {
   })
   const unseenGroups = options.unseenGroups ?? 4
   if (!Number.isInteger(unseenGroups) || unseenGroups < 1 || unseenGroups > groups.length - 4) throw new RangeError(`unseenGroups must be in 1…${groups.length - 4} (got ${unseenGroups})`)
-  const rng = new PythonRandom(seed)
   const covers = (seen: typeof groups): boolean =>
     (['object', 'pair', 'colour', 'scene'] as const).every((k) => new Set(seen.map((g) => g[k])).size === (k === 'object' ? SYNTH_OBJECTS.length : k === 'pair' ? MOTION_PAIRS.length : k === 'colour' ? SYNTH_COLOURS.length : SYNTH_SCENES.length))
   let order: number[] | null = null

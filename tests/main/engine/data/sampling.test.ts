@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { evalPlan, shortSideScale, trainPlan, REFERENCE_SPATIAL } from '../../../../main/engine/data/sampling/spatial'
-import { evalIndices, linspaceIndices, REFERENCE_TEMPORAL, segmentIndices, trainIndices, windowLength } from '../../../../main/engine/data/sampling/temporal'
+import { evalIndices, linspaceIndices, REFERENCE_TEMPORAL, segmentIndices, spanIndices, trainIndices, windowLength } from '../../../../main/engine/data/sampling/temporal'
 import { CLIP_MEAN, CLIP_STD, flipHorizontal, normalize } from '../../../../main/engine/data/sampling/transforms'
 import type { Rng } from '../../../../main/engine/util/random'
 
@@ -9,6 +9,30 @@ function scripted(values: number[]): Rng {
   let i = 0
   return { random: () => values[i++ % values.length]! }
 }
+
+describe('span sampling (SynthMotion)', () => {
+  it('spreads the frames over the whole video, first and last included, by hand', () => {
+    expect(spanIndices(16, 8)).toEqual([0, 2, 4, 6, 9, 11, 13, 15])
+    expect(spanIndices(8, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+    expect(spanIndices(15, 8)).toEqual([0, 2, 4, 6, 8, 10, 12, 14])
+    expect(spanIndices(9, 1)).toEqual([4])
+  })
+
+  it('is mirror-symmetric, so a reversed video gives the same frames in reverse order (even where rounding meets a half)', () => {
+    for (const n of [2, 3, 4, 5, 7, 8, 9, 16, 17, 33]) {
+      // an odd count on an even-length video has no middle frame to mirror onto itself
+      for (const t of [2, 3, 4, 5, 8].filter((t) => t % 2 === 0 || n % 2 === 1)) {
+        const idx = spanIndices(n, t)
+        expect(idx.map((i) => n - 1 - i).reverse(), `${n} frames, ${t} picked`).toEqual(idx)
+        expect(idx.every((i, k) => i >= 0 && i < n && (k === 0 || i >= idx[k - 1]!))).toBe(true)
+      }
+    }
+    // train and eval pick the same frames: no random offset
+    const opts = { numFrames: 8, mode: 'span', samplingRate: 2, targetFps: 30 } as const
+    expect(trainIndices(16, 30, opts, scripted([0.9]))).toEqual(spanIndices(16, 8))
+    expect(evalIndices(16, 30, opts, 2, 3)).toEqual(spanIndices(16, 8))
+  })
+})
 
 describe('temporal sampling (PySlowFast geometry)', () => {
   // Expected values computed by hand / numpy float32 (torch.linspace semantics), see docs/method.md §2, §5.1.

@@ -3,7 +3,7 @@ import { MOTION_PAIRS } from '../../../../main/engine/data/synth/motion'
 import { captionFrame } from '../../../../main/engine/data/synth/captions'
 import { generateSynthVideo, renderSynthVideo, synthBatch, synthItems } from '../../../../main/engine/data/synth/generate'
 import { sampleVideoParams } from '../../../../main/engine/data/synth/render'
-import { buildSynthWorld } from '../../../../main/engine/data/synth/world'
+import { allSynthClasses, buildSynthWorld } from '../../../../main/engine/data/synth/world'
 import { PythonRandom } from '../../../../main/engine/data/protocols/python-random'
 import { SYNTH_COLOURS, SYNTH_OBJECTS, SYNTH_SCENES } from '../../../../main/engine/data/synth/types'
 
@@ -34,6 +34,24 @@ describe('SynthMotion world', () => {
     expect(buildSynthWorld({ seed: 0 })).toEqual(world)
     expect(buildSynthWorld({ seed: 5 }).unseen).not.toEqual(world.unseen)
   })
+
+  it('draws its identity from the world seed: which colour and scene each group has, every object meeting every colour and scene', () => {
+    const identity = (seed: number): string[] => buildSynthWorld({ seed }).classes.map((c) => c.name)
+    const identities = new Set([0, 1, 2, 3, 4, 5, 6, 7].map((s) => identity(s).join('|')))
+    expect(identities.size).toBeGreaterThanOrEqual(6)
+    for (const seed of [0, 1, 2, 3, 4, 5, 6, 7]) {
+      const w = buildSynthWorld({ seed })
+      for (const object of SYNTH_OBJECTS) {
+        const own = w.classes.filter((c) => c.composition.object === object).map((c) => c.composition)
+        expect(new Set(own.map((c) => c.colour)).size, `seed ${seed} ${object}`).toBe(SYNTH_COLOURS.length)
+        expect(new Set(own.map((c) => c.scene)).size, `seed ${seed} ${object}`).toBe(SYNTH_SCENES.length)
+      }
+      // every class of every world is one of the 216 the built-in graph and SynthCLIP cover
+      const all = new Set(allSynthClasses().map((c) => c.name))
+      for (const c of w.classes) expect(all.has(c.name), c.name).toBe(true)
+    }
+    expect(allSynthClasses()).toHaveLength(216)
+  })
 })
 
 describe('SynthMotion videos', () => {
@@ -60,9 +78,21 @@ describe('SynthMotion videos', () => {
     }
   })
 
+  it('makes video k of a class the frame-by-frame reverse of video k of its order-only twin', () => {
+    for (const cls of world.classes.filter((c) => c.index < c.reverseIndex)) {
+      const fwd = generateSynthVideo(world, cls.index, 7, { frames: 8, size: 24 })
+      const back = generateSynthVideo(world, cls.reverseIndex, 7, { frames: 8, size: 24 })
+      const f = 24 * 24 * 3
+      for (let t = 0; t < 8; t++) expect(Buffer.from(back.data.subarray(t * f, (t + 1) * f)).equals(Buffer.from(fwd.data.subarray((7 - t) * f, (8 - t) * f))), `${cls.name} t=${t}`).toBe(true)
+    }
+    // other videos of the pair, and other pairs, vary
+    expect(Buffer.from(generateSynthVideo(world, 0, 7, { frames: 8, size: 24 }).data).equals(Buffer.from(generateSynthVideo(world, 0, 8, { frames: 8, size: 24 }).data))).toBe(false)
+  })
+
   it('draws the object where its state says', () => {
-    // red square sliding right on grass: at t = 0 its centre is at x ≈ 0.2, at t = 1 at x ≈ 0.8
-    const v = generateSynthVideo(world, 0, 0, { frames: 5, size: 40 })
+    // a red object sliding right: at t = 0 its centre is at x ≈ 0.2, at t = 1 at x ≈ 0.8
+    const cls = buildSynthWorld({ seed: 0 }).classes.find((c) => c.composition.colour === 'red' && c.composition.motion === 'sliding right')!
+    const v = generateSynthVideo(buildSynthWorld({ seed: 0 }), cls.index, 0, { frames: 5, size: 40 })
     const redness = (t: number, x0: number, x1: number): number => {
       let n = 0
       for (let y = 0; y < 40; y++) for (let x = x0; x < x1; x++) {
