@@ -21,7 +21,7 @@ export const synthPretrainClipCommand: CliCommand = {
   usage: '[--out DIR] [--steps N] [--seed S] [--size PX] [--batch N] [--check-every N] [--backend NAME]',
   details: [
     '--out DIR          output folder (default: the repository\'s resources/models/synth-clip, overwritten)',
-    `--steps N          optimisation steps (default ${PRETRAIN_DEFAULTS.steps}: about 10 minutes on one WASM core)`,
+    `--steps N          optimisation steps (default ${PRETRAIN_DEFAULTS.steps}: about 15 minutes on 2 cores)`,
     `--seed S           tokenizer-independent seed of the initial weights and the frames (default ${PRETRAIN_DEFAULTS.seed})`,
     `--size PX          frame side, a multiple of 4; patches are PX/4 (default ${PRETRAIN_DEFAULTS.imageSize})`,
     `--batch N          (frame, caption) pairs per step (default ${PRETRAIN_DEFAULTS.batchSize})`,

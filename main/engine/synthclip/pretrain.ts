@@ -69,7 +69,7 @@ export interface PretrainResult {
   recipe: Required<Omit<PretrainOptions, 'onStep' | 'onStart' | 'shouldStop' | 'architecture'>>
 }
 
-export const PRETRAIN_DEFAULTS = { steps: 450, batchSize: 128, seed: 0, imageSize: 64, lr: 2e-3, weightDecay: 0.1, compositions: 'grid' as CompositionPool, hardFraction: 0.5, keyframes: KEYFRAME_FRACTION, temperatureInverse: Math.exp(LOGIT_SCALE_INIT) }
+export const PRETRAIN_DEFAULTS = { steps: 700, batchSize: 128, seed: 0, imageSize: 64, lr: 2e-3, weightDecay: 0.1, compositions: 'grid' as CompositionPool, hardFraction: 0.5, keyframes: KEYFRAME_FRACTION, temperatureInverse: Math.exp(LOGIT_SCALE_INIT) }
 
 /** AdamW with CLIP's (open_clip's) decay rule: no decay on gains, biases and the logit scale (rank < 2). */
 class ClipAdamW extends AdamW {

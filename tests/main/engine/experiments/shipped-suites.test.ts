@@ -15,7 +15,7 @@ describe('the shipped experiment files', () => {
 
   it('re-create the rows of the paper\'s tables', () => {
     const names = (f: string) => loadExperimentFile(join(root, 'paper', f)).runs.map((r) => r.name)
-    expect(names('table4-adaptation.yaml')).toHaveLength(9) // frozen + {prompt, full} × {WSM on, off} × {separate, continual}
+    expect(names('table4-adaptation.yaml')).toHaveLength(10) // frozen + {prompt, full} × {WSM on, off} × {separate, continual} + the fully tuned control without STCA
     expect(names('table3-text-sets.yaml')).toEqual(['C', 'S', 'T', 'S+T'])
     expect(names('figure4-frozen-clip.yaml')).toHaveLength(8) // 4 prompt sets × 2 alignments
   })

@@ -19,7 +19,8 @@ import { createRun } from '../../../../main/engine/store/runs'
 import { importAuthorsFiles } from '../../../../main/engine/text/io/authors-import'
 import { parseAskgFile, parseXpromptFile } from '../../../../main/engine/text/io/authors-yaml'
 import { buildPromptSet } from '../../../../main/engine/text/prompts/build'
-import { ensureBuiltinSynthGraph, SYNTH_GRAPH_NAME } from '../../../../main/engine/text/synth-graph'
+import { buildSynthGraphClasses, ensureBuiltinSynthGraph, SYNTH_GRAPH_NAME } from '../../../../main/engine/text/synth-graph'
+import { buildSynthWorld } from '../../../../main/engine/data/synth/world'
 import { FileLlmCache } from '../../../../main/engine/text/llm/cache'
 import { LlmClient } from '../../../../main/engine/text/llm/client'
 import { FileJournal } from '../../../../main/engine/text/generation/journal'
@@ -119,8 +120,23 @@ describe('knowledge graphs in SQLite', () => {
     const b = ensureBuiltinSynthGraph(db)
     expect(a.name).toBe(SYNTH_GRAPH_NAME)
     expect(b.id).toBe(a.id)
-    expect(a.classCount).toBe(24)
+    // the classes of every world (object × colour × scene × motion), so any synthmotion.worldSeed finds its own
+    expect(a.classCount).toBe(216)
     expect(a.classes[0]!.provenance.source).toBe('built-in')
+  })
+
+  it('adds the classes of every world to a built-in graph that held one world only, keeping its classes and edits', () => {
+    const oneWorld = buildSynthGraphClasses(buildSynthWorld({ seed: 0 }).classes)
+    const v1 = createGraph(db, { name: SYNTH_GRAPH_NAME, dataset: 'synthmotion', classes: oneWorld })
+    const first = oneWorld[0]!
+    const edited = editGraphClasses(db, v1.id, [{ index: first.index, graph: { ...first.graph, clauses: { ...first.graph.clauses, oo: ['where a hand-written clause stays'] } } }])
+    const upgraded = ensureBuiltinSynthGraph(db)
+    expect(upgraded.version).toBe(3)
+    expect(upgraded.parentId).toBe(edited.id)
+    expect(upgraded.classCount).toBe(216)
+    expect(getGraphClass(db, upgraded.id, first.name).graph.clauses.oo).toEqual(['where a hand-written clause stays'])
+    expect(new Set(upgraded.classes.map((c) => c.index)).size).toBe(216)
+    expect(ensureBuiltinSynthGraph(db).id).toBe(upgraded.id)
   })
 })
 

@@ -136,7 +136,7 @@ describe('stdd askg / prompts commands', () => {
   })
 
   it('builtin stores the SynthMotion graph, whose [T] prompts describe the motion as ordered states', async () => {
-    expect((await stdd('askg', 'builtin')).out).toBe('synthmotion-builtin@1 (synthmotion, 24 classes)')
+    expect((await stdd('askg', 'builtin')).out).toBe('synthmotion-builtin@1 (synthmotion, 216 classes)')
     const r = await stdd('prompts', 'show', '--set', 't', '--style', 'hard', '--class', 'Red Square Sliding Right On Grass')
     expect(r.out).toContain('This is a video of Red Square Sliding Right On Grass, where a red square at the left precedes a red square in the middle.')
   })

@@ -55,13 +55,13 @@ describe('graphs.* and prompts.preview', () => {
   it('lists the built-in graph with provenance, saves an edited clause as a new version, diffs it, previews it and lists the runs that use it', async () => {
     const list = await engine.invoke('graphs.list', {})
     expect(list).toHaveLength(1)
-    expect(list[0]).toMatchObject({ name: 'synthmotion-builtin', version: 1, parentId: null, classCount: 24, sources: { 'built-in': 24, llm: 0 } })
+    expect(list[0]).toMatchObject({ name: 'synthmotion-builtin', version: 1, parentId: null, classCount: 216, sources: { 'built-in': 216, llm: 0 } })
     const v1 = await engine.invoke('graphs.get', { id: list[0]!.id })
     const cls = v1.classes[0]!
     const edited = { ...cls.graph, clauses: { ...cls.graph.clauses, aa: ['starting with a shape at the far left', ...cls.graph.clauses.aa.slice(1)] } }
 
     const v2 = await engine.invoke('graphs.saveClass', { parentId: v1.id, index: 0, graph: edited, note: 'clearer first clause' })
-    expect(v2).toMatchObject({ name: 'synthmotion-builtin', version: 2, parentId: v1.id, note: 'clearer first clause', classCount: 24 })
+    expect(v2).toMatchObject({ name: 'synthmotion-builtin', version: 2, parentId: v1.id, note: 'clearer first clause', classCount: 216 })
     expect(events).toContainEqual({ event: 'graphs.changed', payload: v2 })
     const stored = await engine.invoke('graphs.get', { id: v2.id })
     expect(stored.classes[0]!.provenance).toMatchObject({ source: 'human', note: 'clearer first clause' })
