@@ -38,6 +38,14 @@ function inside(object: SynthObject, dx: number, dy: number, r: number): boolean
 
 const SUB = 3 // 3×3 samples per pixel: anti-aliased edges and sub-pixel motion
 
+/**
+ * Every scene is lit from the left: the background brightens by this many levels at the left edge and
+ * darkens as much at the right. With the horizon (sky above, ground below), where a patch lies shows in
+ * what it holds along both axes, as in real backgrounds; a uniform backdrop left a horizontal position to
+ * the position embeddings alone, and a 3-layer CLIP barely reads it from them.
+ */
+export const SCENE_LIGHT = 30
+
 /** Renders one `size`×`size` RGB frame into `out` at `offset`. */
 export function renderFrame(comp: SynthComposition, state: FrameState, params: VideoParams, size: number, out: Uint8Array, offset = 0): void {
   const scene = SCENE_RGB[comp.scene]
@@ -61,8 +69,9 @@ export function renderFrame(comp: SynthComposition, state: FrameState, params: V
       }
       const a = (cover / (SUB * SUB)) * state.opacity
       const o = offset + (py * size + px) * 3
+      const light = Math.round(SCENE_LIGHT * (1 - (2 * (px + 0.5)) / size))
       for (let c = 0; c < 3; c++) {
-        const back = Math.min(255, Math.max(0, bg[c]! + params.shade))
+        const back = Math.min(255, Math.max(0, bg[c]! + params.shade + light))
         out[o + c] = Math.round(back * (1 - a) + colour[c]! * a)
       }
     }
