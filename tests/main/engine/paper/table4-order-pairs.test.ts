@@ -34,7 +34,7 @@ describe('Table 4 on SynthMotion, reduced to frozen / fully tuned without STCA /
     doc.eval[0]!.synth.videosPerClass = 20 // 8 unseen classes × 20 = 160 test videos, 80 order-only pairs
     const experiment = resolveExperiment(doc, `${SUITE} (reduced)`, dirname(SUITE))
     const dir = tempDir()
-    const engine = await Engine.start({ dataDir: dir.path, backend: 'wasm' })
+    const engine = await Engine.start({ dataDir: dir.path, backend: 'wasm', runsInProcess: true })
     try {
       await engine.whenBackendReady()
       const launched = engine.runs.launch(experiment)
