@@ -1,5 +1,5 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
+import { mountApp } from './mount-app'
 import { describe, expect, it } from 'vitest'
 import type { MetricStat, PivotCell, PivotTableData } from '../../contract/api-runtime'
 import { fakeBridge } from './fake-bridge'
@@ -75,12 +75,7 @@ window.api = bridge
 
 describe('the ablations view', () => {
   it('shows factor columns, mean ± std (n) with intervals, deltas with marks, status rows and the one-video note; picks a baseline; exports', async () => {
-    const { default: App } = await import('../../renderer/App.vue')
-    const { createExplorerRouter } = await import('../../renderer/router')
-    const router = createExplorerRouter()
-    await router.push('/ablations?experiments=table4-adaptation')
-    const wrapper = mount(App, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
-    await flushPromises()
+    const { wrapper, router } = await mountApp('/ablations?experiments=table4-adaptation')
 
     const picker = wrapper.get('[data-test="ablation-picker"]').text()
     expect(picker).toMatch(/table4-adaptation\s*3 runs · paper\/table4-adaptation\.yaml/)

@@ -1,5 +1,5 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
+import { mountApp } from './mount-app'
 import { describe, expect, it } from 'vitest'
 import type { MetricPoint } from '../../contract/api-runtime'
 import { fakeBridge } from './fake-bridge'
@@ -31,12 +31,7 @@ window.api = bridge
 
 describe('the compare view', () => {
   it('diffs the config across all selected runs, overlays their curves and grows them live', async () => {
-    const { default: App } = await import('../../renderer/App.vue')
-    const { createExplorerRouter } = await import('../../renderer/router')
-    const router = createExplorerRouter()
-    await router.push('/compare?runs=1,2,3')
-    const wrapper = mount(App, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
-    await flushPromises()
+    const { wrapper, router } = await mountApp('/compare?runs=1,2,3')
 
     expect(wrapper.get('[data-test="view-title"]').text()).toBe('Compare 3 runs')
     const diff = wrapper.get('[data-test="compare-diff"]')

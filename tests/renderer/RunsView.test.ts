@@ -1,5 +1,5 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
+import { mountApp } from './mount-app'
 import { describe, expect, it, vi } from 'vitest'
 import type { CommandInput, RunsPageRow, RunsTableView } from '../../contract/api-runtime'
 import { fakeBridge } from './fake-bridge'
@@ -42,15 +42,6 @@ const bridge = fakeBridge({
 })
 window.api = bridge
 
-async function mountApp(path: string) {
-  const { default: App } = await import('../../renderer/App.vue')
-  const { createExplorerRouter } = await import('../../renderer/router')
-  const router = createExplorerRouter()
-  await router.push(path)
-  const wrapper = mount(App, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
-  await flushPromises()
-  return { wrapper, router }
-}
 
 describe('the runs table', () => {
   it('pages through the engine, renders only the rows in view, with the saved config columns', async () => {

@@ -1,5 +1,5 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
+import { mountApp } from './mount-app'
 import { describe, expect, it } from 'vitest'
 import type { ClassGraphData, GraphClassData, GraphVersionInfo } from '../../contract/api-runtime'
 import { fakeBridge } from './fake-bridge'
@@ -36,19 +36,10 @@ const bridge = fakeBridge({
 })
 window.api = bridge
 
-async function mountAt(path: string) {
-  const { default: App } = await import('../../renderer/App.vue')
-  const { createExplorerRouter } = await import('../../renderer/router')
-  const router = createExplorerRouter()
-  await router.push(path)
-  const wrapper = mount(App, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
-  await flushPromises()
-  return { wrapper, router }
-}
 
 describe('the graph editor with unsaved edits', () => {
   it('previews the unsaved edit, and asks before navigating away from it (keep editing, or discard and go)', async () => {
-    const { wrapper, router } = await mountAt('/graphs/synthmotion-builtin/v/1/class/0?set=t&style=hard')
+    const { wrapper, router } = await mountApp('/graphs/synthmotion-builtin/v/1/class/0?set=t&style=hard')
     await wrapper.get('[data-test="clause-aa-0"]').setValue('beginning far left')
     await new Promise((r) => setTimeout(r, 350))
     await flushPromises()
@@ -81,7 +72,7 @@ describe('the graph editor with unsaved edits', () => {
       ['/graphs/synthmotion-builtin/v/1/class/40', /Class 40 is not in synthmotion-builtin v1 \(classes 0–1\)\./],
     ]
     for (const [path, message] of cases) {
-      const { wrapper } = await mountAt(path)
+      const { wrapper } = await mountApp(path)
       expect(wrapper.get('[data-test="graph-link-error"]').text()).toMatch(message)
       wrapper.unmount()
     }

@@ -1,5 +1,5 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
+import { mountApp } from './mount-app'
 import { describe, expect, it } from 'vitest'
 import type { ClassGraphData, CommandInput, GraphClassData, GraphJob, GraphVersionInfo, PromptPreviewData } from '../../contract/api-runtime'
 import { classGraphElements } from '../../renderer/charts/graph-chart-options'
@@ -82,12 +82,7 @@ describe('the knowledge-graph editor', () => {
   })
 
   it('opens a class from its deep link, saves an edited clause as a new version, previews [T], diffs and evaluates with it', async () => {
-    const { default: App } = await import('../../renderer/App.vue')
-    const { createExplorerRouter } = await import('../../renderer/router')
-    const router = createExplorerRouter()
-    await router.push('/graphs/synthmotion-builtin/v/1/class/0?set=t&style=hard')
-    const wrapper = mount(App, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
-    await flushPromises()
+    const { wrapper, router } = await mountApp('/graphs/synthmotion-builtin/v/1/class/0?set=t&style=hard')
 
     expect(wrapper.get('[data-test="graph-title"]').text()).toBe('synthmotion-builtin v1')
     expect(wrapper.get('[data-test="nav-graphs"]').classes()).toContain('active')

@@ -1,5 +1,5 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
+import { mountApp } from './mount-app'
 import { describe, expect, it, vi } from 'vitest'
 import type { RunsPageRow, RunSummary } from '../../contract/api-runtime'
 import { fakeBridge } from './fake-bridge'
@@ -25,15 +25,6 @@ const bridge = fakeBridge({
 })
 window.api = bridge
 
-async function mountApp(path: string) {
-  const { default: App } = await import('../../renderer/App.vue')
-  const { createExplorerRouter } = await import('../../renderer/router')
-  const router = createExplorerRouter()
-  await router.push(path)
-  const wrapper = mount(App, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
-  await flushPromises()
-  return { wrapper, router }
-}
 
 const row = (w: Awaited<ReturnType<typeof mountApp>>['wrapper'], id: number) => w.findAll('[data-test="run-row"]').find((r) => r.findAll('.cell')[1]!.text() === String(id))!
 const chip = (w: Awaited<ReturnType<typeof mountApp>>['wrapper'], s: string) => w.get(`[data-test="status-filter-${s}"]`).text()

@@ -1,5 +1,5 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
+import { mountApp } from './mount-app'
 import { describe, expect, it } from 'vitest'
 import type { AppSettings, SettingsState } from '../../contract/api-runtime'
 import { fakeBridge } from './fake-bridge'
@@ -22,12 +22,7 @@ window.api = bridge
 
 describe('the settings view', () => {
   it('sets the default backend, data workers and an LLM endpoint, checks values as they are typed, and names what the environment overrides', async () => {
-    const { default: App } = await import('../../renderer/App.vue')
-    const { createExplorerRouter } = await import('../../renderer/router')
-    const router = createExplorerRouter()
-    await router.push('/settings')
-    const wrapper = mount(App, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
-    await flushPromises()
+    const { wrapper } = await mountApp('/settings')
     await new Promise((r) => setTimeout(r, 50)) // the view is loaded on first use
     await flushPromises()
     const form = wrapper.get('[data-test="settings-form"]')
