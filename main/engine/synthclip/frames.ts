@@ -83,16 +83,15 @@ export class FrameSampler {
     return items[Math.floor(this.rng.random() * items.length)]!
   }
 
-  /** Frame `f` of the 16-frame video of `composition` with variation `params`. */
-  private frameOf(composition: SynthComposition, params: VideoParams, f: number): SampledFrame {
+  /** Frame `f` of the 16-frame video of `composition` with variation `params`, statically captioned unless `caption` says otherwise. */
+  private frameOf(composition: SynthComposition, params: VideoParams, f: number, caption = captionFrame): SampledFrame {
     const state = stateAt(composition.motion, params, f / (SYNTH_VIDEO_FRAMES - 1))
-    return { composition, params, state, caption: captionFrame(composition, state) }
+    return { composition, params, state, caption: caption(composition, state) }
   }
 
   /** A late frame of `composition`'s motion at index `f`, captioned with the motion ("… sliding right …"). */
   private keyframeOf(composition: SynthComposition, params: VideoParams, f: number): SampledFrame {
-    const state = stateAt(composition.motion, params, f / (SYNTH_VIDEO_FRAMES - 1))
-    return { composition, params, state, caption: keyframeCaption(composition, state) }
+    return this.frameOf(composition, params, f, keyframeCaption)
   }
 
   private keyframeIndex(): number {
