@@ -95,7 +95,10 @@ describe('stdd serve in a browser', () => {
     })
     expect(r.status).toBe(200)
     await expect.poll(() => page.locator('[data-test="experiment-item"]').allInnerTexts()).toContainEqual(expect.stringContaining('created-from-a-terminal'))
+    // The activity panel is a rail until opened; it counts what arrived meanwhile.
+    await page.click('[data-test="activity-toggle"]')
     await expect.poll(() => page.locator('[data-test="activity-list"]').innerText()).toContain('created experiment "created-from-a-terminal"')
+    await page.click('[data-test="activity-toggle"]')
   })
 
   it('creates an experiment from the UI and draws a run\'s metrics', async () => {
@@ -103,6 +106,8 @@ describe('stdd serve in a browser', () => {
     await page.fill('[data-test="new-experiment-form"] input', 'table5-masks')
     await page.click('[data-test="new-experiment-form"] button[type="submit"]')
     await expect.poll(() => page.locator('[data-test="experiment-item"]').allInnerTexts()).toContainEqual(expect.stringContaining('table5-masks'))
+    // A new experiment opens as the current view (empty, the launch panel aimed at it): back to every run.
+    await page.click('[data-test="experiment-all"]')
 
     await page.click('[data-test="run-row"]')
     expect(await page.locator('[data-test="eval-results"]').innerText()).toMatch(/synthmotion\/unseen\s+62\.5[\s\S]*100[\s\S]*75/)
@@ -124,11 +129,13 @@ describe('stdd serve in a browser', () => {
   })
 
   it('launches an experiment file from the UI and shows the run go from queued to done, live', async () => {
-    await page.click('[data-test="launch"]')
+    // The panel may still be open from the new experiment; the button toggles it.
+    if (!(await page.locator('[data-test="launch-panel"]').isVisible())) await page.click('[data-test="launch"]')
     const entry = page.locator('[data-test="experiment-file"]', { hasText: 'frozen-eval' })
     await entry.waitFor()
     expect(await page.locator('[data-test="experiment-file"]', { hasText: 'table4-adaptation' }).count()).toBe(1) // the shipped suites are listed too
-    await entry.locator('button').click()
+    await page.selectOption('[data-test="launch-target"]', '') // into the experiment the file names (not the new one the panel was aimed at)
+    await entry.locator('[data-test="launch-file"]').click()
     const row = page.locator('[data-test="run-row"]', { hasText: 'frozen-eval' })
     await row.waitFor({ timeout: 10_000 })
     await expect.poll(() => row.innerText(), { timeout: 120_000, interval: 500 }).toMatch(/done[\s\S]*synthmotion\/unseen top-1/i)
