@@ -189,6 +189,10 @@ export class SlurmExecutor {
     const recordEnded = before.status !== 'queued' && before.status !== 'running'
     const seen = await this.observe(link, job.profile, { cluster: job.cluster, arrayJobId: job.arrayJobId, taskId: job.taskId, submitTime: job.submitTime })
     const preemptions = await this.signalsReceived(link, job)
+    const lastLines = await this.tail(link, join(job.runDir, WORKER_LOG), 20)
+    // Resubmitted (resume) while this look waited on the scheduler: what it saw is the old job's; the next pass follows the new one.
+    const current = getSlurmJob(db, job.runId)
+    if (!current || current.arrayJobId !== job.arrayJobId || current.submitTime !== job.submitTime) return
     const found = seen ? { node: seen.node, pendingReason: seen.pendingReason, requeues: seen.requeues, cluster: seen.cluster ?? job.cluster } : {}
     if (recordEnded) {
       updateSlurmJob(db, job.runId, { state: seen?.state ?? 'UNKNOWN', ...found, preemptions, resumable: before.status !== 'done' })
@@ -196,7 +200,6 @@ export class SlurmExecutor {
       return
     }
     const jobId = jobIdOf(job)
-    const lastLines = await this.tail(link, join(job.runDir, WORKER_LOG), 20)
     const verdict = verdictFor(seen, jobId, () => lastLines)
     if (verdict.status === 'failed' && seen?.state === 'COMPLETED' && !this.endedWithoutRecord.has(job.runId)) {
       // Give the record one more look before calling a COMPLETED job without an end a failure.
@@ -282,6 +285,10 @@ export class SlurmExecutor {
     const run = getRunSummary(this.deps.db, runId)
     if (run.status === 'done') throw new ContractError('conflict', `run ${runId} is done; nothing to resume`)
     if (run.status === 'queued' || run.status === 'running') throw new ContractError('conflict', `run ${runId} is ${run.status} on Slurm (job ${jobIdOf(job)})`)
+    // What the ended attempt recorded last (its `end`, written as scancel or the failure stopped it) is imported
+    // now: imported after the resubmission, that old end would end the resumed run.
+    if (job.profile.ssh) await this.mirrorRecord(clusterLink(job.profile), job)
+    this.forward(runId, this.deps.worker.importRecord(runId, this.importDir(job)))
     setRunStatus(this.deps.db, runId, 'queued')
     this.endedWithoutRecord.delete(runId)
     await this.submit([runId], job.profile, `${run.experimentName}-resume`, new Map([[runId, job.runDir]]))
