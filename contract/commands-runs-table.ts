@@ -63,6 +63,10 @@ export type RunsTableView = z.infer<typeof RunsTableView>
 export const CompareKey = z.object({ key: z.string(), values: z.array(ConfigValue), differs: z.boolean() })
 export type CompareKey = z.infer<typeof CompareKey>
 
+/** Compared runs that differ only in their seed (pooled as a results-table row), labelled as that row. */
+export const SeedGroup = z.object({ label: z.string(), runIds: z.array(z.number().int()) })
+export type SeedGroup = z.infer<typeof SeedGroup>
+
 export const runsTableCommandSchemas = {
   'runs.page': {
     input: z
@@ -100,8 +104,8 @@ export const runsTableCommandSchemas = {
   },
   'runs.compare': {
     input: z.object({ ids: z.array(id).min(1).max(50) }).strict(),
-    /** The runs in the order asked, and every config key with one value per run. */
-    output: z.object({ runs: z.array(RunSummary), keys: z.array(CompareKey) }),
+    /** The runs in the order asked, every config key with one value per run, and the runs grouped by configuration (seeds pooled). */
+    output: z.object({ runs: z.array(RunSummary), keys: z.array(CompareKey), seedGroups: z.array(SeedGroup) }),
   },
   'views.runsTable.get': { input: z.object({}).strict(), output: RunsTableView },
   'views.runsTable.set': { input: RunsTableView, output: RunsTableView },

@@ -128,6 +128,8 @@ export const MetricPoint = z.object({
   epoch: z.number().nullable(),
   name: z.string(),
   value: z.number(),
+  /** When the run recorded it (ISO time); null for points stored before times were kept. */
+  time: z.string().nullable(),
 })
 export type MetricPoint = z.infer<typeof MetricPoint>
 

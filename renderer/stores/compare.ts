@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { CompareKey, MetricPoint, RunSummary } from '../../contract/api-runtime'
+import type { CompareKey, MetricPoint, RunSummary, SeedGroup } from '../../contract/api-runtime'
 import { invoke, onEvent } from '../api/bridge'
 
 /** Merges new points into a run's series: a point of the same metric and step replaces the old one. */
@@ -11,12 +11,14 @@ export function mergePoints(series: readonly MetricPoint[], added: readonly Metr
 }
 
 /**
- * The N-way compare: the selected runs, their config key by key, and every metric series of each.
+ * The N-way compare: the selected runs, their config key by key, their seed groups, and every metric series of each.
  * Series grow live from the engine's `run.metrics` events while a run trains (no polling).
  */
 export const useCompareStore = defineStore('compare', () => {
   const runs = ref<RunSummary[]>([])
   const keys = shallowRef<CompareKey[]>([])
+  /** The runs grouped by configuration (alike in all but the seed), as the engine pools them in results tables. */
+  const seedGroups = shallowRef<SeedGroup[]>([])
   const series = shallowRef(new Map<number, MetricPoint[]>())
   const error = ref<string | null>(null)
   const busy = ref(false)
@@ -34,6 +36,7 @@ export const useCompareStore = defineStore('compare', () => {
     if (ids.length === 0) {
       runs.value = []
       keys.value = []
+      seedGroups.value = []
       series.value = new Map()
       return
     }
@@ -43,6 +46,7 @@ export const useCompareStore = defineStore('compare', () => {
       if (call !== loading) return
       runs.value = compared.runs
       keys.value = compared.keys
+      seedGroups.value = compared.seedGroups
       series.value = new Map(ids.map((id, i) => [id, metrics[i]!]))
       error.value = null
     } catch (err) {
@@ -60,5 +64,5 @@ export const useCompareStore = defineStore('compare', () => {
     if (runs.value.some((x) => x.id === r.id)) runs.value = runs.value.map((x) => (x.id === r.id ? r : x))
   })
 
-  return { runs, keys, series, error, busy, metricNames, load }
+  return { runs, keys, seedGroups, series, error, busy, metricNames, load }
 })

@@ -3,6 +3,7 @@ import type { ClassGraphData } from '../../contract/api-runtime'
 import { compareChartOptions } from '../../renderer/charts/compare-chart-options'
 import { escapeHtml } from '../../renderer/charts/escape-html'
 import { graphChartOptions } from '../../renderer/charts/graph-chart-options'
+import { scatterOptions } from '../../renderer/charts/scatter-options'
 
 /** Issue 19, F8: text from an LLM answer, an imported file or the editor never becomes markup in a chart. */
 
@@ -38,5 +39,12 @@ describe('chart text', () => {
     const options = compareChartOptions('m', [], 0) as { tooltip: { valueFormatter: (v: unknown) => string } }
     expect(options.tooltip.valueFormatter('<i>x</i>')).toBe('&lt;i&gt;x&lt;/i&gt;')
     expect(options.tooltip.valueFormatter(0.123456)).toBe('0.1235')
+  })
+
+  it('the scatter tooltip escapes the run name, the keys and the values', () => {
+    const options = scatterOptions({ name: 'model.mode', values: ['<b>full</b>'] }, { name: 'eval/x/top1', values: [40] }, [{ label: '#1 <img src=x>' }])
+    const point = (options.series as { data: { run: string; x: string; y: string }[] }[])[0]!.data[0]!
+    const tooltip = (options.tooltip as { formatter: (p: { data: typeof point }) => string }).formatter
+    expect(tooltip({ data: point })).toBe('#1 &lt;img src=x&gt;<br/>model.mode: &lt;b&gt;full&lt;/b&gt;<br/>eval/x/top1: 40')
   })
 })

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { metricChartOptions } from '../../renderer/charts/metric-chart-options'
 
 const points = [
-  { runId: 1, step: 2, epoch: 1, name: 'loss', value: 1.5 },
-  { runId: 1, step: 1, epoch: 0.5, name: 'loss', value: 2.5 },
-  { runId: 1, step: 2, epoch: 1, name: 'top1', value: 40 },
+  { runId: 1, step: 2, epoch: 1, name: 'loss', value: 1.5, time: null },
+  { runId: 1, step: 1, epoch: 0.5, name: 'loss', value: 2.5, time: null },
+  { runId: 1, step: 2, epoch: 1, name: 'top1', value: 40, time: null },
 ]
 
 describe('metric chart', () => {

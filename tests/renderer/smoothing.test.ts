@@ -35,7 +35,7 @@ describe('debiased EMA smoothing', () => {
 describe('merging live points', () => {
   it('appends new steps and replaces a re-written step', async () => {
     const { mergePoints } = await import('../../renderer/stores/compare')
-    const p = (step: number, value: number) => ({ runId: 1, step, epoch: null, name: 'train/loss', value })
+    const p = (step: number, value: number) => ({ runId: 1, step, epoch: null, name: 'train/loss', value, time: null })
     expect(mergePoints([p(1, 3), p(2, 2)], [p(2, 1.5), p(3, 1)])).toEqual([p(1, 3), p(2, 1.5), p(3, 1)])
   })
 })

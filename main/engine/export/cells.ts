@@ -2,7 +2,7 @@ import type { MetricDelta, MetricStat, PivotMetric as Metric } from '../../../co
 import { meanStd } from '../eval/metrics'
 import { bootstrapSetMeans } from '../stats/bootstrap'
 import { discordant, mcnemarExact } from '../stats/mcnemar'
-import { tInterval } from '../stats/t-interval'
+import { tInterval } from '../../../contract/t-interval'
 import type { MetricOutcome, TargetOutcome } from './outcomes'
 
 /**

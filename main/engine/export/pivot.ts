@@ -8,7 +8,7 @@ import { promptSetHashes, runPromptSets } from '../store/run-prompt-sets'
 import { cellStat, deltaStat, seedOutcomes, type SeedOutcomes } from './cells'
 import { factorHeader, shownFactors } from './factors'
 import { runOutcomes } from './outcomes'
-import { differingKeys, groupRows, type TableRow, type TableRun } from './rows'
+import { configurationOf, differingKeys, groupRows, type TableRow, type TableRun } from './rows'
 
 /**
  * A results table (rows.ts: what a row is; cells.ts: the statistics): a row per configuration with
@@ -19,12 +19,7 @@ import { differingKeys, groupRows, type TableRow, type TableRun } from './rows'
 
 export type { PivotTableData as PivotTable } from '../../../contract'
 
-/** A config's values as a row compares them: every leaf but the seed, name and description. */
-function configValues(config: unknown): Record<string, unknown> {
-  const values = flatten(config)
-  for (const k of ['seed', 'name', 'description']) delete values[k]
-  return values
-}
+const configValues = (config: unknown): Record<string, unknown> => configurationOf(flatten(config))
 
 /** The suite file's variants that have no run yet (by name), or a note why the file could not be read. */
 function missingVariants(db: Db, experimentId: number, runNames: Set<string>, notes: string[]): TableRun[] {

@@ -32,6 +32,12 @@ export interface TableRow {
   others: { status: RowStatus; runIds: number[]; names: string[] }[]
 }
 
+/** A run's flattened config as a row compares it: every leaf but the seed, name and description. */
+export function configurationOf(values: Record<string, unknown>): Record<string, unknown> {
+  const { seed: _seed, name: _name, description: _description, ...rest } = values
+  return rest
+}
+
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
 
 /** Whether two value sets agree on every key both know. */

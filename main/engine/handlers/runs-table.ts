@@ -1,6 +1,7 @@
 import { RunsTableView, type RunsTableView as RunsTableViewData } from '../../../contract'
 import type { EngineContext } from '../engine'
 import { buildPivot } from '../export/pivot'
+import { seedGroups } from '../export/seed-groups'
 import { listConfigKeys } from '../store/config-values'
 import { listMetricKeys } from '../store/metrics'
 import { getRunSummary } from '../store/runs'
@@ -19,7 +20,10 @@ export function runsTableHandlers(ctx: EngineContext): Pick<Handlers, RunsTableC
     'runs.page': (input) => runsPage(ctx.db, input),
     'runs.configKeys': ({ search, limit }) => listConfigKeys(ctx.db, search, limit),
     'runs.metricKeys': ({ search }) => listMetricKeys(ctx.db, search),
-    'runs.compare': ({ ids }) => ({ runs: ids.map((id) => getRunSummary(ctx.db, id)), keys: compareConfigs(ctx.db, ids) }),
+    'runs.compare': ({ ids }) => {
+      const runs = ids.map((id) => getRunSummary(ctx.db, id))
+      return { runs, keys: compareConfigs(ctx.db, ids), seedGroups: seedGroups(ctx.db, runs) }
+    },
     'views.runsTable.get': () => readViewSettings(ctx.db, 'runsTable', RunsTableView, DEFAULT_RUNS_TABLE_VIEW),
     'views.runsTable.set': (view) => writeViewSettings(ctx.db, 'runsTable', view),
     'export.pivot': ({ experiments, baseline }) => buildPivot(ctx.db, experiments, baseline),

@@ -320,7 +320,7 @@ export class RunManager {
         bus.emit('run.progress', { runId: run.runId, ...p })
       } else if (r.type === 'metrics') {
         // Stored by the import above: every step reaches the faces as it lands (live curves, no polling).
-        bus.emit('run.metrics', { runId: run.runId, points: Object.entries(r.values).map(([name, value]) => ({ runId: run.runId, step: r.step, epoch: r.epoch, name, value })) })
+        bus.emit('run.metrics', { runId: run.runId, points: Object.entries(r.values).map(([name, value]) => ({ runId: run.runId, step: r.step, epoch: r.epoch, name, value, time: r.at })) })
       } else if (r.type === 'log') {
         log[r.level](`run ${run.runId}`, r.message)
         appendRunLog(run.runDir, r.level, r.message)

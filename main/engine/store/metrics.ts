@@ -5,7 +5,8 @@ import { placeholders } from './sql'
 /**
  * Writes every metric of one step (or epoch) in a single transaction, together with whatever else
  * belongs to that step (`alsoInside`, e.g. the checkpoint's artifact row): after a crash either all
- * of a step is in the database or none of it is.
+ * of a step is in the database or none of it is. `time` is when the run recorded the step (the
+ * worker's record time; default now): Compare's wall-time axis.
  */
 export function recordStep(
   db: Db,
@@ -13,15 +14,15 @@ export function recordStep(
   step: number,
   epoch: number | null,
   values: Record<string, number>,
-  alsoInside?: () => void,
+  { time = new Date().toISOString(), alsoInside }: { time?: string; alsoInside?: () => void } = {},
 ): void {
   const insert = db.prepare(
-    'INSERT INTO metrics (run_id, name, step, epoch, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, name, step) DO UPDATE SET value = excluded.value, epoch = excluded.epoch',
+    'INSERT INTO metrics (run_id, name, step, epoch, value, time) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name, step) DO UPDATE SET value = excluded.value, epoch = excluded.epoch, time = excluded.time',
   )
   db.transaction(() => {
     for (const [name, value] of Object.entries(values)) {
       if (!Number.isFinite(value)) throw new Error(`metric "${name}" at step ${step} is ${value}; only finite numbers are stored`)
-      insert.run(runId, name, step, epoch, value)
+      insert.run(runId, name, step, epoch, value, time)
     }
     alsoInside?.()
   })()
@@ -30,9 +31,9 @@ export function recordStep(
 export function listMetrics(db: Db, runId: number, names?: string[]): MetricPoint[] {
   const filter = names?.length ? ` AND name IN (${placeholders(names)})` : ''
   const rows = db
-    .prepare(`SELECT run_id, step, epoch, name, value FROM metrics WHERE run_id = ?${filter} ORDER BY name, step`)
-    .all(runId, ...(names ?? [])) as { run_id: number; step: number; epoch: number | null; name: string; value: number }[]
-  return rows.map((r) => ({ runId: r.run_id, step: r.step, epoch: r.epoch, name: r.name, value: r.value }))
+    .prepare(`SELECT run_id, step, epoch, name, value, time FROM metrics WHERE run_id = ?${filter} ORDER BY name, step`)
+    .all(runId, ...(names ?? [])) as { run_id: number; step: number; epoch: number | null; name: string; value: number; time: string | null }[]
+  return rows.map((r) => ({ runId: r.run_id, step: r.step, epoch: r.epoch, name: r.name, value: r.value, time: r.time }))
 }
 
 /** Each run's latest value (highest step) of every metric whose name starts with `prefix`. */

@@ -267,6 +267,12 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    description: 'metrics: when the run recorded each point (Compare\'s wall-time axis); null for points stored before',
+    up(db) {
+      db.exec('ALTER TABLE metrics ADD COLUMN time TEXT')
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = migrations.length

@@ -23,7 +23,7 @@ const APPLY: { [T in RecordType]: Apply<T> } = {
   progress: nothing,
   log: nothing,
   preempted: nothing,
-  metrics: (db, runId, r) => recordStep(db, runId, r.step, r.epoch, r.values),
+  metrics: (db, runId, r) => recordStep(db, runId, r.step, r.epoch, r.values, { time: r.at }),
   classResults: (db, runId, r) => saveClassResults(db, runId, r.evalKey, r.rows),
   predictions: (db, runId, r) => savePredictions(db, runId, r.evalKey, r.rows),
   artifact: (db, runId, r) => void addArtifact(db, { runId, kind: r.kind, name: r.name, step: r.step, epoch: r.epoch, path: r.path, blob: r.blob === null ? null : Buffer.from(r.blob, 'base64'), mime: r.mime, meta: r.meta }),

@@ -3,7 +3,7 @@ import { bootstrapDraws, bootstrapSetMeans, meanOfSetMeans } from '../../../../m
 import { discordant, mcnemarExact } from '../../../../main/engine/stats/mcnemar'
 import { percentileInterval, quantile } from '../../../../main/engine/stats/percentile'
 import { seededUniform } from '../../../../main/engine/stats/rng'
-import { t975, tInterval } from '../../../../main/engine/stats/t-interval'
+import { t975, tInterval } from '../../../../contract/t-interval'
 
 /** A uniform stream that replays the given values (a bootstrap whose draws can be followed by hand). */
 const scripted = (values: number[]) => {

@@ -16,5 +16,5 @@ process.stdout.write(`started ${run.id}\n`)
 for (let step = 0; ; step++) {
   const values: Record<string, number> = {}
   for (let m = 0; m < 20; m++) values[`m${m}`] = step + m / 100
-  recordStep(db, run.id, step, step / 10, values, () => insertArtifact.run(run.id, `ckpt-${step}`, step, payload))
+  recordStep(db, run.id, step, step / 10, values, { alsoInside: () => insertArtifact.run(run.id, `ckpt-${step}`, step, payload) })
 }

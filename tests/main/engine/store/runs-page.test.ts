@@ -123,6 +123,14 @@ describe('the flattened config', () => {
     expect(same.keys.filter((k) => k.differs).map((k) => k.key)).toEqual(['seed'])
     await expect(engine.invoke('runs.compare', { ids: [999] })).rejects.toThrow(/run 999 does not exist/)
   })
+
+  it('groups the compared runs that differ only in their seed, as the results table pools them, labelled as its rows', async () => {
+    const { seedGroups } = await engine.invoke('runs.compare', { ids: [ids['frozen,seed=0']!, ids['full,seed=0']!, ids['frozen,seed=1']!] })
+    expect(seedGroups).toEqual([
+      { label: 'full', runIds: [ids['full,seed=0']] },
+      { label: 'frozen', runIds: [ids['frozen,seed=0'], ids['frozen,seed=1']] },
+    ])
+  })
 })
 
 describe('the runs table layout', () => {

@@ -103,6 +103,15 @@ describe('importing a worker record', () => {
     expect(listMetrics(db, runId).map((p) => p.value)).toEqual([1, 0.5])
   })
 
+  it('stores each metric point with the time the worker recorded it', () => {
+    const writer = RecordWriter.open(dir.path, key)
+    recordingOutput(writer).metrics(1, null, { loss: 1 })
+    writer.close()
+    const at = (JSON.parse(readFileSync(join(dir.path, RECORD_FILE), 'utf8').split('\n')[0]!) as { at: string }).at
+    importRunRecord(db, dir.path, { runId, runKey: key })
+    expect(listMetrics(db, runId)).toEqual([{ runId, step: 1, epoch: null, name: 'loss', value: 1, time: at }])
+  })
+
   it('refuses records of another run key, and a writer refuses another run\'s folder', () => {
     const other = '00000000-0000-4000-8000-000000000000'
     writeFileSync(join(dir.path, RECORD_FILE), JSON.stringify({ seq: 1, runKey: other, at: '', type: 'end', status: 'done', error: null }) + '\n')
