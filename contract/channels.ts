@@ -51,6 +51,9 @@ export const COMMANDS = [
   'clusters.delete',
   'clusters.test',
   'runs.job',
+  'experiments.read',
+  'experiments.validate',
+  'experiments.save',
 ] as const
 
 export const EVENTS = ['log', 'backend.ready', 'experiments.changed', 'runs.changed', 'run.progress', 'run.state', 'run.metrics', 'graphs.changed', 'graphs.job', 'runs.deleted', 'engine.restarted'] as const

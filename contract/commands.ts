@@ -22,6 +22,7 @@ import { RunDeletedEvent, runManagementCommandSchemas } from './commands-run-man
 import { settingsCommandSchemas } from './commands-settings'
 import { engineEventSchemas } from './events-engine'
 import { CLUSTER_PROFILE_NAME, clustersCommandSchemas, Executor } from './commands-clusters'
+import { experimentFilesCommandSchemas } from './commands-experiment-files'
 
 const id = z.number().int().positive()
 const name = printable(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
@@ -87,6 +88,7 @@ export const commandSchemas = {
   ...runManagementCommandSchemas,
   ...settingsCommandSchemas,
   ...clustersCommandSchemas,
+  ...experimentFilesCommandSchemas,
 } satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 /** Payload schema of every event. */

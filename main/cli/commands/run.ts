@@ -70,10 +70,11 @@ export const runCommand: CliCommand = {
     if (positionals.length !== 1) throw new CliUsageError('give exactly one experiment file, e.g. "stdd run experiments/smoke.yaml"')
     const overrides = parseOverrides((values.set as string[] | undefined) ?? [])
     const executor = parseExecutor(values)
+    // The user's own shell may run a file anywhere; "runs.launch" (renderer, browser) only reads the experiment libraries.
+    // Validated before the engine starts: a mistyped key is reported at once.
+    const resolved = loadExperimentFile(resolve(positionals[0]!), overrides)
     const conn = await startInProcessEngine({ ...engineOptions(values), ...(executor.slurm ? { withoutTf: true } : {}) })
     try {
-      // The user's own shell may run a file anywhere; "runs.launch" (renderer, browser) only reads the experiment libraries.
-      const resolved = loadExperimentFile(resolve(positionals[0]!), overrides)
       if (executor.slurm) {
         const launched = await launchOnSlurm(conn.engine, resolved, executor.profile)
         return await followSlurmRuns(conn.engine, launched.experiment.name, launched.runs, executor.detach, ctx)

@@ -130,16 +130,27 @@ export function loadLaunchableExperiment(path: string, dataDir: string, override
   return { ...resolveExperiment(parseExperimentYaml(text, file), file, dirname(file), overrides), filePath: file }
 }
 
+/** One file of a library as the launch list shows it: validated, or with why it cannot be launched. */
+export function libraryEntry(file: string, label: string, source: ExperimentFileEntry['source'], dataDir: string): ExperimentFileEntry {
+  try {
+    const e = loadLaunchableExperiment(file, dataDir)
+    return { file, label, source, name: e.name, description: e.description, runs: e.runs.length, error: null }
+  } catch (err) {
+    return { file, label, source, name: null, description: '', runs: 0, error: (err as Error).message }
+  }
+}
+
 export function listExperimentFiles(dataDir: string): ExperimentFileEntry[] {
-  return libraryFolders(dataDir).flatMap(([folder, source]) =>
-    yamlFiles(folder).map((file) => {
-      const label = relative(folder, file)
-      try {
-        const e = loadLaunchableExperiment(file, dataDir)
-        return { file, label, source, name: e.name, description: e.description, runs: e.runs.length, error: null }
-      } catch (err) {
-        return { file, label, source, name: null, description: '', runs: 0, error: (err as Error).message }
-      }
-    }),
-  )
+  return libraryFolders(dataDir).flatMap(([folder, source]) => yamlFiles(folder).map((file) => libraryEntry(file, relative(folder, file), source, dataDir)))
+}
+
+/** A library file's text (read as {@link readLaunchableFile} allows), with its place: which library, and its path there. */
+export function readLibraryFile(path: string, dataDir: string): { file: string; label: string; source: ExperimentFileEntry['source']; text: string } {
+  const { file, text } = readLaunchableFile(path, dataDir)
+  for (const [folder, source] of libraryFolders(dataDir)) {
+    if (!existsSync(folder)) continue
+    const real = realpathSync(folder)
+    if (insideAny([real], file)) return { file, label: relative(real, file), source, text }
+  }
+  throw new ExperimentAccessError(`${path}: no such experiment file; put it under ${whereAllowed(dataDir)}`)
 }

@@ -7,6 +7,7 @@ import { assertConfigKeys, deepMerge, diffFrom, setPath } from './diff'
 import { MAX_EXPERIMENT_FILE_BYTES, MAX_SWEEP_RUNS } from './limits'
 import { BoundedReadError, readFileAtMost } from '../io/bounded-read'
 import { ExperimentConfig, movedWorldSeedKeys } from './schema'
+import { knownKeysAt, unknownKeyMessage } from './suggest-key'
 
 /** One run an experiment file expands into: its frozen config and how it differs from the defaults. */
 export interface ResolvedRun {
@@ -24,7 +25,20 @@ export interface ResolvedExperiment {
   runs: ResolvedRun[]
 }
 
-export class ExperimentFileError extends Error {}
+/** One problem of an experiment file at a dotted key of its config (or of its `sweep`). */
+export interface ExperimentIssue {
+  path: string
+  message: string
+}
+
+/** A file that does not validate; `issues` name the keys where it could tell (the editor places them in the text). */
+export class ExperimentFileError extends Error {
+  readonly issues: readonly ExperimentIssue[]
+  constructor(message: string, options: ErrorOptions & { issues?: readonly ExperimentIssue[] } = {}) {
+    super(message, options)
+    this.issues = options.issues ?? []
+  }
+}
 
 /**
  * A variant's name, as an ablation table's row shows it (`full & wsm`, `mask 50%`, `#frames=8`): any
@@ -52,10 +66,21 @@ const SweepSpec = z
 /** The defaults tree, for diffs and for the UI. */
 export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = deepFreeze(ExperimentConfig.parse({ name: 'defaults' }))
 
-function formatIssues(source: string, error: z.ZodError): string {
-  return describeIssues(error)
-    .map((i) => `${source}: ${i.path}: ${i.message}`)
-    .join('\n')
+/** A schema's errors as issues at dotted keys (under `prefix`); an unknown key names the nearest known one. */
+function issuesOf(error: z.ZodError, schema: z.ZodType, prefix: readonly string[] = []): ExperimentIssue[] {
+  const described = describeIssues(error)
+  return error.issues.flatMap((issue, i) => {
+    const at = [...prefix, ...issue.path.map(String)]
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(schema, issue.path)
+      return issue.keys.map((key) => ({ path: [...at, key].join('.'), message: unknownKeyMessage(key, known) }))
+    }
+    return [{ path: at.join('.') || '(payload)', message: described[i]!.message }]
+  })
+}
+
+function invalidFile(source: string, issues: readonly ExperimentIssue[]): ExperimentFileError {
+  return new ExperimentFileError(issues.map((i) => `${source}: ${i.path}: ${i.message}`).join('\n'), { issues })
 }
 
 /**
@@ -111,7 +136,7 @@ export function resolveExperiment(doc: unknown, source: string, baseDir: string,
   const overrideList = Object.entries(overrides)
   if (overrideList.some(([k]) => k === 'sweep' || k.startsWith('sweep.'))) throw new ExperimentFileError(`${source}: --set cannot change the sweep; edit the file`)
   const sweep = SweepSpec.safeParse(rawSweep ?? {})
-  if (!sweep.success) throw new ExperimentFileError(formatIssues(`${source}: sweep`, sweep.error))
+  if (!sweep.success) throw invalidFile(source, issuesOf(sweep.error, SweepSpec, ['sweep']))
   const variants = sweep.data.variants ?? [{ name: '' }]
   checkSweepSize(source, variants.length, sweep.data.grid ?? {})
   const combos = gridCombos(sweep.data.grid ?? {})
@@ -127,7 +152,7 @@ export function resolveExperiment(doc: unknown, source: string, baseDir: string,
       const moved = movedWorldSeedKeys(merged)
       if (moved.length) throw new ExperimentFileError(`${source}: ${moved.join(', ')}: the SynthMotion world is now one top-level block that training and evaluation share; write "synthmotion: { worldSeed: N }" instead`)
       const parsed = ExperimentConfig.safeParse(merged)
-      if (!parsed.success) throw new ExperimentFileError(formatIssues(runName === 'default' ? source : `${source} (run ${runName})`, parsed.error))
+      if (!parsed.success) throw invalidFile(runName === 'default' ? source : `${source} (run ${runName})`, issuesOf(parsed.error, ExperimentConfig))
       const config = deepFreeze(absolutise(parsed.data, baseDir))
       runs.push({ name: runName, config, diff: diffFrom(DEFAULT_CONFIG, config, ['name', 'description']) })
     }

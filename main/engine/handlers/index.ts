@@ -14,6 +14,7 @@ import { createGraphHandlers } from './graphs'
 import { runManagementHandlers } from './run-management'
 import { settingsHandlers } from './settings'
 import { clustersHandlers } from './clusters'
+import { experimentFilesHandlers } from './experiment-files'
 import { launchOnSlurm } from '../slurm/launch'
 
 export type Handlers = {
@@ -58,6 +59,7 @@ export function createHandlers(ctx: EngineContext): Handlers {
     ...analysisHandlers(ctx),
     ...createGraphHandlers(ctx),
     ...runManagementHandlers(ctx),
+    ...experimentFilesHandlers(ctx),
     ...settingsHandlers(ctx),
     ...clustersHandlers(ctx),
   }

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../../../main/cli/run-cli'
 import { Engine } from '../../../main/engine/engine'
@@ -24,6 +26,19 @@ describe('stdd', () => {
     const c = cliContext()
     expect(await runCli(['runs'], c.ctx)).toBe(2)
     expect(c.err.join()).toContain('needs a sub-command: runs list')
+  })
+
+  it('run names the nearest known key for a mistyped one, before starting an engine', async () => {
+    const dir = tempDir()
+    try {
+      const file = join(dir.path, 'typo.yaml')
+      writeFileSync(file, 'name: typo\ntrain:\n  epocs: 2\n')
+      const { ctx, err } = cliContext()
+      expect(await runCli(['run', file, '--data-dir', join(dir.path, 'data')], ctx)).toBe(1)
+      expect(err.join('\n')).toBe(`stdd run: ${file}: train.epocs: unknown key "epocs"; did you mean "epochs"?`)
+    } finally {
+      dir.remove()
+    }
   })
 
   it('runs list prints an empty-state hint, then a table of runs with their latest metrics', async () => {

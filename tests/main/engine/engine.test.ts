@@ -68,6 +68,9 @@ const WELL_FORMED: { [C in CommandName]: CommandInput<C> } = {
   'clusters.delete': { name: 'p' },
   'clusters.test': { name: 'default' },
   'runs.job': { id: 1 },
+  'experiments.read': { file: 'experiments/smoke.yaml' },
+  'experiments.validate': { text: 'name: tiny\n' },
+  'experiments.save': { path: 'tiny.yaml', text: 'name: tiny\n' },
 }
 
 async function invokeError(command: string, input: unknown): Promise<ContractError> {

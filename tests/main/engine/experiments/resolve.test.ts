@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_CONFIG, loadExperimentFile, resolveExperiment } from '../../../../main/engine/experiments/resolve'
+import { DEFAULT_CONFIG, loadExperimentFile, resolveExperiment, type ExperimentFileError } from '../../../../main/engine/experiments/resolve'
 import { tempDir } from '../../../helpers/temp-dir'
 
 describe('experiment files', () => {
@@ -42,9 +42,30 @@ describe('experiment files', () => {
     expect(() => resolveExperiment({ name: 'x', sweep: { grid: { 'model.stca.masking.ratio': [0.5, 0.3] } } }, 'x.yaml', '/')).toThrow(
       'x.yaml (run ratio=0.3): model.stca.masking.ratio: must be one of 0.25, 0.5, 0.75',
     )
-    expect(() => resolveExperiment({ name: 'x', trian: {} }, 'x.yaml', '/')).toThrow(/x.yaml: \(payload\): unknown field\(s\) trian/)
+    expect(() => resolveExperiment({ name: 'x', trian: {} }, 'x.yaml', '/')).toThrow('x.yaml: trian: unknown key "trian"; did you mean "train"?')
     expect(() => resolveExperiment({ name: 'x', sweep: { variants: [{ name: 'a' }, { name: 'a' }] } }, 'x.yaml', '/')).toThrow(/two runs are both named "a"/)
     expect(() => resolveExperiment(['not', 'a', 'map'], 'x.yaml', '/')).toThrow(/is a YAML mapping/)
+  })
+
+  it('name the nearest known key for an unknown one, at any depth, in a variant and in the sweep', () => {
+    const issues = (doc: unknown) => {
+      try {
+        resolveExperiment(doc, 'x.yaml', '/')
+      } catch (err) {
+        return (err as ExperimentFileError).issues
+      }
+      throw new Error('no error')
+    }
+    expect(issues({ name: 'x', train: { epocs: 2, BatchSize: 4 } })).toEqual([
+      { path: 'train.epocs', message: 'unknown key "epocs"; did you mean "epochs"?' },
+      { path: 'train.BatchSize', message: 'unknown key "BatchSize"; did you mean "batchSize"?' },
+    ])
+    expect(issues({ name: 'x', model: { stca: { maskng: {} } } })).toEqual([{ path: 'model.stca.maskng', message: 'unknown key "maskng"; did you mean "masking"?' }])
+    expect(issues({ name: 'x', eval: [{ dataset: 'ucf101', protocl: 'ep1' }] })).toEqual([{ path: 'eval.0.protocl', message: 'unknown key "protocl"; did you mean "protocol"?' }])
+    expect(issues({ name: 'x', sweep: { variants: [{ name: 'a', trian: {} }] } })).toEqual([{ path: 'trian', message: 'unknown key "trian"; did you mean "train"?' }])
+    expect(issues({ name: 'x', sweep: { grids: {} } })).toEqual([{ path: 'sweep.grids', message: 'unknown key "grids"; did you mean "grid"?' }])
+    // Nothing near: every key allowed there.
+    expect(issues({ name: 'x', text: { colour: 'red' } })[0]!.message).toBe('unknown key "colour"; the keys here are graph, padCyclic, promptSet, templates')
   })
 
   it('read YAML files, resolving relative paths against the file', () => {
