@@ -43,7 +43,7 @@ describe('the cluster parts of the UI', () => {
     await flushPromises()
     await w.get('[data-test=executor]').setValue('slurm')
     await w.get('[data-test=cluster-profile]').setValue('a100')
-    await w.get('[data-test=experiment-file] button').trigger('click')
+    await w.get('[data-test=experiment-file] [data-test=launch-file]').trigger('click')
     await flushPromises()
     expect(bridge.calls.filter((c) => c.command === 'runs.launch').at(-1)?.input).toEqual({ file: '/x/smoke.yaml', overrides: {}, executor: 'slurm', profile: 'a100' })
     w.unmount()
