@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs'
 import { addMany } from '../tf/add_many'
-import { ADAMW, wgslAdamW } from '../tf/webgpu/adamw'
-import { usesWebgpuKernel } from '../tf/webgpu/install'
+import { FlatAdamW } from '../tf/webgpu/adamw'
+import { engineKernelsActive } from '../tf/webgpu/install'
 
 /**
  * AdamW as PyTorch's `torch.optim.AdamW` (decoupled weight decay, then the bias-corrected Adam step),
  * with the released recipe's decay rule (docs/method.md §2): weight decay on every parameter except the
  * 1-D ones (biases, LayerNorm, class embedding); the 0-D logit scale is decayed. Optional clipping of
  * the global gradient L2 norm first (`SOLVER.CLIP_GRAD_L2NORM` 1.0).
+ *
+ * With the engine's WebGPU kernels the moments live in flat buffers and a step is one dispatch over
+ * all variables (tf/webgpu/adamw.ts); elsewhere each variable is updated with tfjs ops.
  */
 
 export interface AdamWOptions {
@@ -20,11 +23,10 @@ export interface AdamWOptions {
   clipNorm?: number
 }
 
-/** A variable's optimizer state: its moments and the updates it has had (PyTorch's per-parameter `state['step']`). */
+/** A variable's moments, kept per variable (the tfjs-ops path). */
 interface VariableState {
   m: tf.Variable
   v: tf.Variable
-  step: number
 }
 
 /** One variable's moments as plain tensors (a checkpoint's), with the updates it has had. */
@@ -35,7 +37,13 @@ export interface VariableMoments {
 }
 
 export class AdamW {
+  /** Per variable, the updates it has had (PyTorch's per-parameter `state['step']`); absent before its first. */
+  private readonly steps = new Map<tf.Variable, number>()
+  /** The moments: per variable, or flat on WebGPU — never both. */
   private readonly moments = new Map<tf.Variable, VariableState>()
+  private flat: FlatAdamW | null = null
+  /** What {@link exportState} sliced out of the flat moments, held until the next step or export. */
+  private exported: tf.Tensor[] = []
   private t = 0
   lr: number
   private readonly beta1: number
@@ -69,6 +77,15 @@ export class AdamW {
   step(vars: readonly tf.Variable[], grads: readonly (tf.Tensor | null)[]): tf.Scalar {
     if (vars.length !== grads.length) throw new Error(`AdamW.step: ${vars.length} variables but ${grads.length} gradients`)
     this.t++
+    this.releaseExported()
+    const corrections = vars.map((p, i) => {
+      if (!grads[i]) return { c1: 1, c2: 1 }
+      const step = (this.steps.get(p) ?? 0) + 1
+      this.steps.set(p, step)
+      return { c1: 1 - this.beta1 ** step, c2: 1 - this.beta2 ** step }
+    })
+    if (engineKernelsActive() && [...vars, ...grads].every((t) => !t || t.dtype === 'float32')) return this.flatStep(vars, grads, corrections)
+    this.unflatten()
     const present = grads.filter((g): g is tf.Tensor => g !== null)
     const norm = tf.tidy(() => (present.length ? tf.sqrt(addMany(present.map((g) => tf.sum(tf.square(g))))) : tf.scalar(0))) as tf.Scalar
     const clipNorm = this.clipNorm
@@ -78,20 +95,11 @@ export class AdamW {
       if (!g0) return
       let state = this.moments.get(p)
       if (!state) {
-        state = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false), step: 0 }))
+        state = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) }))
         this.moments.set(p, state)
       }
       const { m, v } = state
-      const step = ++state.step
-      const c1 = 1 - this.beta1 ** step
-      const c2 = 1 - this.beta2 ** step
-      if (usesWebgpuKernel(ADAMW) && [p, g0].every((t) => t.dtype === 'float32')) {
-        // WebGPU: the same update in one kernel (tf/webgpu/adamw.ts)
-        const next = wgslAdamW(p, m, v, g0, scale, { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, decay: this.decayOf(p), c1, c2 })
-        ;[p, m, v].forEach((t, k) => t.assign(next[k]!))
-        tf.dispose(next)
-        return
-      }
+      const { c1, c2 } = corrections[i]!
       tf.tidy(() => {
         const g = scale ? tf.mul(g0, scale) : g0
         const decay = this.decayOf(p)
@@ -106,14 +114,75 @@ export class AdamW {
     return norm
   }
 
+  /** The same update on WebGPU: one dispatch over all variables, moments in flat buffers. */
+  private flatStep(vars: readonly tf.Variable[], grads: readonly (tf.Tensor | null)[], corrections: { c1: number; c2: number }[]): tf.Scalar {
+    if (!this.flat?.covers(vars)) {
+      const known = this.flat ? [...this.flat.members] : []
+      this.unflatten()
+      const laidOut = [...known, ...vars.filter((v) => !known.includes(v))]
+      this.flat = new FlatAdamW(laidOut, (p) => {
+        const s = this.moments.get(p)
+        return s ? [s.m, s.v] : null
+      })
+      this.disposePerVariable()
+    }
+    const perVar = vars.map((p, i) => ({ grad: grads[i] ?? null, decay: this.decayOf(p), ...corrections[i]! }))
+    const { norm, updated } = this.flat.step(vars, perVar, { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, clipNorm: this.clipNorm })
+    updated.forEach((next, i) => {
+      if (!next) return
+      vars[i]!.assign(next)
+      next.dispose()
+    })
+    return norm
+  }
+
+  /** Moves flat moments (if any) back to per-variable ones. */
+  private unflatten(): void {
+    const flat = this.flat
+    if (!flat) return
+    for (const p of flat.members) {
+      if (!this.steps.has(p)) continue
+      const [m, v] = flat.momentsOf(p)
+      this.moments.set(p, { m: tf.variable(m, false), v: tf.variable(v, false) })
+      tf.dispose([m, v])
+    }
+    flat.dispose()
+    this.flat = null
+  }
+
+  private disposePerVariable(): void {
+    for (const { m, v } of this.moments.values()) tf.dispose([m, v])
+    this.moments.clear()
+  }
+
+  private releaseExported(): void {
+    tf.dispose(this.exported)
+    this.exported = []
+  }
+
   /** Calls of {@link step} so far. */
   get stepCount(): number {
     return this.t
   }
 
-  /** The step count and each variable's moments and own step count (null before its first update), for a checkpoint. */
+  /**
+   * The step count and each variable's moments and own step count (null before its first update), for
+   * a checkpoint. The tensors stay the optimizer's: valid until its next step, export or dispose.
+   */
   exportState(vars: readonly tf.Variable[]): { step: number; moments: (VariableMoments | null)[] } {
-    return { step: this.t, moments: vars.map((p) => this.moments.get(p) ?? null) }
+    this.releaseExported()
+    const moments = vars.map((p): VariableMoments | null => {
+      const step = this.steps.get(p)
+      if (step === undefined) return null
+      if (this.flat) {
+        const [m, v] = this.flat.momentsOf(p)
+        this.exported.push(m, v)
+        return { m, v, step }
+      }
+      const s = this.moments.get(p)!
+      return { m: s.m, v: s.v, step }
+    })
+    return { step: this.t, moments }
   }
 
   /** Restores {@link exportState}'s output (the variables share the given tensors' data; the caller still disposes its tensors). */
@@ -125,12 +194,16 @@ export class AdamW {
       const mv = moments[i]
       if (!mv) return
       if (mv.m.shape.join() !== p.shape.join()) throw new Error(`AdamW.loadState: moments of shape [${mv.m.shape}] for a variable of shape [${p.shape}]`)
-      this.moments.set(p, { m: tf.variable(mv.m, false), v: tf.variable(mv.v, false), step: mv.step })
+      this.moments.set(p, { m: tf.variable(mv.m, false), v: tf.variable(mv.v, false) })
+      this.steps.set(p, mv.step)
     })
   }
 
   dispose(): void {
-    for (const { m, v } of this.moments.values()) tf.dispose([m, v])
-    this.moments.clear()
+    this.releaseExported()
+    this.disposePerVariable()
+    this.flat?.dispose()
+    this.flat = null
+    this.steps.clear()
   }
 }

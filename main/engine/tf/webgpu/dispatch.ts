@@ -15,12 +15,15 @@ export interface Dispatch {
   code: () => string
   outputs: tf.TensorInfo[]
   inputs: tf.TensorInfo[]
+  /** Read-only storage blocks written from the CPU for this dispatch (tables), bound after the inputs. */
+  tables?: ArrayBuffer[]
   /** The uniform block's bytes (16-byte multiple), or none. */
   uniforms?: ArrayBuffer
   workgroups: [number, number, number]
 }
 
 const UNIFORM_USAGE = 0x40 | 0x08 // GPUBufferUsage.UNIFORM | COPY_DST
+const TABLE_USAGE = 0x80 | 0x08 // GPUBufferUsage.STORAGE | COPY_DST
 const pipelines = new WeakMap<TfWebgpuBackend, Map<string, GpuPipeline>>()
 
 /** The active tfjs WebGPU backend, typed by what the engine's kernels use of it. */
@@ -45,17 +48,19 @@ export function dispatch(backend: TfWebgpuBackend, d: Dispatch): void {
   const tensors = [...d.outputs, ...d.inputs]
   for (const t of tensors) backend.uploadToGPU(t.dataId)
   const entries: GpuBindGroupEntry[] = tensors.map((t, i) => ({ binding: i, resource: { buffer: backend.tensorMap.get(t.dataId).resource! } }))
-  if (d.uniforms) {
-    const buffer = backend.bufferManager.acquireBuffer(d.uniforms.byteLength, UNIFORM_USAGE)
-    backend.device.queue.writeBuffer(buffer, 0, d.uniforms)
+  const written = [...(d.tables ?? []).map((data) => ({ data, usage: TABLE_USAGE })), ...(d.uniforms ? [{ data: d.uniforms, usage: UNIFORM_USAGE }] : [])]
+  for (const { data, usage } of written) {
+    // released to the pool once the queue is submitted, as tfjs does with its uniforms
+    const buffer = backend.bufferManager.acquireBuffer(data.byteLength, usage)
+    backend.device.queue.writeBuffer(buffer, 0, data)
     backend.uniformPendingDisposal.push(buffer)
-    entries.push({ binding: tensors.length, resource: { buffer } })
+    entries.push({ binding: entries.length, resource: { buffer } })
   }
   for (const t of tensors) backend.commandQueueOwnedIds.add(t.dataId)
   const p = pipeline(backend, d)
   const bindGroup = backend.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries })
   backend.ensureCommandEncoderReady()
-  if (!backend.computePassEncoder) backend.computePassEncoder = (backend as unknown as { commandEncoder: { beginComputePass(desc: object): NonNullable<TfWebgpuBackend['computePassEncoder']> } }).commandEncoder.beginComputePass({})
+  if (!backend.computePassEncoder) backend.computePassEncoder = backend.commandEncoder!.beginComputePass({})
   backend.computePassEncoder.setPipeline(p)
   backend.computePassEncoder.setBindGroup(0, bindGroup)
   backend.computePassEncoder.dispatchWorkgroups(...d.workgroups)
@@ -65,6 +70,29 @@ export function dispatch(backend: TfWebgpuBackend, d: Dispatch): void {
     backend.endComputePassEncoder()
     backend.submitQueue()
   }
+}
+
+/**
+ * Records a copy of `bytes` bytes between the GPU buffers of two tensors (in the command stream,
+ * ordered with the dispatches around it; not a dispatch). Offsets and size are multiples of 4.
+ */
+export function copyBetween(backend: TfWebgpuBackend, src: tf.TensorInfo, srcOffset: number, dst: tf.TensorInfo, dstOffset: number, bytes: number): void {
+  backend.uploadToGPU(src.dataId)
+  backend.uploadToGPU(dst.dataId)
+  backend.commandQueueOwnedIds.add(src.dataId)
+  backend.commandQueueOwnedIds.add(dst.dataId)
+  backend.ensureCommandEncoderReady()
+  backend.endComputePassEncoder()
+  backend.commandEncoder!.copyBufferToBuffer(backend.tensorMap.get(src.dataId).resource!, srcOffset, backend.tensorMap.get(dst.dataId).resource!, dstOffset, bytes)
+}
+
+/** Records zeroing `bytes` bytes of a tensor's GPU buffer from `offset` (not a dispatch). */
+export function clearBetween(backend: TfWebgpuBackend, t: tf.TensorInfo, offset: number, bytes: number): void {
+  backend.uploadToGPU(t.dataId)
+  backend.commandQueueOwnedIds.add(t.dataId)
+  backend.ensureCommandEncoderReady()
+  backend.endComputePassEncoder()
+  backend.commandEncoder!.clearBuffer(backend.tensorMap.get(t.dataId).resource!, offset, bytes)
 }
 
 /** A uniform block of u32/i32/f32 fields, padded to 16 bytes. */

@@ -40,6 +40,11 @@ export interface Gpu {
 }
 
 type ComputePass = { setPipeline(p: GpuPipeline): void; setBindGroup(i: number, g: unknown): void; dispatchWorkgroups(x: number, y?: number, z?: number): void }
+type CommandEncoder = {
+  beginComputePass(desc: object): ComputePass
+  copyBufferToBuffer(src: GpuBuffer, srcOffset: number, dst: GpuBuffer, dstOffset: number, size: number): void
+  clearBuffer(buffer: GpuBuffer, offset?: number, size?: number): void
+}
 
 /** tfjs-backend-webgpu 4.22's `WebGPUBackend`, the members the engine's kernels use (see dispatch.ts). */
 export interface TfWebgpuBackend {
@@ -47,6 +52,7 @@ export interface TfWebgpuBackend {
   bufferManager: { acquireBuffer(size: number, usage: number): GpuBuffer }
   uniformPendingDisposal: GpuBuffer[]
   commandQueueOwnedIds: WeakSet<tf.DataId>
+  commandEncoder: CommandEncoder | null
   computePassEncoder: ComputePass | null
   dispatchCountInPass: number
   tensorMap: { get(id: tf.DataId): { resource: GpuBuffer | null; values: unknown } }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { watchTransfers } from './counters'
 import type { TfWebgpuBackend } from './gpu_types'
-import { ADAMW_KERNELS } from './adamw'
 import { ATTENTION_KERNELS } from './attention'
 import { argMax, castToFloat } from './int_ops'
 import { LAYER_NORM_KERNELS } from './layer_norm'
@@ -23,6 +22,11 @@ type KernelArgs = Parameters<tf.KernelFunc>[0]
 const BACKEND = 'webgpu'
 let installed = false
 let intOpsFixed = false
+
+/** Whether the engine's WGSL kernels are installed and the webgpu backend is active. */
+export function engineKernelsActive(): boolean {
+  return installed && tf.getBackend() === BACKEND
+}
 
 function override(kernelName: string, take: (args: KernelArgs) => tf.TensorInfo | null): void {
   const original = tf.getKernel(kernelName, BACKEND)
@@ -69,7 +73,7 @@ export function installWebgpuKernels(): void {
     return product(args, bias, act)
   })
   tf.registerKernel({ kernelName: WGSL_MATMUL, backendName: BACKEND, kernelFunc: wgslMatMulKernel as unknown as tf.KernelFunc })
-  for (const k of [...LAYER_NORM_KERNELS, ...ATTENTION_KERNELS, ...ADAMW_KERNELS]) tf.registerKernel({ kernelName: k.name, backendName: BACKEND, kernelFunc: k.kernelFunc })
+  for (const k of [...LAYER_NORM_KERNELS, ...ATTENTION_KERNELS]) tf.registerKernel({ kernelName: k.name, backendName: BACKEND, kernelFunc: k.kernelFunc })
 }
 
 /** Which kernel runs each hot op on WebGPU (for `stdd info`). */
@@ -79,6 +83,6 @@ export function webgpuKernelNames(): Record<string, string> {
     matMul: 'wgsl-tiled (engine: 64×64 / 128×128 tiles, vec4, bias+activation epilogue)',
     layerNorm: 'wgsl-fused (engine: forward and backward)',
     attention: 'wgsl-fused (engine: heads in place, forward and backward; with a mask: tfjs ops on the engine matMul)',
-    adamW: 'wgsl-fused (engine: one dispatch per variable)',
+    adamW: 'wgsl-flat (engine: one dispatch over all variables, moments in flat buffers)',
   }
 }
