@@ -9,6 +9,7 @@ import { activeBackend } from '../engine/tf/backend'
 import { nestWeights } from '../engine/tf/tree'
 import { countsSince, transferCounts, type TransferCounts } from '../engine/tf/webgpu/counters'
 import { seededRng } from '../engine/util/random'
+import { BLOCK_FORWARD_BACKWARD_BUDGET, BLOCK_FORWARD_BUDGET, overBudget, SMALL_STEP_BUDGET, type CountBudget } from './gpu_budget'
 import { runTorchGpu, type TorchGpuFigures } from './gpu_torch'
 import { FRAMES, median, QUICK, randomLayer, VIT_B16, visionConfig, type Shape } from './stdd'
 import type { BenchRow, BenchSuite } from './types'
@@ -144,8 +145,19 @@ export const gpuBench: BenchSuite = {
     const torch = torchRun.ok ? torchRun.figures : null
     ctx.log(torchRun.ok ? `  PyTorch ${torchRun.figures.torch} CUDA on ${torchRun.figures.device}: ${JSON.stringify(torchRun.figures)}` : `  no PyTorch CUDA baseline: ${torchRun.reason}`)
     const reps = small ? 2 : 10
-    const rows = [await matmulRow(n, torch, reps), ...(await blockRows(shape, torch, reps))]
-    rows.push(await stepRow(shape, torch, ctx.log))
+    const matmul = await matmulRow(n, torch, reps)
+    const [block, blockBackward] = await blockRows(shape, torch, reps)
+    const step = await stepRow(shape, torch, ctx.log)
+    const rows = [matmul, block!, blockBackward!, step]
+    // the regression guard (gpu_budget.ts): counts are deterministic, so any excess is a regression
+    const counted = (r: BenchRow): CountBudget => ({ dispatches: Number(r.extra?.dispatches), uploads: Number(r.extra?.uploads), reads: Number(r.extra?.reads) })
+    const over = [
+      ...overBudget('block forward', counted(block!), BLOCK_FORWARD_BUDGET),
+      ...overBudget('block forward+backward', counted(blockBackward!), BLOCK_FORWARD_BACKWARD_BUDGET),
+      ...(shape === QUICK ? overBudget('STDD step', counted(step), SMALL_STEP_BUDGET) : []),
+    ]
+    if (over.length) throw new Error(`gpu bench: more CPU↔GPU traffic than budgeted (main/bench/gpu_budget.ts):\n  ${over.join('\n  ')}`)
+    ctx.log(`  counts within the budgets of gpu_budget.ts${shape === QUICK ? '' : ' (the step budget is for the small model only)'}`)
     return rows
   },
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { deviceScalar } from '../tf/device_scalar'
 import { customOp } from '../tf/custom_grad'
 import { linear } from '../tf/linear'
 import type { AlignmentLevel, AlignmentMode } from './config'
@@ -17,7 +18,7 @@ import { tidyRecord } from '../tf/tidy'
 
 /** x / ‖x‖ over the last axis (torch `F.normalize`, eps 1e-12). */
 export function l2Normalize<T extends tf.Tensor>(x: T): T {
-  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), 1e-12)) as T)
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), deviceScalar(1e-12))) as T)
 }
 
 /** sim [B, T, K, M] for frame embeddings [B, T, E] and prompt embeddings [K, M, E]; one 2-D product. */
@@ -63,7 +64,7 @@ export function alignmentFromSim(sim: tf.Tensor4D, mode: AlignmentMode): tf.Tens
     const t2v = () => tf.mean(maxToFirst(sim, 1), 2) as tf.Tensor2D
     if (mode === 'v2t') return v2t()
     if (mode === 't2v') return t2v()
-    return tf.div(tf.add(v2t(), t2v()), 2) as tf.Tensor2D
+    return tf.div(tf.add(v2t(), t2v()), deviceScalar(2)) as tf.Tensor2D
   })
 }
 

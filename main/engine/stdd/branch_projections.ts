@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { deviceScalar } from '../tf/device_scalar'
 import type { ClipAttentionWeights } from '../clip/modeling_clip'
 import type { LayerNormWeights } from '../tf/layer_norm'
 import { linear, type LinearWeights } from '../tf/linear'
@@ -74,13 +75,14 @@ export function mixedProjections(pm: tf.Tensor3D, sm: RowStats, mHead: tf.Tensor
     const mh = mHead.reshape([1, rows, split])
     const uh = uHeads.reshape([scales, rows, split])
     const delta = tf.sub(uh, mh)
-    const meanU = tf.add(mean, tf.div(tf.sum(delta, -1, true), width))
+    const [c2, w, e] = [deviceScalar(2), deviceScalar(width), deviceScalar(eps)]
+    const meanU = tf.add(mean, tf.div(tf.sum(delta, -1, true), w))
     const meanShift = tf.sub(mean, meanU)
-    const cross = tf.sum(tf.mul(delta, tf.sub(tf.add(uh, mh), tf.mul(meanU, 2))), -1, true)
-    const varianceU = tf.add(tf.add(variance, tf.square(meanShift)), tf.div(cross, width))
-    const invSigmaU = tf.rsqrt(tf.add(varianceU, eps))
-    const a = tf.mul(tf.sqrt(tf.add(variance, eps)), invSigmaU)
-    const features = tf.concat([tf.mul(tf.mul(delta, tf.slice(gamma, [0], [split])), invSigmaU), tf.mul(meanShift, invSigmaU), tf.sub(1, a)], -1)
+    const cross = tf.sum(tf.mul(delta, tf.sub(tf.add(uh, mh), tf.mul(meanU, c2))), -1, true)
+    const varianceU = tf.add(tf.add(variance, tf.square(meanShift)), tf.div(cross, w))
+    const invSigmaU = tf.rsqrt(tf.add(varianceU, e))
+    const a = tf.mul(tf.sqrt(tf.add(variance, e)), invSigmaU)
+    const features = tf.concat([tf.mul(tf.mul(delta, tf.slice(gamma, [0], [split])), invSigmaU), tf.mul(meanShift, invSigmaU), tf.sub(deviceScalar(1), a)], -1)
     const k = split + 2
     return rowScaledProduct(a.reshape([scales * rows, 1]), pm.reshape([rows, packed]), features.reshape([scales * rows, k]), weights.weight as tf.Tensor2D).reshape([scales * n, len, packed]) as tf.Tensor3D
   })

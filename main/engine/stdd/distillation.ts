@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { deviceScalar } from '../tf/device_scalar'
 import { activation } from '../tf/activations'
 import { linear } from '../tf/linear'
 import { l2Normalize } from './alignment'
@@ -39,7 +40,7 @@ export function disposeProjector(p: Projector): void {
 
 /** p(z) over the last axis. */
 export function project(z: tf.Tensor2D, p: Projector): tf.Tensor2D {
-  return tf.tidy(() => tf.add(z, tf.mul(linear(activation(linear(z, { weight: p.fc1 }), 'gelu'), { weight: p.fc2 }), p.alpha)) as tf.Tensor2D)
+  return tf.tidy(() => tf.add(z, tf.mul(linear(activation(linear(z, { weight: p.fc1 }), 'gelu'), { weight: p.fc2 }), deviceScalar(p.alpha))) as tf.Tensor2D)
 }
 
 /**
@@ -54,7 +55,7 @@ export function distillationLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, pro
   return tf.tidy(() => {
     const t = stopGradient(l2Normalize(teacher))
     const cos = tf.sum(tf.mul(l2Normalize(project(l2Normalize(student), projector)), t), -1)
-    const loss = tf.sub(1, tf.mean(cos)) as tf.Scalar
+    const loss = tf.sub(deviceScalar(1), tf.mean(cos)) as tf.Scalar
     return gradient === 'stop' ? stopGradient(loss) : loss
   })
 }

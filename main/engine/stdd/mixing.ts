@@ -54,24 +54,33 @@ export function sourceFrame(mode: MixingMode, t: number, frames: number, offset:
   return t === frames - 1 ? -1 : Math.min(t + offset, frames - 1)
 }
 
-/** The frames of `x` [B, T, N, C] re-indexed along T by `src` (−1 = zeros), as slices of consecutive runs. */
+/**
+ * The frames of `x` [B, T, N, C] re-indexed along T by `src` (−1 = zeros), as slices of consecutive
+ * runs; zeros at either end are padding (no zero tensor to make and upload).
+ */
 function reindexFrames(x: tf.Tensor4D, src: number[]): tf.Tensor4D {
   const [b, , n, c] = x.shape
+  let lead = 0
+  while (lead < src.length && src[lead]! < 0) lead++
+  if (lead === src.length) return tf.zeros([b, lead, n, c])
+  let trail = 0
+  while (src[src.length - 1 - trail]! < 0) trail++
   const pieces: tf.Tensor[] = []
-  let t = 0
-  while (t < src.length) {
+  let t = lead
+  while (t < src.length - trail) {
     let run = 1
     const s0 = src[t]!
     if (s0 < 0) {
-      while (t + run < src.length && src[t + run]! < 0) run++
+      while (src[t + run]! < 0) run++
       pieces.push(tf.zeros([b, run, n, c]))
     } else {
-      while (t + run < src.length && src[t + run] === s0 + run) run++
+      while (t + run < src.length - trail && src[t + run] === s0 + run) run++
       pieces.push(tf.slice(x, [0, s0, 0, 0], [b, run, n, c]))
     }
     t += run
   }
-  return (pieces.length === 1 ? pieces[0]! : tf.concat(pieces, 1)) as tf.Tensor4D
+  const body = pieces.length === 1 ? pieces[0]! : tf.concat(pieces, 1)
+  return (lead || trail ? tf.pad(body, [[0, 0], [lead, trail], [0, 0], [0, 0]]) : body) as tf.Tensor4D
 }
 
 /** The channels mixing can change: [0, 2·(width // fold)) at every scale and in both modes. */

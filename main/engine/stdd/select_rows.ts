@@ -116,7 +116,7 @@ export function selectRows(sources: tf.Tensor2D[], index: RowIndex, method: 'aut
       inv.map((iv) => {
         if (useSlices) return concatRuns(gradientRuns(iv).map((r) => (r.source === 0 ? tf.slice(dy, [r.start, 0], [r.length, width]) : tf.zeros([r.length, width]))))
         const at = Int32Array.from(iv, (o) => (o < 0 ? index.row.length : o))
-        return tf.gather(tf.concat([dy, tf.zeros([1, width])], 0), tf.tensor1d(at, 'int32'))
+        return tf.gather(tf.pad(dy, [[0, 1], [0, 0]]), tf.tensor1d(at, 'int32')) // a zero row at the end
       })
     return { value, gradFunc }
   })

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { deviceScalar } from '../tf/device_scalar'
 import { readScalars } from '../tf/read'
 import { trainableVariables } from './adaptation'
 import type { StddVideoModel } from './model'
@@ -58,7 +59,7 @@ export function stddLosses(model: StddVideoModel, batch: TrainBatch, teacherEmbe
     teacherEmbeds && model.projector
       ? distillationLoss(student.reshape([b * t, e]), teacherEmbeds.reshape([b * t, e]), model.projector, distillation.gradient)
       : null
-  const total = fd ? (tf.add(ce, tf.mul(fd, distillation.weight)) as tf.Scalar) : ce
+  const total = fd ? (tf.add(ce, tf.mul(fd, deviceScalar(distillation.weight))) as tf.Scalar) : ce
   return { total, ce, fd }
 }
 
@@ -90,12 +91,37 @@ function microBatchGradients(model: StddVideoModel, vars: readonly tf.Variable[]
   }
 }
 
-/** `sum + n·x` (either may be null: a missing term); `sum` is disposed, `x` stays the caller's. */
-function addWeighted(sum: tf.Tensor | null, x: tf.Tensor | null, n: number): tf.Tensor | null {
-  if (x === null) return sum
-  const out = tf.tidy(() => (sum === null ? tf.mul(x, n) : tf.add(sum, tf.mul(x, n))))
-  sum?.dispose()
-  return out
+/**
+ * The clip-weighted mean of a value over micro-batches, Σ nᵢ·xᵢ / Σ nᵢ. A single micro-batch's value is
+ * its mean as it is: no op and no scalar to upload (the common case, one micro-batch per step).
+ */
+class WeightedMean {
+  private first: { x: tf.Tensor; n: number } | null = null
+  private sum: tf.Tensor | null = null
+
+  /** Adds `x` (null: a missing term) of a micro-batch of `n` clips; `x` stays the caller's. */
+  add(x: tf.Tensor | null, n: number): void {
+    if (x === null) return
+    if (!this.first && !this.sum) {
+      this.first = { x: tf.keep(x.clone()), n }
+      return
+    }
+    const prev = this.sum ?? this.first!.x
+    const next = tf.tidy(() => tf.add(this.sum ?? tf.mul(this.first!.x, deviceScalar(this.first!.n)), tf.mul(x, deviceScalar(n))))
+    prev.dispose()
+    this.first = null
+    this.sum = next
+  }
+
+  /** The mean over `clips` clips (a new tensor), or null when every term was missing. */
+  mean(clips: number): tf.Tensor | null {
+    if (this.first) return this.first.x.clone()
+    return this.sum ? tf.div(this.sum, deviceScalar(clips)) : null
+  }
+
+  dispose(): void {
+    tf.dispose([this.first?.x, this.sum].filter((t): t is tf.Tensor => t != null))
+  }
 }
 
 /**
@@ -111,8 +137,8 @@ export async function stddTrainStep(
 ): Promise<StepResult | null> {
   const vars = trainableVariables(model)
   if (vars.length === 0) throw new Error(`stddTrainStep: adaptation mode "${model.config.adaptation.mode}" trains no parameter`)
-  let grads: (tf.Tensor | null)[] = vars.map(() => null)
-  const sums: { total: tf.Tensor | null; ce: tf.Tensor | null; fd: tf.Tensor | null } = { total: null, ce: null, fd: null }
+  const grads = vars.map(() => new WeightedMean())
+  const sums = { total: new WeightedMean(), ce: new WeightedMean(), fd: new WeightedMean() }
   let clips = 0
   try {
     for await (const batch of microBatches) {
@@ -120,10 +146,10 @@ export async function stddTrainStep(
       if (n === 0) continue
       const r = microBatchGradients(model, vars, batch, opts)
       try {
-        grads = grads.map((sum, i) => addWeighted(sum, r.grads[i]!, n))
-        sums.total = addWeighted(sums.total, r.total, n)
-        sums.ce = addWeighted(sums.ce, r.ce, n)
-        sums.fd = addWeighted(sums.fd, r.fd, n)
+        grads.forEach((sum, i) => sum.add(r.grads[i]!, n))
+        sums.total.add(r.total, n)
+        sums.ce.add(r.ce, n)
+        sums.fd.add(r.fd, n)
       } finally {
         // without distillation the total is the CE tensor itself: disposed once, after both sums
         tf.dispose([r.total, r.ce, ...(r.fd ? [r.fd] : []), ...r.grads.filter((g): g is tf.Tensor => g !== null)])
@@ -131,17 +157,16 @@ export async function stddTrainStep(
       clips += n
     }
     if (clips === 0) return null
-    const mean = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.div(t, clips) : null)
-    const averaged = grads.map(mean)
+    const averaged = grads.map((g) => g.mean(clips))
     let gradNorm: tf.Scalar
     try {
       gradNorm = optimizer.step(vars, averaged)
     } finally {
       tf.dispose(averaged.filter((g): g is tf.Tensor => g !== null))
     }
-    const read = await readScalars({ total: mean(sums.total)!, ce: mean(sums.ce)!, fd: mean(sums.fd), gradNorm })
+    const read = await readScalars({ total: sums.total.mean(clips)!, ce: sums.ce.mean(clips)!, fd: sums.fd.mean(clips), gradNorm })
     return { ...read, clips }
   } finally {
-    tf.dispose([...grads, sums.total, sums.ce, sums.fd].filter((t): t is tf.Tensor => t !== null))
+    for (const m of [...grads, sums.total, sums.ce, sums.fd]) m.dispose()
   }
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { watchTransfers } from './counters'
 import type { TfWebgpuBackend } from './gpu_types'
 import { ATTENTION_KERNELS } from './attention'
+import { registerConstantFreeGradients } from './gradients'
 import { argMax, castToFloat } from './int_ops'
 import { LAYER_NORM_KERNELS } from './layer_norm'
 import { planMatMul, runMatMul, WGSL_MATMUL, wgslMatMulKernel } from './matmul'
@@ -65,6 +66,7 @@ export function installWebgpuKernels(): void {
   }
   if (installed || !engineKernelsWanted()) return
   installed = true
+  registerConstantFreeGradients()
   override('BatchMatMul', (args) => product(args, undefined, 'linear'))
   override('_FusedMatMul', (args) => {
     const { bias, preluActivationWeights } = args.inputs as { bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo }

@@ -78,7 +78,7 @@ describe.skipIf(!WEBGPU_TESTABLE)(`an STDD training step on WebGPU (${WEBGPU_TES
     }
   })
 
-  it('stays on the GPU: one read per step (the logged values), nothing forwarded to the CPU, no tensor left', async () => {
+  it('stays on the GPU: one read per step (the logged values), nothing forwarded to the CPU, dispatches and uploads within budget, no tensor left', async () => {
     expect(tf.env().getBool('WEBGPU_CPU_FORWARD')).toBe(false)
     const model = tinyModel()
     const b = batch()
@@ -91,7 +91,11 @@ describe.skipIf(!WEBGPU_TESTABLE)(`an STDD training step on WebGPU (${WEBGPU_TES
       const c = countsSince(before)
       expect(Number.isFinite(r!.total)).toBe(true)
       expect(c.reads).toBe(1)
+      // Deterministic counts for this model: budgets that catch a regression (before the flat AdamW
+      // and the kept constants the bench's step made 442 uploads; `npm run bench -- --suite gpu` guards it too)
       expect(c.dispatches).toBeGreaterThan(0)
+      expect(c.dispatches, 'dispatches per step').toBeLessThanOrEqual(1236)
+      expect(c.uploads, 'uploads per step: the data (labels, mask indices), no constants').toBeLessThanOrEqual(43)
       expect(tf.memory().numTensors).toBe(tensors)
     } finally {
       tf.dispose([b.clips, b.prompts])
