@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { customOp } from '../custom_grad'
 import { dispatch, uniformBlock } from './dispatch'
 import type { TfWebgpuBackend } from './gpu_types'
+import { activeStorage } from './storage'
 
 /**
  * Multi-head scaled dot-product attention on WebGPU, forward and backward, as the BLAS addon does on
@@ -48,15 +49,17 @@ const ROW = /* wgsl */ `
 fn at(b: u32, rows: u32, r: u32, off: u32, h: u32) -> u32 { return (b * rows + r) * u.ld + off + h * u.dh; }
 fn outAt(b: u32, rows: u32, r: u32, h: u32) -> u32 { return (b * rows + r) * u.d + h * u.dh; }`
 
-function forwardShader(lk: number, dh: number): string {
-  return /* wgsl */ `${UNIFORMS}
+/** With f16 storage (storage.ts) the query row is staged as f16 and the keys and values are read through f16; scores, softmax and sums stay f32. */
+function forwardShader(lk: number, dh: number, f16: boolean): string {
+  const [el, through] = f16 ? ['f16', (x: string): string => `f32(f16(${x}))`] : ['f32', (x: string): string => x]
+  return /* wgsl */ `${f16 ? 'enable f16;' : ''}${UNIFORMS}
 @group(0) @binding(0) var<storage, read_write> outp: array<f32>;
 @group(0) @binding(1) var<storage, read_write> probs: array<f32>;
 @group(0) @binding(2) var<storage, read> Q: array<f32>;
 @group(0) @binding(3) var<storage, read> K: array<f32>;
 @group(0) @binding(4) var<storage, read> V: array<f32>;
 @group(0) @binding(5) var<uniform> u: U;
-var<workgroup> qs: array<f32, ${dh}>;
+var<workgroup> qs: array<${el}, ${dh}>;
 var<workgroup> ps: array<f32, ${lk}>;
 ${REDUCE}
 ${ROW}
@@ -64,13 +67,13 @@ ${ROW}
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
   let i = wid.x; let h = wid.y; let b = wid.z;
   let qb = at(b, u.lq, i, u.qOff, h);
-  for (var d = lid; d < u.dh; d += ${WG}u) { qs[d] = Q[qb + d]; }
+  for (var d = lid; d < u.dh; d += ${WG}u) { qs[d] = ${el}(Q[qb + d]); }
   workgroupBarrier();
   var mx = -3.402823e38;
   for (var j = lid; j < u.lk; j += ${WG}u) {
     let kb = at(b, u.lk, j, u.kOff, h);
     var s = 0.0;
-    for (var d = 0u; d < u.dh; d++) { s = fma(qs[d], K[kb + d], s); }
+    for (var d = 0u; d < u.dh; d++) { s = fma(f32(qs[d]), ${through('K[kb + d]')}, s); }
     s = s * u.scale;
     ps[j] = s;
     mx = max(mx, s);
@@ -85,7 +88,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   let ob = outAt(b, u.lq, i, h);
   for (var d = lid; d < u.dh; d += ${WG}u) {
     var acc = 0.0;
-    for (var j = 0u; j < u.lk; j++) { acc = fma(ps[j], V[at(b, u.lk, j, u.vOff, h) + d], acc); }
+    for (var j = 0u; j < u.lk; j++) { acc = fma(ps[j], ${through('V[at(b, u.lk, j, u.vOff, h) + d]')}, acc); }
     outp[ob + d] = acc;
   }
 }`
@@ -194,9 +197,10 @@ function forward({ inputs, attrs, backend: kb }: Args): tf.TensorInfo[] {
   const dh = o.d / heads
   const out = backend.makeTensorInfo([o.b, o.lq, o.d], 'float32')
   const probs = backend.makeTensorInfo([o.b * heads, o.lq, o.lk], 'float32')
+  const f16 = activeStorage() === 'f16'
   dispatch(backend, {
-    key: `stdd-attention-forward-${o.lk}-${dh}`,
-    code: () => forwardShader(o.lk, dh),
+    key: `stdd-attention-forward-${o.lk}-${dh}-${f16 ? 'f16' : 'f32'}`,
+    code: () => forwardShader(o.lk, dh, f16),
     outputs: [out, probs],
     inputs: [o.q, o.k, o.v],
     uniforms: uniformsOf(o, heads),

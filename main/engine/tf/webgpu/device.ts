@@ -107,6 +107,11 @@ export async function registerWebgpuBackend(): Promise<GpuReport> {
   return report
 }
 
+/** The adapter report of the device the engine opened, or null before {@link openWebgpuDevice}. */
+export function webgpuReport(): GpuReport | null {
+  return opened?.report ?? null
+}
+
 /** The device the engine opened, or null before {@link openWebgpuDevice}. */
 export function webgpuDevice(): GpuDevice | null {
   return opened?.device ?? null

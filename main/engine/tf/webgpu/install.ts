@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs'
 import { watchTransfers } from './counters'
 import type { TfWebgpuBackend } from './gpu_types'
 import { ATTENTION_KERNELS } from './attention'
+import { webgpuReport } from './device'
 import { registerConstantFreeGradients } from './gradients'
 import { argMax, castToFloat } from './int_ops'
 import { LAYER_NORM_KERNELS } from './layer_norm'
 import { planMatMul, runMatMul, WGSL_MATMUL, wgslMatMulKernel } from './matmul'
+import { activeStorage, resolveStorage, setStorage, wantedStorage } from './storage'
 
 /** Whether the engine's WGSL kernel `name` runs on the active backend. */
 export function usesWebgpuKernel(name: string): boolean {
@@ -23,6 +25,8 @@ type KernelArgs = Parameters<tf.KernelFunc>[0]
 const BACKEND = 'webgpu'
 let installed = false
 let intOpsFixed = false
+/** Why f16 storage was asked for and not used, or null. */
+let storageNote: string | null = null
 
 /** Whether the engine's WGSL kernels are installed and the webgpu backend is active. */
 export function engineKernelsActive(): boolean {
@@ -67,6 +71,12 @@ export function installWebgpuKernels(): void {
   if (installed || !engineKernelsWanted()) return
   installed = true
   registerConstantFreeGradients()
+  const backend = tf.backend() as unknown as TfWebgpuBackend
+  const report = webgpuReport()
+  const storage = resolveStorage(wantedStorage(), backend.device.features, report ? [report.vendor, report.device || report.description].filter(Boolean).join(' ') || 'an unnamed adapter' : 'an unnamed adapter')
+  setStorage(storage.mode)
+  storageNote = storage.note
+  if (storage.note) process.stderr.write(`${storage.note}\n`)
   override('BatchMatMul', (args) => product(args, undefined, 'linear'))
   override('_FusedMatMul', (args) => {
     const { bias, preluActivationWeights } = args.inputs as { bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo }
@@ -86,5 +96,6 @@ export function webgpuKernelNames(): Record<string, string> {
     layerNorm: 'wgsl-fused (engine: forward and backward)',
     attention: 'wgsl-fused (engine: heads in place, forward and backward; with a mask: tfjs ops on the engine matMul)',
     adamW: 'wgsl-flat (engine: one dispatch over all variables, moments in flat buffers)',
+    storage: activeStorage() === 'f16' ? 'f16 (STDD_WEBGPU_STORAGE=f16: matMul tiles and the attention forward in f16, f32 accumulation; tensors f32)' : `f32${storageNote ? ` (${storageNote})` : ''}`,
   }
 }

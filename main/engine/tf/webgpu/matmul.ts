@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { dispatch, groups, uniformBlock } from './dispatch'
 import { activationWgsl, ERF_WGSL, type EpilogueActivation } from './epilogue'
 import type { TfWebgpuBackend } from './gpu_types'
+import { activeStorage } from './storage'
 
 /**
  * The engine's matrix product on WebGPU: C[b] = act(op(A[b]) · op(B[b]) + bias), float32, with either
@@ -12,6 +13,8 @@ import type { TfWebgpuBackend } from './gpu_types'
  * 64×64 tiles, 8×8 on 128×128 tiles for large products), stepping through K in BK-deep slices staged
  * in workgroup memory; operands are read as vec4 where the contiguous axis is a multiple of 4, else
  * as checked scalars (odd shapes). The bias and activation run in the epilogue, on registers.
+ * With f16 storage (storage.ts) the staged tiles are f16 (operands rounded once, as they are staged)
+ * and the products still accumulate in f32.
  */
 
 interface Tiling {
@@ -48,6 +51,7 @@ interface Variant {
   vecA: boolean
   vecB: boolean
   vecC: boolean
+  f16: boolean
 }
 
 function variantFor(p: MatMulPlan): Variant {
@@ -56,6 +60,7 @@ function variantFor(p: MatMulPlan): Variant {
     vecA: (p.transposeA ? p.m : p.k) % 4 === 0,
     vecB: (p.transposeB ? p.k : p.n) % 4 === 0,
     vecC: p.n % 4 === 0,
+    f16: activeStorage() === 'f16',
   }
 }
 
@@ -80,7 +85,7 @@ function loader(name: string, vec: boolean): string {
  * `kContiguous`: the operand's rows run along the outer axis (A untransposed, B transposed), so a
  * loaded vec4 spans 4 k-values and is scattered; otherwise it spans 4 outer values and is stored whole.
  */
-function stage(name: string, tile: string, outer: number, bk: number, kContiguous: boolean, origin: string, rowsU: string, colsU: string): string {
+function stage(name: string, tile: string, outer: number, bk: number, kContiguous: boolean, origin: string, rowsU: string, colsU: string, elem: string): string {
   const perThread = (outer * bk) / 4 / 256
   if (kContiguous) {
     return `for (var l = 0u; l < ${perThread}u; l++) {
@@ -88,7 +93,7 @@ function stage(name: string, tile: string, outer: number, bk: number, kContiguou
       let r = idx / ${bk / 4}u;
       let c = (idx % ${bk / 4}u) * 4u;
       let v = load${name}(${name}Base, ${origin} + r, k0 + c, ${rowsU}, ${colsU});
-      for (var i = 0u; i < 4u; i++) { ${tile}[(c + i) * ${outer}u + r] = v[i]; }
+      for (var i = 0u; i < 4u; i++) { ${tile}[(c + i) * ${outer}u + r] = ${elem}(v[i]); }
     }`
   }
   return `for (var l = 0u; l < ${perThread}u; l++) {
@@ -96,13 +101,14 @@ function stage(name: string, tile: string, outer: number, bk: number, kContiguou
       let r = idx / ${outer / 4}u;
       let c = (idx % ${outer / 4}u) * 4u;
       let v = load${name}(${name}Base, k0 + r, ${origin} + c, ${rowsU}, ${colsU});
-      for (var i = 0u; i < 4u; i++) { ${tile}[r * ${outer}u + c + i] = v[i]; }
+      for (var i = 0u; i < 4u; i++) { ${tile}[r * ${outer}u + c + i] = ${elem}(v[i]); }
     }`
 }
 
 function shader(p: MatMulPlan, v: Variant): string {
   const { bm, bn, bk, tm, tn } = v.t
   const elem = (vec: boolean): string => (vec ? 'vec4<f32>' : 'f32')
+  const tileElem = v.f16 ? 'f16' : 'f32'
   const nj = tn / 4
   const act = activationWgsl(p.activation)
   // A as stored: [M, K] row-major (rows M, cols K), or [K, M] when transposed. B: [K, N], or [N, K].
@@ -111,14 +117,14 @@ function shader(p: MatMulPlan, v: Variant): string {
   const store = v.vecC
     ? `if (col < u.n) { C[(cBase + row * u.n + col) / 4u] = v; }`
     : `for (var c = 0u; c < 4u; c++) { if (col + c < u.n) { C[cBase + row * u.n + col + c] = v[c]; } }`
-  return /* wgsl */ `
+  return /* wgsl */ `${v.f16 ? 'enable f16;' : ''}
 struct U { m: u32, n: u32, k: u32, aStride: u32, bStride: u32, pad0: u32, pad1: u32, pad2: u32 };
 @group(0) @binding(0) var<storage, read_write> C: array<${elem(v.vecC)}>;
 @group(0) @binding(1) var<storage, read> A: array<${elem(v.vecA)}>;
 @group(0) @binding(2) var<storage, read> B: array<${elem(v.vecB)}>;
 ${p.bias ? '@group(0) @binding(3) var<storage, read> bias: array<f32>;\n@group(0) @binding(4) var<uniform> u: U;' : '@group(0) @binding(3) var<uniform> u: U;'}
-var<workgroup> As: array<f32, ${bk * bm}>;
-var<workgroup> Bs: array<f32, ${bk * bn}>;
+var<workgroup> As: array<${tileElem}, ${bk * bm}>;
+var<workgroup> Bs: array<${tileElem}, ${bk * bn}>;
 ${loader('A', v.vecA)}
 ${loader('B', v.vecB)}
 ${p.activation === 'gelu' ? ERF_WGSL : ''}
@@ -132,15 +138,15 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let nOrigin = wid.x * ${bn}u;
   var acc: array<vec4<f32>, ${(tm * tn) / 4}>;
   for (var k0 = 0u; k0 < u.k; k0 += ${bk}u) {
-    ${stage('A', 'As', bm, bk, !p.transposeA, 'mOrigin', aDims[0]!, aDims[1]!)}
-    ${stage('B', 'Bs', bn, bk, p.transposeB, 'nOrigin', bDims[0]!, bDims[1]!)}
+    ${stage('A', 'As', bm, bk, !p.transposeA, 'mOrigin', aDims[0]!, aDims[1]!, tileElem)}
+    ${stage('B', 'Bs', bn, bk, p.transposeB, 'nOrigin', bDims[0]!, bDims[1]!, tileElem)}
     workgroupBarrier();
     for (var kk = 0u; kk < ${bk}u; kk++) {
       var a: array<f32, ${tm}>;
-      for (var i = 0u; i < ${tm}u; i++) { a[i] = As[kk * ${bm}u + lid.y * ${tm}u + i]; }
+      for (var i = 0u; i < ${tm}u; i++) { a[i] = f32(As[kk * ${bm}u + lid.y * ${tm}u + i]); }
       for (var j = 0u; j < ${nj}u; j++) {
         let o = kk * ${bn}u + lid.x * ${tn}u + j * 4u;
-        let bv = vec4<f32>(Bs[o], Bs[o + 1u], Bs[o + 2u], Bs[o + 3u]);
+        let bv = vec4<f32>(f32(Bs[o]), f32(Bs[o + 1u]), f32(Bs[o + 2u]), f32(Bs[o + 3u]));
         for (var i = 0u; i < ${tm}u; i++) { acc[i * ${nj}u + j] = fma(vec4<f32>(a[i]), bv, acc[i * ${nj}u + j]); }
       }
     }
@@ -161,7 +167,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
 }
 
 function key(p: MatMulPlan, v: Variant): string {
-  return `stdd-matmul-${v.t.bm}x${v.t.bn}x${v.t.bk}-${v.t.tm}x${v.t.tn}-${p.transposeA ? 'T' : 'N'}${p.transposeB ? 'T' : 'N'}-${v.vecA ? 'v' : 's'}${v.vecB ? 'v' : 's'}${v.vecC ? 'v' : 's'}-${p.bias ? 'bias' : 'nobias'}-${p.activation}`
+  return `stdd-matmul-${v.t.bm}x${v.t.bn}x${v.t.bk}-${v.t.tm}x${v.t.tn}-${p.transposeA ? 'T' : 'N'}${p.transposeB ? 'T' : 'N'}-${v.vecA ? 'v' : 's'}${v.vecB ? 'v' : 's'}${v.vecC ? 'v' : 's'}-${p.bias ? 'bias' : 'nobias'}-${p.activation}-${v.f16 ? 'f16' : 'f32'}`
 }
 
 /** Records the product into `out` ([batch, m, n] floats); inputs as tfjs TensorInfos on `backend`. */
