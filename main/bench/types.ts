@@ -12,6 +12,8 @@ export interface BenchContext {
   /** Quick mode for smoke-testing the suite itself: fewer repetitions, smaller shapes where a suite allows. */
   quick: boolean
   log(line: string): void
+  /** Records a failed check (a regression guard): the rows still print, then `stdd bench` exits 1. */
+  fail(line: string): void
 }
 
 export interface BenchSuite {

@@ -9,7 +9,8 @@
 #   STDD_GPU_QUICK=1         bench with --quick (small shapes: for checking the pack on a CPU)
 #   STDD_GPU_SKIP_SYSTEM=1   skip dpkg -x/ldconfig of .gl/*.deb (set it anywhere but the GPU machine)
 #   STDD_GPU_BUDGET_S        seconds for all steps together (default 400); a step's timeout is cut to what is left
-#   STDD_GPU_STEPS           steps to run, space-separated (default: info bench-gpu bench-stdd bench-clip smoke)
+#   STDD_GPU_STEPS           steps to run, space-separated (default: info bench-gpu bench-stdd bench-clip smoke;
+#                            also bench-gpu-f16: the gpu bench again with STDD_WEBGPU_STORAGE=f16, without PyTorch)
 #   STDD_GPU_TMP             scratch folder for node and the data folder (default /tmp/stdd-gpu)
 set -u
 ROOT=$(pwd)
@@ -121,11 +122,12 @@ quick=()
 for s in $STEPS; do
   case $s in
     info) step info 45 1 "${STDD[@]}" info --json --backend "$BACKEND" --data-dir "$DATA" ;;
-    bench-gpu) step bench-gpu 150 1 "${STDD[@]}" bench --suite gpu --json "${quick[@]}" --backend "$BACKEND" ;;
+    bench-gpu) step bench-gpu 240 1 "${STDD[@]}" bench --suite gpu --json "${quick[@]}" --backend "$BACKEND" ;;
+    bench-gpu-f16) step bench-gpu-f16 150 1 env STDD_WEBGPU_STORAGE=f16 STDD_BENCH_TORCH=0 "${STDD[@]}" bench --suite gpu --json "${quick[@]}" --backend "$BACKEND" ;;
     bench-stdd) step bench-stdd 150 1 "${STDD[@]}" bench --suite stdd --json "${quick[@]}" --backend "$BACKEND" ;;
     bench-clip) step bench-clip 120 1 "${STDD[@]}" bench --suite clip --json "${quick[@]}" --backend "$BACKEND" ;;
     smoke) step smoke 90 0 "${STDD[@]}" run experiments/smoke.yaml --backend "$BACKEND" --data-dir "$DATA" ;;
-    *) say "== $s: unknown step (info bench-gpu bench-stdd bench-clip smoke)" ;;
+    *) say "== $s: unknown step (info bench-gpu bench-gpu-f16 bench-stdd bench-clip smoke)" ;;
   esac
 done
 

@@ -26,13 +26,19 @@ export const benchCommand: CliCommand = {
     const log = (line: string): void => io.err(line)
     log(describeBackend(backend))
     const results: Record<string, BenchRow[]> = {}
+    const failures: string[] = []
+    const fail = (line: string): void => {
+      failures.push(line)
+      log(`  FAILED: ${line}`)
+    }
     for (const suite of BENCH_SUITES.filter((s) => !wanted || wanted.includes(s.name))) {
       log(`\n== ${suite.name}: ${suite.description}`)
-      const rows = await suite.run({ quick: Boolean(values.quick), log })
+      const rows = await suite.run({ quick: Boolean(values.quick), log, fail })
       results[suite.name] = rows
       if (!values.json) io.out(`\n${suite.name} (${backend.name})\n` + formatTable(['measurement', 'ms', 'figures'], rows.map((r) => [r.name, r.ms.toFixed(1), extraText(r.extra)])))
     }
-    if (values.json) io.out(JSON.stringify({ backend: backend.name, results }, null, 2))
-    return 0
+    if (values.json) io.out(JSON.stringify({ backend: backend.name, results, ...(failures.length ? { failures } : {}) }, null, 2))
+    if (failures.length) io.err(`\nstdd bench: ${failures.length} check(s) failed:\n  ${failures.join('\n  ')}`)
+    return failures.length ? 1 : 0
   },
 }
