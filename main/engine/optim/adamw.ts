@@ -117,7 +117,7 @@ export class AdamW {
   /** The same update on WebGPU: one dispatch over all variables, moments in flat buffers. */
   private flatStep(vars: readonly tf.Variable[], grads: readonly (tf.Tensor | null)[], corrections: { c1: number; c2: number }[]): tf.Scalar {
     if (!this.flat?.covers(vars)) {
-      const known = this.flat ? [...this.flat.members] : []
+      const known = this.flat ? this.flat.members.filter((v) => !v.isDisposed) : []
       this.unflatten()
       const laidOut = [...known, ...vars.filter((v) => !known.includes(v))]
       this.flat = new FlatAdamW(laidOut, (p) => {
