@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../contract'
@@ -125,6 +125,7 @@ describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (
 
     describe('through ssh to a loopback sshd', () => {
       let sshd: LoopbackSshd
+      let remoteRunId: number
       beforeAll(async () => {
         sshd = await startLoopbackSshd()
         useProfile(engine, cluster, { name: 'remote', ssh: sshd.alias, sshOptions: ['-F', sshd.configFile], partition: LOW_PARTITION, runsFolder: join(tmp.path, 'cluster-scratch'), nodeDataDir: engine.dataDir })
@@ -145,6 +146,32 @@ describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (
         const job = getSlurmJob(engine.db, id!)!
         expect(job.runDir.startsWith(join(tmp.path, 'cluster-scratch'))).toBe(true)
         expect(readFileSync(join(engine.dataDir, 'runs', String(id), 'record.jsonl'), 'utf8')).toBe(readFileSync(join(job.runDir, 'record.jsonl'), 'utf8'))
+        remoteRunId = id!
+      }, 180_000)
+
+      it('evaluate again fetches the checkpoint over ssh on demand (SHA-256 verified) and reproduces the run’s evaluation; a damaged copy is refused naming the file', async () => {
+        const id = remoteRunId
+        const job = getSlurmJob(engine.db, id)!
+        const local = join(engine.dataDir, 'runs', String(id), 'checkpoints')
+        expect(existsSync(local)).toBe(false)
+        const again = await engine.invoke('runs.evaluate', { runId: id })
+        const fetched = join(local, 'epoch-0002', 'weights.safetensors')
+        expect(readFileSync(fetched)).toEqual(readFileSync(join(job.runDir, 'checkpoints', 'epoch-0002', 'weights.safetensors')))
+        expect(existsSync(join(local, 'epoch-0001'))).toBe(false)
+        const log = (await engine.invoke('logs.recent', { limit: 1000 })).map((e) => e.message)
+        expect(log).toContain(`run ${id}: checkpoint epoch-0002 fetched and its SHA-256 verified`)
+        expect(log.some((l) => l.startsWith(`run ${id}: fetching checkpoint epoch-0002 from ${sshd.alias}:${job.runDir} (4 files, `))).toBe(true)
+        await engine.runs.runOnly([again.id])
+        const [source, evaluated] = await Promise.all([engine.invoke('runs.get', { id }), engine.invoke('runs.get', { id: again.id })])
+        expect([evaluated.status, evaluated.error]).toEqual(['done', null])
+        const evalMetrics = (m: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith('eval/')))
+        expect(Object.keys(evalMetrics(evaluated.lastMetrics)).length).toBeGreaterThan(0)
+        expect(evalMetrics(evaluated.lastMetrics)).toEqual(evalMetrics(source.lastMetrics))
+        // Epoch 1's weights, damaged on the cluster after they were written: refused, nothing kept here.
+        const damaged = join(job.runDir, 'checkpoints', 'epoch-0001', 'weights.safetensors')
+        writeFileSync(damaged, Buffer.concat([readFileSync(damaged).subarray(0, 100), Buffer.alloc(64)]))
+        await expect(engine.invoke('runs.evaluate', { runId: id, checkpoint: 1 })).rejects.toThrow(`${damaged} fetched from ${sshd.alias} does not match its SHA-256 in checksums.json`)
+        expect(existsSync(join(local, 'epoch-0001'))).toBe(false)
       }, 180_000)
     })
   })

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { RunContext } from '../runs/executor'
 import { runKeyOf } from '../worker/run-spec'
 import { averageCheckpoints, checkpointEpochs, loadCheckpoint } from '../train/checkpoint'
+import { sourceWeightsPlan } from './source-weights-plan'
 
 /**
  * The weights an evaluation-only run ("evaluate again") evaluates: its source run's final weights
@@ -16,17 +17,13 @@ export function loadSourceWeights(ctx: RunContext, named: readonly [string, tf.V
   const owner = runKeyOf(sourceDir)
   if (owner !== null && owner !== source.runKey) throw new Error(`${sourceDir} belongs to another run (key ${owner}), not to run ${source.runId}: its checkpoints are gone`)
   const epochs = checkpointEpochs(sourceDir)
-  const { train } = source
-  if (named.length === 0 || (epochs.length === 0 && source.checkpoint === 'final')) return `evaluating run ${source.runId}'s model as it was built (it trained nothing)`
-  if (epochs.length === 0) throw new Error(`run ${source.runId} has no checkpoints in ${sourceDir}; its folder was removed or it never finished an epoch`)
-  const averagingRange = (): [number, number] => (train.averaging ? [train.averaging.from, Math.min(train.averaging.to, train.epochs)] : [epochs[0]!, epochs[epochs.length - 1]!])
-  if (source.checkpoint === 'averaged' || (source.checkpoint === 'final' && train.averaging)) {
-    const [from, to] = averagingRange()
-    const used = averageCheckpoints(sourceDir, from, to, named)
+  const plan = named.length === 0 ? ({ kind: 'as-built' } as const) : sourceWeightsPlan(source.runId, source.checkpoint, source.train, epochs, sourceDir)
+  if (plan.kind === 'as-built') return `evaluating run ${source.runId}'s model as it was built (it trained nothing)`
+  if (plan.kind === 'average') {
+    const used = averageCheckpoints(sourceDir, plan.from, plan.to, named)
     return `evaluating run ${source.runId}'s weights averaged over epochs ${used.join(', ')}`
   }
-  const epoch = source.checkpoint === 'final' ? epochs[epochs.length - 1]! : Number(source.checkpoint)
-  if (!epochs.includes(epoch)) throw new Error(`run ${source.runId} has no checkpoint of epoch ${epoch} in ${sourceDir} (it has ${epochs.join(', ')})`)
+  const { epoch } = plan
   const loaded = loadCheckpoint(sourceDir, epoch, named)
   for (const mv of loaded.optimizer.moments) if (mv) tf.dispose([mv.m, mv.v])
   return `evaluating run ${source.runId}'s checkpoint of epoch ${epoch}`

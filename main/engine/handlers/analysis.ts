@@ -4,7 +4,7 @@ import { ContractError, type ClassVideo, type MapVideo, type VideoMaps } from '.
 import type { EngineContext } from '../engine'
 import { confusionMatrix, perClassTable } from '../eval/per-class'
 import { runsDir } from '../paths'
-import { planEvaluation, queueEvaluation } from '../runs/evaluate-again'
+import { planEvaluation, queueEvaluation, weightsToEvaluate } from '../runs/evaluate-again'
 import { classResultKeys, classResults } from '../store/class-queries'
 import type { Db } from '../store/db'
 import { artifactBytes, listMapArtifacts, type MapArtifact } from '../store/map-artifacts'
@@ -125,7 +125,9 @@ export function analysisHandlers(ctx: EngineContext): Pick<Handlers, AnalysisCom
       const { mime, bytes } = artifactBytes(db, id)
       return { mime, base64: bytes.toString('base64') }
     },
-    'runs.evaluate': (input) => {
+    'runs.evaluate': async (input) => {
+      const weights = weightsToEvaluate(db, input)
+      await ctx.slurm.fetchCheckpoints(weights.runId, String(weights.checkpoint))
       const plan = planEvaluation(db, input, (id) => join(runsDir(ctx.dataDir), String(id)))
       const runId = queueEvaluation(db, plan, { gitCommit: gitCommit(), backend: activeBackend()?.name ?? null, host: hostname() })
       const run = getRunSummary(db, runId)

@@ -73,6 +73,16 @@ export function evaluationName(sourceName: string, change: string): string {
 }
 
 /**
+ * Whose weights evaluating `input.runId` again evaluates, and which: the run's own, or for an
+ * evaluation-only run its own source's (the checkpoint it used, for "final").
+ */
+export function weightsToEvaluate(db: Db, input: Pick<EvaluateInput, 'runId' | 'checkpoint'>): { runId: number; checkpoint: CheckpointChoice } {
+  const origin = getRunSource(db, input.runId)
+  if (!origin) return { runId: input.runId, checkpoint: input.checkpoint }
+  return { runId: origin.sourceRunId, checkpoint: input.checkpoint === 'final' ? parseCheckpoint(origin.checkpoint) : input.checkpoint }
+}
+
+/**
  * Plans the new run. Evaluating an evaluation-only run again evaluates the weights it evaluated: its
  * own source run's checkpoint (the one it used, for "final"). `runDir(id)` is a run's folder.
  */
@@ -81,9 +91,8 @@ export function planEvaluation(db: Db, input: EvaluateInput, runDir: (runId: num
   const parsedSource = ExperimentConfig.safeParse(source.config)
   if (!parsedSource.success) throw new ContractError('invalid_input', formatIssues(`run ${source.id}'s stored config no longer validates`, parsedSource.error))
   const base = parsedSource.data
-  const origin = getRunSource(db, source.id)
-  const weights = origin ? getRun(db, origin.sourceRunId) : source
-  const checkpoint: CheckpointChoice = origin && input.checkpoint === 'final' ? parseCheckpoint(origin.checkpoint) : input.checkpoint
+  const { runId: weightsRunId, checkpoint } = weightsToEvaluate(db, input)
+  const weights = getRun(db, weightsRunId)
   checkCheckpoint(weights, ExperimentConfig.parse(weights.config), checkpoint, runDir(weights.id))
 
   const evals = input.evals ?? null

@@ -1,6 +1,8 @@
-import { execFile } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { ClusterProfile } from '../../../contract'
 
 export interface CommandResult {
@@ -21,6 +23,41 @@ export interface ClusterLink {
   /** The bytes of `path` from `offset` on (empty when the file is missing or not longer). */
   readFrom(path: string, offset: number): Promise<Buffer>
   writeFile(path: string, text: string): Promise<void>
+  /**
+   * Copies the file `path` there into `localPath` (replaced), calling `onBytes` as bytes arrive. Throws a
+   * `ClusterFileError`: "unreachable" (ssh could not reach the host), "missing", or "failed".
+   */
+  download(path: string, localPath: string, onBytes?: (n: number) => void): Promise<void>
+  /** The ssh host alias, or null on this machine. */
+  readonly host: string | null
+}
+
+/** Why a file could not be read from the cluster. */
+export class ClusterFileError extends Error {
+  constructor(
+    readonly reason: 'unreachable' | 'missing' | 'failed',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The exit code of `ssh` itself failing (host unknown or down, refused, authentication), as opposed to the remote command's. */
+export const SSH_FAILED = 255
+
+/** How to check an ssh route by hand, for messages. */
+export function sshHint(host: string): string {
+  return `check that "ssh ${host} true" works from this machine without a password prompt (the app uses your ssh config and keys, BatchMode)`
+}
+
+/** Counts the bytes passing through, for progress. */
+function byteCounter(onBytes?: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      onBytes?.(chunk.length)
+      done(null, chunk)
+    },
+  })
 }
 
 const COMMAND_TIMEOUT_MS = 60_000
@@ -66,6 +103,16 @@ function localLink(profile: ClusterProfile): ClusterLink {
       mkdirSync(dirname(path), { recursive: true })
       writeFileSync(path, text)
     },
+    async download(path, localPath, onBytes) {
+      if (!existsSync(path)) throw new ClusterFileError('missing', `${path} does not exist`)
+      mkdirSync(dirname(localPath), { recursive: true })
+      try {
+        await pipeline(createReadStream(path), byteCounter(onBytes), createWriteStream(localPath))
+      } catch (err) {
+        throw new ClusterFileError('failed', `copying ${path} to ${localPath} failed: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    },
+    host: null,
   }
 }
 
@@ -88,6 +135,30 @@ function sshLink(profile: ClusterProfile, host: string): ClusterLink {
       const r = await sh(`mkdir -p ${shellQuote(dirname(path))} && cat > ${shellQuote(path)}`, text)
       if (r.code !== 0) throw new Error(`ssh ${host}: writing ${path} failed: ${r.stderr.trim() || `exit code ${r.code}`}`)
     },
+    async download(path, localPath, onBytes) {
+      mkdirSync(dirname(localPath), { recursive: true })
+      // No overall time limit (checkpoints can be large); a dead connection ends after ≈ 1 min without answers.
+      const child = spawn('ssh', [...profile.sshOptions, '-o', 'BatchMode=yes', '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=4', host, '--', `cat ${shellQuote(path)}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let stderr = ''
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')))
+      const exited = new Promise<number>((resolve) => {
+        child.on('error', (err) => {
+          stderr += `ssh: ${err.message}`
+          resolve(127)
+        })
+        child.on('close', (code) => resolve(code ?? 1))
+      })
+      const copied = pipeline(child.stdout, byteCounter(onBytes), createWriteStream(localPath)).then(
+        () => null,
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      )
+      const [code, copyProblem] = await Promise.all([exited, copied])
+      const said = stderr.trim()
+      if (code === SSH_FAILED) throw new ClusterFileError('unreachable', `cannot reach ${host} over ssh (${said || 'exit code 255'}); ${sshHint(host)}`)
+      if (code !== 0 && /no such file/i.test(said)) throw new ClusterFileError('missing', `${path} does not exist on ${host}`)
+      if (code !== 0 || copyProblem) throw new ClusterFileError('failed', `reading ${path} from ${host} failed: ${copyProblem ?? (said || `exit code ${code}`)}`)
+    },
+    host,
   }
 }
 

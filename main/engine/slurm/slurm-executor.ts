@@ -6,9 +6,11 @@ import type { EngineLog } from '../log'
 import { runsDir } from '../paths'
 import type { Db } from '../store/db'
 import { dequeue } from '../store/queue'
-import { getRunSummary, setRunStatus } from '../store/runs'
+import { getRun, getRunSummary, setRunStatus } from '../store/runs'
+import type { ExperimentConfig } from '../experiments/schema'
 import { followedSlurmJobs, getSlurmJob, jobIdOf, jobInfo, saveSubmittedJob, updateSlurmJob, type SlurmJobRecord } from '../store/slurm-jobs'
-import { clusterLink, type ClusterLink } from './cluster-link'
+import { ClusterFileError, clusterLink, type ClusterLink } from './cluster-link'
+import { fetchCheckpoints } from './fetch-checkpoints'
 import { verdictFor } from './job-status'
 import { EVENTS_FILE, sbatchScript, WORKER_LOG } from './sbatch-script'
 import { fromSacct, fromSqueue, type JobKey, type JobObservation } from './scheduler-state'
@@ -293,6 +295,24 @@ export class SlurmExecutor {
     this.endedWithoutRecord.delete(runId)
     await this.submit([runId], job.profile, `${run.experimentName}-resume`, new Map([[runId, job.runDir]]))
     return getRunSummary(this.deps.db, runId)
+  }
+
+  /**
+   * For a run whose folder is on a cluster reached over ssh (no shared file system): copies the
+   * checkpoints that evaluating its `choice` weights reads into its local folder, where "evaluate
+   * again" (and the maps it keeps) loads them, checked against their SHA-256. Nothing for other runs.
+   */
+  async fetchCheckpoints(runId: number, choice: string): Promise<void> {
+    const job = getSlurmJob(this.deps.db, runId)
+    if (!job?.profile.ssh) return
+    const { train } = getRun(this.deps.db, runId).config as ExperimentConfig
+    const req = { runId, remoteRunDir: job.runDir, localRunDir: this.importDir(job), choice, train }
+    try {
+      await fetchCheckpoints(clusterLink(job.profile), req, (line) => this.deps.log.info('slurm', line))
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      throw new ContractError(err instanceof ClusterFileError ? ({ unreachable: 'unavailable', missing: 'not_found', failed: 'unavailable' } as const)[err.reason] : 'invalid_input', message)
+    }
   }
 
   /** The run's job, its sbatch script and the tail of its logs (the job script's notes, the worker's output, Slurm's own); null for a local run. */

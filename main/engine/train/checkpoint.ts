@@ -50,7 +50,8 @@ export interface OptimizerMoments {
   moments: (VariableMoments | null)[]
 }
 
-const dirName = (epoch: number): string => `epoch-${String(epoch).padStart(4, '0')}`
+/** The folder name of epoch `epoch`'s checkpoint: `epoch-0003`. */
+export const checkpointDirName = (epoch: number): string => `epoch-${String(epoch).padStart(4, '0')}`
 
 export function checkpointsDir(runDir: string): string {
   return join(runDir, 'checkpoints')
@@ -68,10 +69,21 @@ export function checkpointEpochs(runDir: string): number[] {
 }
 
 /** A checkpoint file whose bytes differ from those written, or a checksum list that cannot be read. */
-export class CheckpointIntegrityError extends Error {}
+export class CheckpointIntegrityError extends Error {
+  constructor(
+    message: string,
+    /** The file at fault, and what was found wrong with it (without the fix). */
+    readonly file: string = '',
+    readonly problem: string = '',
+  ) {
+    super(message)
+  }
+}
 
 const CHECKSUMS = 'checksums.json'
 const CHECKSUMMED = ['weights.safetensors', 'optimizer.safetensors', 'state.json'] as const
+/** Every file of a checkpoint folder, its checksum list first. */
+export const CHECKPOINT_FILES = [CHECKSUMS, ...CHECKSUMMED] as const
 
 function sha256OfFile(path: string): string {
   const hash = createHash('sha256')
@@ -99,19 +111,22 @@ function fsyncPath(path: string): void {
  * Checks a checkpoint folder's files against its `checksums.json`. A folder without one was written
  * before checksums existed and is read as it is; a checkpoint's own writes always include it.
  */
-function verifyCheckpoint(dir: string): void {
+export function verifyCheckpoint(dir: string): void {
   const listFile = join(dir, CHECKSUMS)
   if (!existsSync(listFile)) return
   let sums: Record<string, unknown>
   try {
     sums = JSON.parse(readFileSync(listFile, 'utf8')) as Record<string, unknown>
   } catch (err) {
-    throw new CheckpointIntegrityError(`${listFile}: the checksum list is damaged (${(err as Error).message}); remove ${dir} to resume from the epoch before`)
+    const problem = `the checksum list is damaged (${(err as Error).message})`
+    throw new CheckpointIntegrityError(`${listFile}: ${problem}; remove ${dir} to resume from the epoch before`, listFile, problem)
   }
   for (const name of CHECKSUMMED) {
     const path = join(dir, name)
     const actual = existsSync(path) ? sha256OfFile(path) : 'missing'
-    if (actual !== sums[name]) throw new CheckpointIntegrityError(`${path}: the checkpoint is damaged (SHA-256 ${actual.slice(0, 12)}…, written as ${String(sums[name]).slice(0, 12)}…); remove ${dir} to resume from the epoch before`)
+    if (actual === sums[name]) continue
+    const problem = `SHA-256 ${actual.slice(0, 12)}…, written as ${String(sums[name]).slice(0, 12)}…`
+    throw new CheckpointIntegrityError(`${path}: the checkpoint is damaged (${problem}); remove ${dir} to resume from the epoch before`, path, problem)
   }
 }
 
@@ -128,7 +143,7 @@ function readState(dir: string): TrainState {
 const tensorData = (t: tf.Tensor): (() => Promise<Float32Array>) => async () => (await t.data()) as Float32Array
 
 export async function saveCheckpoint(runDir: string, named: readonly [string, tf.Variable][], optimizer: OptimizerMoments, state: TrainState): Promise<string> {
-  const final = join(checkpointsDir(runDir), state.midEpoch ? MID_EPOCH : dirName(state.epoch))
+  const final = join(checkpointsDir(runDir), state.midEpoch ? MID_EPOCH : checkpointDirName(state.epoch))
   const tmp = `${final}.tmp`
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(tmp, { recursive: true })
@@ -158,7 +173,7 @@ export function pruneCheckpoints(runDir: string, kept: number, averaging: { from
   const last = new Set(all.slice(-kept))
   const needed = (e: number): boolean => last.has(e) || (averaging !== null && e >= averaging.from && e <= Math.min(averaging.to, epochs))
   const removed = all.filter((e) => !needed(e))
-  for (const e of removed) rmSync(join(checkpointsDir(runDir), dirName(e)), { recursive: true, force: true })
+  for (const e of removed) rmSync(join(checkpointsDir(runDir), checkpointDirName(e)), { recursive: true, force: true })
   return removed
 }
 
@@ -193,7 +208,7 @@ export function removeMidEpochCheckpoint(runDir: string): void {
 }
 
 export function loadCheckpoint(runDir: string, epoch: number | typeof MID_EPOCH, named: readonly [string, tf.Variable][]): LoadedCheckpoint {
-  const dir = join(checkpointsDir(runDir), epoch === MID_EPOCH ? MID_EPOCH : dirName(epoch))
+  const dir = join(checkpointsDir(runDir), epoch === MID_EPOCH ? MID_EPOCH : checkpointDirName(epoch))
   verifyCheckpoint(dir)
   const state = readState(dir)
   const names = named.map(([n]) => n)
@@ -224,8 +239,8 @@ export function averageCheckpoints(runDir: string, from: number, to: number, nam
   const shapes = named.map(([, v]) => v.shape)
   const sums = shapes.map((s) => new Float64Array(s.reduce((a, b) => a * b, 1)))
   for (const e of epochs) {
-    verifyCheckpoint(join(checkpointsDir(runDir), dirName(e)))
-    readNamed(join(checkpointsDir(runDir), dirName(e), 'weights.safetensors'), names, shapes, 'weight').forEach((data, i) => {
+    verifyCheckpoint(join(checkpointsDir(runDir), checkpointDirName(e)))
+    readNamed(join(checkpointsDir(runDir), checkpointDirName(e), 'weights.safetensors'), names, shapes, 'weight').forEach((data, i) => {
       const sum = sums[i]!
       for (let j = 0; j < data.length; j++) sum[j]! += data[j]!
     })
