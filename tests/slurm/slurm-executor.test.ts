@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunSummary } from '../../contract'
@@ -13,7 +13,7 @@ import { waitFor } from '../helpers/slurm/daemon'
 import { missingSshd, startLoopbackSshd, type LoopbackSshd } from '../helpers/slurm/loopback-sshd'
 import { cliContext } from '../helpers/cli-context'
 import { tempDir } from '../helpers/temp-dir'
-import { hasEnded, metricSeries, useProfile, waitForRuns, writeExperiment } from './slurm-helpers'
+import { hasEnded, metricSeries, STDD_ON_NODE, useProfile, waitForRuns, writeExperiment } from './slurm-helpers'
 
 // A real single-node Slurm (Debian's 22.05) per describe block, started by the test and stopped by its pids.
 // Without the packages (or root) the cases are skipped with the reason, unless STDD_REQUIRE_SLURM=1 (.ci/run).
@@ -199,6 +199,53 @@ describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (
       // sacct lists both attempts of the task (-D: every record of the id): REQUEUED, then COMPLETED.
       const states = cluster.command('sacct', ['-n', '-X', '-D', '-j', `${job.arrayJobId}_0`, '-o', 'State']).split('\n').map((s) => s.trim()).filter(Boolean)
       expect(states).toEqual(['REQUEUED', 'COMPLETED'])
+    }, 300_000)
+
+    it('a node taken down while the run trains: Slurm requeues the job (NODE_FAIL), the run waits queued, and ends with the uninterrupted metrics once the node is back', async () => {
+      const file = writeExperiment(join(engine.dataDir, 'experiments'), 'node-fail')
+      const [id] = await launch(file, 'acct')
+      const job = getSlurmJob(engine.db, id!)!
+      await waitFor(() => (readRecordTypes(job.runDir).includes('progress') ? true : null), 120_000, () => `run ${id} did not start training:\n${cluster.logs()}`, 100)
+      // The node answers again at once (slurmd still runs; ReturnToService=2): Slurm requeues the job, which waits
+      // ≈ 15 s (BeginTime) before it starts again. Accounting records the NODE_FAIL attempt before the new one.
+      cluster.command('scontrol', ['update', `nodename=${cluster.nodeName}`, 'state=down', 'reason=stdd-test'])
+      const [waiting] = await waitForRuns(engine, cluster, [id!], (r) => r.status !== 'running', 'to leave running once its node went down')
+      expect([waiting!.status, waiting!.error]).toEqual(['queued', null])
+      expect(waiting!.job).toMatchObject({ state: 'PENDING', requeues: 1, pendingReason: 'BeginTime' })
+      const log = (await engine.invoke('logs.recent', { limit: 1000 })).map((e) => e.message)
+      expect(log).toContain(`run ${id}: Slurm requeued job ${job.arrayJobId}_0 (requeue 1, now PENDING); the worker resumes from its checkpoint when the job starts again`)
+      const [run] = await waitForRuns(engine, cluster, [id!], (r) => hasEnded(r) && r.job?.state === 'COMPLETED', 'to end once its node is back')
+      expect([run!.status, run!.error]).toEqual(['done', null])
+      expect(await metricSeries(engine, id!)).toEqual(localReference)
+      const states = cluster.command('sacct', ['-n', '-X', '-D', '-j', `${job.arrayJobId}_0`, '-o', 'State']).split('\n').map((s) => s.trim()).filter(Boolean)
+      expect(states).toEqual(['NODE_FAIL', 'COMPLETED'])
+    }, 300_000)
+
+    it('a job that reaches its time limit before its worker checkpoints ends TIMEOUT: the run fails naming the time limit and the fix, and resume is offered', async () => {
+      // A worker that cannot act on USR1 within the grace (a step that outlasts signalGraceSeconds), made here by a
+      // shell between the job script and the worker that ignores the USR1 and does not pass it on. A 1-minute limit
+      // (Slurm's smallest) ends the job in 60–90 s: slurmctld checks time limits every 30 s.
+      const slow = `sh -c 'trap "" USR1; "$0" "$@"' ${STDD_ON_NODE}`
+      useProfile(engine, cluster, { name: 'short', partition: LOW_PARTITION, timeLimit: '1', signalGraceSeconds: 5, stddCommand: slow })
+      const file = writeExperiment(join(engine.dataDir, 'experiments'), 'timeout', { epochs: 500 })
+      const [id] = await launch(file, 'short')
+      const job = getSlurmJob(engine.db, id!)!
+      expect(job.script).toContain('#SBATCH --time=1')
+      const [run] = await waitForRuns(engine, cluster, [id!], (r) => hasEnded(r) && r.job?.state === 'TIMEOUT', 'to reach its time limit', 200_000)
+      expect(run!.status).toBe('failed')
+      expect(run!.error).toBe(`Slurm ended job ${job.arrayJobId}_0 with TIMEOUT: it reached its time limit before the worker could checkpoint and requeue it (raise the profile's timeLimit, or its signalGraceSeconds when one step takes longer than that); resume continues from its last checkpoint`)
+      expect(run!.job).toMatchObject({ state: 'TIMEOUT', requeues: 0 })
+      expect(getSlurmJob(engine.db, id!)!.resumable).toBe(true)
+      // Slurm's SIGTERM at the limit stopped the worker at a step (its end reads "cancelled"; the job's state
+      // overrules it) with a checkpoint where it stood (mid-epoch, or the epoch just done): a resume continues there.
+      expect(readRecordTypes(job.runDir).at(-1)).toBe('end')
+      expect(readdirSync(join(job.runDir, 'checkpoints')).some((n) => n === 'mid-epoch' || /^epoch-\d{4}$/.test(n))).toBe(true)
+      expect(cluster.command('sacct', ['-n', '-X', '-j', `${job.arrayJobId}_0`, '-o', 'State']).trim()).toBe('TIMEOUT')
+      const listed = cliContext()
+      expect(await runCli(['runs', 'list', '--json', '--data-dir', engine.dataDir], listed.ctx)).toBe(0)
+      expect((JSON.parse(listed.out.join('')) as RunSummary[]).find((r) => r.id === id)).toMatchObject({ status: 'failed', error: run!.error, job: { state: 'TIMEOUT' } })
+      expect((await engine.invoke('runs.resume', { id: id! })).status).toBe('queued')
+      expect((await engine.invoke('runs.cancel', { id: id! })).status).toBe('cancelled')
     }, 300_000)
   })
 })

@@ -108,6 +108,18 @@ export function fromSacct(json: unknown, key: JobKey): JobObservation | null {
   }
 }
 
+/**
+ * The job's state from accounting (sacct) checked against the queue (squeue): right after Slurm requeues a job
+ * itself (its node failed: NODE_FAIL), accounting holds only the attempt that ended
+ * for a few seconds while the queue already shows the job pending again. Then the queue's word counts, with
+ * the requeues either one saw.
+ */
+export function currentAttempt(accounting: JobObservation | null, queue: JobObservation | null): JobObservation | null {
+  if (!accounting || !queue) return accounting ?? queue
+  if (ENDED_STATES.has(accounting.state) && !ENDED_STATES.has(queue.state)) return { ...queue, requeues: Math.max(accounting.requeues + 1, queue.requeues) }
+  return accounting
+}
+
 /** Slurm states after which the job runs no more (unless requeued by hand). */
 export const ENDED_STATES = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'DEADLINE', 'SPECIAL_EXIT'])
 /** Ended states after which the run continues from its checkpoint when submitted again. */

@@ -13,7 +13,7 @@ import { ClusterFileError, clusterLink, type ClusterLink } from './cluster-link'
 import { fetchCheckpoints } from './fetch-checkpoints'
 import { verdictFor } from './job-status'
 import { EVENTS_FILE, sbatchScript, WORKER_LOG } from './sbatch-script'
-import { fromSacct, fromSqueue, type JobKey, type JobObservation } from './scheduler-state'
+import { currentAttempt, ENDED_STATES, fromSacct, fromSqueue, type JobKey, type JobObservation } from './scheduler-state'
 import type { RunRecord } from '../worker/record'
 import type { WorkerPort } from './worker-port'
 
@@ -131,20 +131,21 @@ export class SlurmExecutor {
     this.deps.bus.emit('run.state', { runId, status: run.status, error: run.error })
   }
 
-  /** The job's current attempt: sacct where accounting works, else squeue; null when neither knows it. */
+  /** The job's current attempt: sacct where accounting works (checked against squeue once it says the job ended), else squeue; null when neither knows it. */
   private async observe(link: ClusterLink, profile: ClusterProfile, key: JobKey, useAccounting = true): Promise<JobObservation | null> {
+    let accounted: JobObservation | null = null
     if (useAccounting && this.accounting.get(profile.name) !== false) {
       const r = await link.run(['sacct', '--json', '-j', String(key.arrayJobId)])
       if (r.code === 0) {
         this.accounting.set(profile.name, true)
-        const seen = fromSacct(JSON.parse(r.stdout), key)
-        if (seen) return seen
+        accounted = fromSacct(JSON.parse(r.stdout), key)
+        if (accounted && !ENDED_STATES.has(accounted.state)) return accounted
       } else if (/accounting storage is disabled|accounting_storage\/none/i.test(r.stderr + r.stdout)) {
         this.accounting.set(profile.name, false)
       }
     }
     const q = await link.run(['squeue', '--json', '-t', 'all', '-j', String(key.arrayJobId)])
-    return q.code === 0 ? fromSqueue(JSON.parse(q.stdout), key) : null
+    return currentAttempt(accounted, q.code === 0 ? fromSqueue(JSON.parse(q.stdout), key) : null)
   }
 
   /** Copies what is new of a remote record (complete lines only) into the run's local folder. */
@@ -186,9 +187,14 @@ export class SlurmExecutor {
     const { db } = this.deps
     const link = clusterLink(job.profile)
     if (job.profile.ssh) await this.mirrorRecord(link, job)
+    const statusBeforeImport = getRunSummary(db, job.runId).status
     this.forward(job.runId, this.deps.worker.importRecord(job.runId, this.importDir(job)))
     const before = getRunSummary(db, job.runId)
-    const recordEnded = before.status !== 'queued' && before.status !== 'running'
+    // A worker ends "cancelled" on SIGTERM. Unless this app cancelled the run (cancel() marks it first), Slurm sent
+    // it: time limit, node failure, pre-emption past its grace. Then the job's state says what became of the run
+    // (failed with TIMEOUT, or queued again when Slurm requeued it), not the worker's end.
+    const stoppedBySlurm = before.status === 'cancelled' && statusBeforeImport !== 'cancelled'
+    const recordEnded = !stoppedBySlurm && before.status !== 'queued' && before.status !== 'running'
     const seen = await this.observe(link, job.profile, { cluster: job.cluster, arrayJobId: job.arrayJobId, taskId: job.taskId, submitTime: job.submitTime })
     const preemptions = await this.signalsReceived(link, job)
     const lastLines = await this.tail(link, join(job.runDir, WORKER_LOG), 20)
@@ -196,6 +202,7 @@ export class SlurmExecutor {
     const current = getSlurmJob(db, job.runId)
     if (!current || current.arrayJobId !== job.arrayJobId || current.submitTime !== job.submitTime) return
     const found = seen ? { node: seen.node, pendingReason: seen.pendingReason, requeues: seen.requeues, cluster: seen.cluster ?? job.cluster } : {}
+    if (seen && seen.requeues > job.requeues) this.deps.log.info('slurm', `run ${job.runId}: Slurm requeued job ${jobIdOf(job)} (requeue ${seen.requeues}, now ${seen.state}); the worker resumes from its checkpoint when the job starts again`)
     if (recordEnded) {
       updateSlurmJob(db, job.runId, { state: seen?.state ?? 'UNKNOWN', ...found, preemptions, resumable: before.status !== 'done' })
       this.announce(job.runId)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { verdictFor } from '../../../../main/engine/slurm/job-status'
-import { fromSacct, fromSqueue, taskInList } from '../../../../main/engine/slurm/scheduler-state'
+import { currentAttempt, fromSacct, fromSqueue, taskInList } from '../../../../main/engine/slurm/scheduler-state'
 
 // Recorded from Slurm 22.05.8 (tests/helpers/slurm): job array 1 with tasks 0 and 1, both pre-empted
 // by job 3 of the high partition, requeued by their own script, then completed.
@@ -40,6 +40,23 @@ describe('reading squeue --json and sacct --json', () => {
   })
 })
 
+describe('sacct checked against squeue', () => {
+  const seen = (source: 'sacct' | 'squeue', state: string, requeues: number, submitTime: number) => ({ source, state, node: null, pendingReason: state === 'PENDING' ? 'BeginTime' : null, requeues, cluster: 'c', submitTime })
+
+  it('a job Slurm requeued after its node failed: accounting still holds only the NODE_FAIL attempt, the queue has it pending again', () => {
+    // As Slurm 22.05.8 reported it 2 s after "scontrol update state=down" (tests/helpers/slurm): sacct one NODE_FAIL row; squeue PENDING, restart 1.
+    expect(currentAttempt(seen('sacct', 'NODE_FAIL', 0, 10), seen('squeue', 'PENDING', 1, 14))).toMatchObject({ source: 'squeue', state: 'PENDING', pendingReason: 'BeginTime', requeues: 1 })
+    expect(currentAttempt(seen('sacct', 'FAILED', 0, 10), seen('squeue', 'RUNNING', 0, 14))).toMatchObject({ state: 'RUNNING', requeues: 1 })
+  })
+
+  it('otherwise accounting’s word counts: an ended job, or one the queue no longer knows', () => {
+    expect(currentAttempt(seen('sacct', 'TIMEOUT', 0, 10), seen('squeue', 'TIMEOUT', 0, 10))).toMatchObject({ source: 'sacct', state: 'TIMEOUT' })
+    expect(currentAttempt(seen('sacct', 'COMPLETED', 1, 14), null)).toMatchObject({ source: 'sacct', state: 'COMPLETED', requeues: 1 })
+    expect(currentAttempt(null, seen('squeue', 'RUNNING', 0, 10))).toMatchObject({ source: 'squeue', state: 'RUNNING' })
+    expect(currentAttempt(null, null)).toBeNull()
+  })
+})
+
 describe('the run status a job state gives', () => {
   const obs = (state: string) => ({ source: 'squeue' as const, state, node: null, pendingReason: null, requeues: 0, cluster: null, submitTime: null })
   const tail = () => 'Error: out of memory'
@@ -51,7 +68,13 @@ describe('the run status a job state gives', () => {
   })
 
   it('TIMEOUT and NODE_FAIL fail with resume offered; running and waiting states map through', () => {
-    for (const s of ['TIMEOUT', 'NODE_FAIL']) expect(verdictFor(obs(s), '4_2', tail)).toEqual({ status: 'failed', error: `Slurm ended job 4_2 with ${s}; resume continues from its last checkpoint`, resumable: true })
+    expect(verdictFor(obs('TIMEOUT'), '4_2', tail)).toEqual({
+      status: 'failed',
+      error: "Slurm ended job 4_2 with TIMEOUT: it reached its time limit before the worker could checkpoint and requeue it (raise the profile's timeLimit, or its signalGraceSeconds when one step takes longer than that); resume continues from its last checkpoint",
+      resumable: true,
+    })
+    expect(verdictFor(obs('NODE_FAIL'), '4_2', tail)).toEqual({ status: 'failed', error: 'Slurm ended job 4_2 with NODE_FAIL: its node failed or was taken down; resume continues from its last checkpoint', resumable: true })
+    expect(verdictFor(obs('DEADLINE'), '4_2', tail).error).toBe('Slurm ended job 4_2 with DEADLINE: the job stopped; resume continues from its last checkpoint')
     expect(verdictFor(obs('RUNNING'), '1_0', tail).status).toBe('running')
     expect(verdictFor(obs('REQUEUED'), '1_0', tail).status).toBe('queued')
     expect(verdictFor(obs('CANCELLED'), '1_0', tail)).toMatchObject({ status: 'cancelled', resumable: true })
