@@ -94,6 +94,7 @@ export class Engine implements EngineContext {
     this.runs = new RunManager({
       db: this.db,
       dataDir: this.dataDir,
+      databaseLost: () => this.dbFile.check(),
       bus: this.bus,
       log: this.log,
       launcher: inProcess

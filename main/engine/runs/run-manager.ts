@@ -42,6 +42,12 @@ export interface RunManagerDeps {
   statusRetryMs?: number
   /** How often a running worker's record is read (besides its own notifications). Default {@link RECORD_POLL_MS}. */
   recordPollMs?: number
+  /**
+   * Why the database file this engine opened is no longer the one at its path (deleted, or another data
+   * folder moved into place), or null. Then nothing more is imported or retried: the run folders at the
+   * same paths may be another folder's.
+   */
+  databaseLost?(): string | null
 }
 
 /** How often a running run's heartbeat is written, besides at each progress report. */
@@ -301,6 +307,13 @@ export class RunManager {
   private pull(run: ActiveRun, beat: () => void): boolean {
     const { log, bus, db } = this.deps
     if (!run.runDir || !run.runKey) return true
+    const lost = this.deps.databaseLost?.() ?? null
+    if (lost !== null) {
+      if (run.importError !== lost) log.error('runs', `run ${run.runId}: its results are not imported: ${lost}; its worker's record keeps them`)
+      run.importError = lost
+      run.importRetryable = false
+      return false
+    }
     let records: RunRecord[]
     try {
       records = importRunRecord(db, run.runDir, { runId: run.runId, runKey: run.runKey })
@@ -366,6 +379,11 @@ export class RunManager {
    * other run starts; the status waits in the run folder's reserved slot, should this engine stop first.
    */
   private async writeStatus(runId: number, runDir: string | null, status: 'failed' | 'cancelled', error: string, errorKind: RunErrorKind = 'runtime'): Promise<void> {
+    const lost = this.deps.databaseLost?.() ?? null
+    if (lost !== null) {
+      this.deps.log.error('runs', error.includes(lost) ? `run ${runId}: how it ended is not recorded: ${lost}` : `run ${runId} ${status} (${error}), but that is not recorded: ${lost}`)
+      return
+    }
     if (runDir) appendRunLog(runDir, status === 'failed' ? 'error' : 'warn', `${status}: ${error}`)
     for (let told = false; ; told = true) {
       try {

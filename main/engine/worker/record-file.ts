@@ -11,14 +11,25 @@ export interface RecordChunk {
 
 const NEWLINE = 0x0a
 
-/** Reads the complete records after `offset` (0: from the start). A file shorter than `offset` was replaced: read it all. */
+/** Whether the byte before `offset` ends a line (where an earlier read stopped), or `offset` is the start. */
+function startsLine(fd: number, offset: number): boolean {
+  if (offset === 0) return true
+  const byte = Buffer.alloc(1)
+  return readSync(fd, byte, 0, 1, offset - 1) === 1 && byte[0] === NEWLINE
+}
+
+/**
+ * Reads the complete records after `offset` (0: from the start). A file shorter than `offset`, or one
+ * where `offset` is not the start of a line, is not the file that offset was taken on (it was replaced,
+ * e.g. by another run's folder moved into its place): read it all, and let `seq` and `runKey` tell.
+ */
 export function readRecords(runDir: string, offset = 0): RecordChunk {
   const file = join(runDir, RECORD_FILE)
   if (!existsSync(file)) return { records: [], offset: 0 }
   const fd = openSync(file, 'r')
   try {
     const size = fstatSync(fd).size
-    const from = offset > size ? 0 : offset
+    const from = offset > size || !startsLine(fd, offset) ? 0 : offset
     const bytes = Buffer.alloc(size - from)
     let read = 0
     while (read < bytes.length) {

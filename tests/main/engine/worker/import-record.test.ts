@@ -120,6 +120,21 @@ describe('importing a worker record', () => {
     expect(() => RecordWriter.open(dir.path, key)).toThrow(/the folder belongs to another run/)
   })
 
+  it('a record file replaced under its importer (another data folder moved into place) is read from its start: the other run is named, never "line 1 is not JSON"', () => {
+    const writer = RecordWriter.open(dir.path, key)
+    recordingOutput(writer).metrics(1, null, { loss: 1 })
+    writer.close()
+    expect(importRunRecord(db, dir.path, { runId, runKey: key })).toHaveLength(1)
+    const { offset } = db.prepare('SELECT offset FROM run_records WHERE run_id = ?').get(runId) as { offset: number }
+    // The other folder's run 1: its first line is longer than the position kept, which falls inside it.
+    const other = '00000000-0000-4000-8000-000000000000'
+    const line = JSON.stringify({ seq: 1, runKey: other, at: '', type: 'log', level: 'info', message: `small blue ${'x'.repeat(offset)}` })
+    writeFileSync(join(dir.path, RECORD_FILE), `${line}\n${JSON.stringify({ seq: 2, runKey: other, at: '', type: 'end', status: 'done', error: null })}\n`)
+    expect(line.length).toBeGreaterThan(offset)
+    expect(() => importRunRecord(db, dir.path, { runId, runKey: key })).toThrow(`record 2 belongs to run key ${other}, not to run ${runId} (${key}); the folder is not this run's`)
+    expect(getRunSummary(db, runId).status).toBe('queued')
+  })
+
   it('refuses a record type it does not know, naming it, and imports nothing of that batch', () => {
     const writer = RecordWriter.open(dir.path, key)
     recordingOutput(writer).metrics(1, null, { loss: 1 })
