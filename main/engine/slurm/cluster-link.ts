@@ -45,9 +45,10 @@ export class ClusterFileError extends Error {
 /** The exit code of `ssh` itself failing (host unknown or down, refused, authentication), as opposed to the remote command's. */
 export const SSH_FAILED = 255
 
-/** How to check an ssh route by hand, for messages. */
-export function sshHint(host: string): string {
-  return `check that "ssh ${host} true" works from this machine without a password prompt (the app uses your ssh config and keys, BatchMode)`
+/** `ssh` itself could not reach `host` (exit code 255): the error, with how to check the route by hand. */
+export function unreachable(host: string, stderr: string): ClusterFileError {
+  const why = stderr.trim() || `exit code ${SSH_FAILED}`
+  return new ClusterFileError('unreachable', `cannot reach ${host} over ssh (${why}); check that "ssh ${host} true" works from this machine without a password prompt (the app uses your ssh config and keys, BatchMode)`)
 }
 
 /** Counts the bytes passing through, for progress. */
@@ -154,7 +155,7 @@ function sshLink(profile: ClusterProfile, host: string): ClusterLink {
       )
       const [code, copyProblem] = await Promise.all([exited, copied])
       const said = stderr.trim()
-      if (code === SSH_FAILED) throw new ClusterFileError('unreachable', `cannot reach ${host} over ssh (${said || 'exit code 255'}); ${sshHint(host)}`)
+      if (code === SSH_FAILED) throw unreachable(host, said)
       if (code !== 0 && /no such file/i.test(said)) throw new ClusterFileError('missing', `${path} does not exist on ${host}`)
       if (code !== 0 || copyProblem) throw new ClusterFileError('failed', `reading ${path} from ${host} failed: ${copyProblem ?? (said || `exit code ${code}`)}`)
     },

@@ -2,7 +2,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { epochsRead, sourceWeightsPlan, type SourceTrain } from '../eval/source-weights-plan'
 import { CHECKPOINT_FILES, CheckpointIntegrityError, checkpointDirName, checkpointsDir, verifyCheckpoint } from '../train/checkpoint'
-import { ClusterFileError, SSH_FAILED, sshHint, type ClusterLink } from './cluster-link'
+import { ClusterFileError, SSH_FAILED, unreachable, type ClusterLink, type CommandResult } from './cluster-link'
 
 /** One run's checkpoints, kept in its run folder on the cluster, wanted in its local folder. */
 export interface CheckpointRequest {
@@ -18,14 +18,24 @@ export interface CheckpointRequest {
 
 const MB = 1024 * 1024
 
+/** Runs `argv` there; throws when ssh cannot reach the host. */
+async function runThere(link: ClusterLink, argv: string[]): Promise<CommandResult> {
+  const r = await link.run(argv)
+  if (r.code === SSH_FAILED && link.host) throw unreachable(link.host, r.stderr)
+  return r
+}
+
+function commandFailed(link: ClusterLink, argv: string[], r: CommandResult): ClusterFileError {
+  return new ClusterFileError('failed', `"${link.describe(argv)}" failed (exit code ${r.code}): ${r.stderr.trim() || 'no output'}`)
+}
+
 /** The epochs with a checkpoint in the run's folder on the cluster. */
 async function remoteEpochs(link: ClusterLink, remoteRunDir: string): Promise<number[]> {
-  const dir = checkpointsDir(remoteRunDir)
-  const r = await link.run(['ls', '-1', dir])
-  if (r.code === SSH_FAILED && link.host) throw new ClusterFileError('unreachable', `cannot reach ${link.host} over ssh (${r.stderr.trim() || 'exit code 255'}); ${sshHint(link.host)}`)
+  const argv = ['ls', '-1', checkpointsDir(remoteRunDir)]
+  const r = await runThere(link, argv)
   if (r.code !== 0) {
     if (/no such file/i.test(r.stderr)) return []
-    throw new ClusterFileError('failed', `"${link.describe(['ls', '-1', dir])}" failed (exit code ${r.code}): ${r.stderr.trim() || 'no output'}`)
+    throw commandFailed(link, argv, r)
   }
   return r.stdout
     .split('\n')
@@ -48,12 +58,12 @@ function isWhole(dir: string): boolean {
 /** The sizes of a remote checkpoint's files (bytes), naming the files that are missing. */
 async function remoteSizes(link: ClusterLink, remoteDir: string): Promise<number[]> {
   const paths = CHECKPOINT_FILES.map((f) => join(remoteDir, f))
-  const r = await link.run(['stat', '-c', '%s', ...paths])
-  if (r.code === SSH_FAILED && link.host) throw new ClusterFileError('unreachable', `cannot reach ${link.host} over ssh (${r.stderr.trim() || 'exit code 255'}); ${sshHint(link.host)}`)
+  const argv = ['stat', '-c', '%s', ...paths]
+  const r = await runThere(link, argv)
   if (r.code !== 0) {
     const missing = paths.filter((p) => r.stderr.includes(p))
     if (missing.length) throw new ClusterFileError('missing', `${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist${link.host ? ` on ${link.host}` : ''}`)
-    throw new ClusterFileError('failed', `"${link.describe(['stat', ...paths])}" failed (exit code ${r.code}): ${r.stderr.trim() || 'no output'}`)
+    throw commandFailed(link, argv, r)
   }
   return r.stdout.trim().split('\n').map(Number)
 }

@@ -109,10 +109,10 @@ export function fromSacct(json: unknown, key: JobKey): JobObservation | null {
 }
 
 /**
- * The job's state from accounting (sacct) checked against the queue (squeue): right after Slurm requeues a job
- * itself (its node failed: NODE_FAIL), accounting holds only the attempt that ended
- * for a few seconds while the queue already shows the job pending again. Then the queue's word counts, with
- * the requeues either one saw.
+ * The job's state from accounting (sacct) checked against the queue (squeue): right after Slurm requeues a
+ * job itself (its node failed: NODE_FAIL), accounting holds only the attempt that ended for a few seconds,
+ * while the queue already shows the job pending again. Then the queue's word counts, with the requeues
+ * either one saw.
  */
 export function currentAttempt(accounting: JobObservation | null, queue: JobObservation | null): JobObservation | null {
   if (!accounting || !queue) return accounting ?? queue
