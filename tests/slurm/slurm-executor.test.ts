@@ -50,6 +50,7 @@ describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (
 
   describe('without accounting (squeue only)', () => {
     let cluster: SlurmCluster
+    let sweepRunId: number
     beforeAll(async () => {
       cluster = await startSlurmCluster()
       useProfile(engine, cluster, { name: 'test', partition: LOW_PARTITION })
@@ -79,7 +80,21 @@ describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (
       expect(detail?.script).toContain('--signal=B:USR1@')
       expect(detail?.logTail).toContain('start attempt 0')
       expect(detail?.logTail).toContain('epoch 2/2')
+      sweepRunId = seed3.id
     }, 300_000)
+
+    it('evaluate again of a run on the shared folder loads its checkpoint there and reproduces its evaluation', async () => {
+      const again = await engine.invoke('runs.evaluate', { runId: sweepRunId })
+      await engine.runs.runOnly([again.id])
+      const [source, evaluated] = await Promise.all([engine.invoke('runs.get', { id: sweepRunId }), engine.invoke('runs.get', { id: again.id })])
+      expect([evaluated.status, evaluated.error]).toEqual(['done', null])
+      const evalMetrics = (m: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith('eval/')))
+      expect(Object.keys(evalMetrics(evaluated.lastMetrics)).length).toBeGreaterThan(0)
+      expect(evalMetrics(evaluated.lastMetrics)).toEqual(evalMetrics(source.lastMetrics))
+      const log = (await engine.invoke('logs.recent', { limit: 1000 })).map((e) => e.message)
+      expect(log).toContain(`evaluating run ${sweepRunId}'s checkpoint of epoch 2`)
+      expect(existsSync(join(engine.dataDir, 'runs', String(sweepRunId), 'checkpoints'))).toBe(false)
+    }, 120_000)
 
     it('cancels a running job with scancel; resume submits it again and it ends with the uninterrupted metrics', async () => {
       const file = writeExperiment(join(engine.dataDir, 'experiments'), 'cancel')
@@ -236,9 +251,9 @@ describe.skipIf(missing !== null)(`Slurm executor on a real Slurm${missing ? ` (
       expect(run!.error).toBe(`Slurm ended job ${job.arrayJobId}_0 with TIMEOUT: it reached its time limit before the worker could checkpoint and requeue it (raise the profile's timeLimit, or its signalGraceSeconds when one step takes longer than that); resume continues from its last checkpoint`)
       expect(run!.job).toMatchObject({ state: 'TIMEOUT', requeues: 0 })
       expect(getSlurmJob(engine.db, id!)!.resumable).toBe(true)
-      // Slurm's SIGTERM at the limit stopped the worker at a step (its end reads "cancelled"; the job's state
-      // overrules it) with a checkpoint where it stood (mid-epoch, or the epoch just done): a resume continues there.
-      expect(readRecordTypes(job.runDir).at(-1)).toBe('end')
+      // Slurm's SIGTERM at the limit stops the worker at its next step (its end, when it gets to write it before the
+      // job's processes are killed, reads "cancelled": the job's state overrules it); its checkpoints stay, mid-epoch
+      // or of the epochs done: a resume continues there.
       expect(readdirSync(join(job.runDir, 'checkpoints')).some((n) => n === 'mid-epoch' || /^epoch-\d{4}$/.test(n))).toBe(true)
       expect(cluster.command('sacct', ['-n', '-X', '-j', `${job.arrayJobId}_0`, '-o', 'State']).trim()).toBe('TIMEOUT')
       const listed = cliContext()

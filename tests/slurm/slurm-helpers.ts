@@ -59,8 +59,8 @@ export async function waitForRuns(engine: Engine, cluster: SlurmCluster, ids: nu
 
 export const hasEnded = (r: RunSummary): boolean => !['queued', 'running'].includes(r.status)
 
-/** Every metric point of a run, without its run id: what two runs of the same config must share. */
-export async function metricSeries(engine: Engine, runId: number): Promise<Omit<MetricPoint, 'runId'>[]> {
+/** Every metric point of a run, without its run id and the time it was recorded: what two runs of the same config must share. */
+export async function metricSeries(engine: Engine, runId: number): Promise<Omit<MetricPoint, 'runId' | 'time'>[]> {
   const points = await engine.invoke('runs.metrics', { runId })
-  return points.map(({ runId: _omit, ...p }) => p).sort((a, b) => a.name.localeCompare(b.name) || a.step - b.step)
+  return points.map(({ runId: _run, time: _time, ...p }) => p).sort((a, b) => a.name.localeCompare(b.name) || a.step - b.step)
 }

@@ -1,10 +1,9 @@
-import { join } from 'node:path'
 import { hostname } from 'node:os'
 import { ContractError, type ClassVideo, type MapVideo, type VideoMaps } from '../../../contract'
 import type { EngineContext } from '../engine'
 import { confusionMatrix, perClassTable } from '../eval/per-class'
-import { runsDir } from '../paths'
 import { planEvaluation, queueEvaluation, weightsToEvaluate } from '../runs/evaluate-again'
+import { checkpointFolder } from '../runs/run-spec-builder'
 import { classResultKeys, classResults } from '../store/class-queries'
 import type { Db } from '../store/db'
 import { artifactBytes, listMapArtifacts, type MapArtifact } from '../store/map-artifacts'
@@ -128,7 +127,7 @@ export function analysisHandlers(ctx: EngineContext): Pick<Handlers, AnalysisCom
     'runs.evaluate': async (input) => {
       const weights = weightsToEvaluate(db, input)
       await ctx.slurm.fetchCheckpoints(weights.runId, String(weights.checkpoint))
-      const plan = planEvaluation(db, input, (id) => join(runsDir(ctx.dataDir), String(id)))
+      const plan = planEvaluation(db, input, (id) => checkpointFolder(db, ctx.dataDir, id))
       const runId = queueEvaluation(db, plan, { gitCommit: gitCommit(), backend: activeBackend()?.name ?? null, host: hostname() })
       const run = getRunSummary(db, runId)
       ctx.bus.emit('runs.changed', run)
