@@ -27,14 +27,10 @@ export async function executeRuns(engine: Engine, runIds: number[], ctx: CliCont
   void ctx.stopSignal.then(() => {
     stopping = true
     engine.runs.stopWaiting()
-    const active = engine.runs.activeRunId
-    if (active !== null) engine.runs.cancel(active)
+    for (const active of engine.runs.activeRunIds) engine.runs.cancel(active)
   })
   try {
-    for (const id of runIds) {
-      if (stopping) break
-      await engine.runs.runOnly([id])
-    }
+    await engine.runs.runOnly(runIds, () => stopping)
   } finally {
     bar.done()
     off()
@@ -58,7 +54,7 @@ export const runCommand: CliCommand = {
   summary: 'train and evaluate the runs of an experiment file, with a progress bar',
   usage: 'FILE.yaml [--set KEY=VALUE]… [--executor local|slurm [--profile NAME] [--detach]] [--backend NAME] [--data-dir DIR]',
   details: [
-    'Each run of the file (its sweep) is queued, then run here one at a time. Ctrl-C cancels; "stdd resume ID" continues.',
+    'Each run of the file (its sweep) is queued, then run here one at a time (STDD_LOCAL_WORKERS=N: N at a time). Ctrl-C cancels; "stdd resume ID" continues.',
     '--set KEY=VALUE  override a key in every run (YAML value), e.g. to run a SynthMotion suite on real data:',
     '                 --set model.checkpoint=/models/clip-vit-base-patch16 --set eval.0.dataset=ucf101 --set eval.0.root=/data/ucf101 --set eval.0.protocol=ep3',
     ...EXECUTOR_HELP,

@@ -234,14 +234,22 @@ export class RunManager {
     return guarded
   }
 
-  /** Runs just these runs, in order (the CLI's `stdd run`), leaving the rest of the queue alone. */
-  async runOnly(runIds: number[]): Promise<void> {
-    for (const id of runIds) await this.runOne(id)
+  /**
+   * Runs just these runs (the CLI's `stdd run`), in order, up to `maxParallel` at a time, leaving the
+   * rest of the queue alone; once `stopping()` says so, no further run starts.
+   */
+  async runOnly(runIds: readonly number[], stopping: () => boolean = () => false): Promise<void> {
+    let next = 0
+    const lane = async (): Promise<void> => {
+      while (next < runIds.length && !stopping()) await this.runOne(runIds[next++]!)
+    }
+    const lanes = Math.min(Math.max(1, this.deps.maxParallel ?? 1), runIds.length)
+    await Promise.all(Array.from({ length: lanes }, lane))
   }
 
-  /** One of the runs executing now (the CLI runs one at a time), or null. */
-  get activeRunId(): number | null {
-    return this.active.keys().next().value ?? null
+  /** The runs executing now. */
+  get activeRunIds(): number[] {
+    return [...this.active.keys()]
   }
 
   private announce(runId: number): void {

@@ -96,7 +96,7 @@ describe('the run lifecycle', () => {
     const started = exec.nextStart()
     const draining = manager.drainQueue()
     await started
-    expect(manager.activeRunId).toBe(runs[0]!.id)
+    expect(manager.activeRunIds).toEqual([runs[0]!.id])
     expect(manager.cancel(runs[2]!.id).status).toBe('cancelled')
     manager.cancel(runs[0]!.id)
     release()
@@ -165,5 +165,21 @@ describe('more than one run at a time (STDD_LOCAL_WORKERS)', () => {
     await draining
     expect(exec.started).toEqual(runs.map((r) => r.id))
     expect(runs.map((r) => getRunSummary(engine.db, r.id).status)).toEqual(['done', 'done', 'done'])
+  })
+
+  it('runs the runs of one `stdd run` that many at once too, and starts none after a stop', async () => {
+    const parallel = new RunManager({ db: engine.db, dataDir: dir.path, bus: engine.bus, log: engine.log, launcher: inProcessLauncher(exec, () => 'wasm'), backendName: () => 'wasm', maxParallel: 2 })
+    const { runs } = parallel.launch(experiment({ seed: [0, 1, 2, 3] }))
+    let release!: () => void
+    exec.gate = new Promise((r) => (release = r))
+    let stopping = false
+    const running = parallel.runOnly(runs.slice(0, 3).map((r) => r.id), () => stopping)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(exec.started).toEqual([runs[0]!.id, runs[1]!.id])
+    expect(parallel.activeRunIds).toEqual([runs[0]!.id, runs[1]!.id])
+    stopping = true
+    release()
+    await running
+    expect(runs.map((r) => getRunSummary(engine.db, r.id).status)).toEqual(['done', 'done', 'queued', 'queued'])
   })
 })
