@@ -13,10 +13,12 @@ function intOption(value: unknown, option: string, fallback: number, min: number
 export const synthMakeCommand: CliCommand = {
   name: 'synth make',
   summary: 'write the SynthMotion data set (moving shapes) as real videos in the UCF101 layout',
-  usage: '--out DIR [--seed S] [--size 64] [--frames 16] [--per-class N] [--fps 30] [--force] [--json]',
+  usage: '--out DIR [--seed S] [--looks 1|2|3] [--unseen-groups N] [--size 64] [--frames 16] [--per-class N] [--fps 30] [--force] [--json]',
   details: [
     '--out DIR        output folder (must be empty unless --force)',
     '--seed S         world seed: seen/unseen split and every video (default 0)',
+    '--looks L        colour × scene looks per object × motion pair, 1–3: 12, 24 or 36 twin groups (default 1)',
+    '--unseen-groups N  twin groups held out as unseen classes (default 4)',
     `--size PX        frame side, even (default ${SYNTH_DEFAULT_SIZE})`,
     `--frames T       frames per video (default ${SYNTH_DEFAULT_FRAMES})`,
     '--per-class N    videos per class, ≥ 3 (default 10)',
@@ -26,6 +28,8 @@ export const synthMakeCommand: CliCommand = {
   options: {
     out: { type: 'string' },
     seed: { type: 'string' },
+    looks: { type: 'string' },
+    'unseen-groups': { type: 'string' },
     size: { type: 'string' },
     frames: { type: 'string' },
     'per-class': { type: 'string' },
@@ -43,6 +47,8 @@ export const synthMakeCommand: CliCommand = {
     const manifest = await writeSynthDataset({
       outDir,
       seed: intOption(values.seed, '--seed', 0, 0, Number.MAX_SAFE_INTEGER),
+      looks: intOption(values.looks, '--looks', 1, 1, 3),
+      unseenGroups: intOption(values['unseen-groups'], '--unseen-groups', 4, 1, 32),
       size,
       frames: intOption(values.frames, '--frames', SYNTH_DEFAULT_FRAMES, 2, 1024),
       perClass: intOption(values['per-class'], '--per-class', 10, 3, 65536),

@@ -26,7 +26,13 @@ export const ExperimentConfig = z
      * colour and scene each class has), its seen/unseen split and every video (data/synth/world.ts).
      */
     synthmotion: z
-      .object({ worldSeed: z.number().int().min(0).default(0) })
+      .object({
+        worldSeed: z.number().int().min(0).default(0),
+        /** In how many looks (colour × scene) each object × motion pair occurs (1–3): 12, 24 or 36 twin groups. */
+        looks: z.number().int().min(1).max(3).default(1),
+        /** How many twin groups are held out as unseen classes (2 each). */
+        unseenGroups: z.number().int().min(1).max(32).default(4),
+      })
       .strict()
       .prefault({}),
     /** The STDD model (STCA, alignment, distillation, adaptation: stdd/config.ts) on a CLIP checkpoint. */

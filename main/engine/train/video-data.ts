@@ -55,7 +55,7 @@ function listEvalSet(list: VideoList, name: string, options: ClipOptions, loader
 }
 
 function synthWorld(config: ExperimentConfig): ReturnType<typeof synth.buildSynthWorld> {
-  return synth.buildSynthWorld({ seed: config.synthmotion.worldSeed })
+  return synth.buildSynthWorld({ seed: config.synthmotion.worldSeed, looks: config.synthmotion.looks, unseenGroups: config.synthmotion.unseenGroups })
 }
 
 function partnerLabels(world: ReturnType<typeof synth.buildSynthWorld>, classIndices: readonly number[]): number[] {

@@ -5,7 +5,12 @@ import { SYNTH_COLOURS, SYNTH_OBJECTS, SYNTH_SCENES, type SynthClass, type Synth
 export interface SynthWorldOptions {
   /** The world seed (`synthmotion.worldSeed`): draws the world's identity, its split and every video. Default 0. */
   seed?: number
-  /** How many object × motion-pair groups (2 classes each) are held out as unseen. Default 4 of 12. */
+  /**
+   * In how many looks (colour × scene) each object × motion pair occurs, 1–3: each look is a group of two
+   * twin classes. Default 1 (12 groups); 3 gives 36 groups, so a motion is seen on many compositions.
+   */
+  looks?: number
+  /** How many groups (2 classes each) are held out as unseen. Default 4. */
   unseenGroups?: number
 }
 
@@ -66,20 +71,24 @@ export function buildSynthWorld(options: SynthWorldOptions = {}): SynthWorld {
   const scenes = rng.shuffle([...SYNTH_SCENES])
   const sceneShift = Math.floor(rng.random() * SYNTH_SCENES.length)
   const classes: SynthClass[] = []
+  const looks = options.looks ?? 1
+  if (!Number.isInteger(looks) || looks < 1 || looks > SYNTH_COLOURS.length) throw new RangeError(`synthmotion.looks must be 1, 2 or 3 (got ${looks})`)
   const groups: { object: number; pair: number; colour: number; scene: number }[] = []
   SYNTH_OBJECTS.forEach((object, o) => {
     MOTION_PAIRS.forEach((pair, p) => {
-      const colour = SYNTH_COLOURS.indexOf(colours[(o + p) % colours.length]!)
-      const scene = SYNTH_SCENES.indexOf(scenes[(2 * o + p + sceneShift) % scenes.length]!)
-      groups.push({ object: o, pair: p, colour, scene })
-      const base = classes.length
-      for (const [k, motion] of pair.entries()) {
-        classes.push(makeClass(base + k, { object, colour: SYNTH_COLOURS[colour]!, motion, scene: SYNTH_SCENES[scene]! }, base + 1 - k))
+      for (let look = 0; look < looks; look++) {
+        const colour = SYNTH_COLOURS.indexOf(colours[(o + p + look) % colours.length]!)
+        const scene = SYNTH_SCENES.indexOf(scenes[(2 * o + p + sceneShift + 2 * look) % scenes.length]!)
+        groups.push({ object: o, pair: p, colour, scene })
+        const base = classes.length
+        for (const [k, motion] of pair.entries()) {
+          classes.push(makeClass(base + k, { object, colour: SYNTH_COLOURS[colour]!, motion, scene: SYNTH_SCENES[scene]! }, base + 1 - k))
+        }
       }
     })
   })
   const unseenGroups = options.unseenGroups ?? 4
-  if (!Number.isInteger(unseenGroups) || unseenGroups < 1 || unseenGroups > groups.length - 4) throw new RangeError(`unseenGroups must be in 1…${groups.length - 4} (got ${unseenGroups})`)
+  if (!Number.isInteger(unseenGroups) || unseenGroups < 1 || unseenGroups > groups.length - 4) throw new RangeError(`synthmotion.unseenGroups must be in 1…${groups.length - 4} (got ${unseenGroups})`)
   const covers = (seen: typeof groups): boolean =>
     (['object', 'pair', 'colour', 'scene'] as const).every((k) => new Set(seen.map((g) => g[k])).size === (k === 'object' ? SYNTH_OBJECTS.length : k === 'pair' ? MOTION_PAIRS.length : k === 'colour' ? SYNTH_COLOURS.length : SYNTH_SCENES.length))
   let order: number[] | null = null

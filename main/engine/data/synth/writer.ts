@@ -12,6 +12,9 @@ export const SYNTH_MANIFEST = 'synthmotion.json'
 export interface SynthWriteOptions {
   outDir: string
   seed?: number
+  /** The world's `looks` and `unseenGroups` (`synthmotion.*` in an experiment file; world.ts). */
+  looks?: number
+  unseenGroups?: number
   size?: number
   frames?: number
   /** Videos per class (≥ 3, so every split's test list has each class). Default 10. */
@@ -98,7 +101,7 @@ export async function writeSynthDataset(options: SynthWriteOptions): Promise<Syn
   if (existsSync(options.outDir) && readdirSync(options.outDir).length > 0 && !options.force) {
     throw new DataError('the output folder is not empty', { file: options.outDir, fix: 'choose a new folder, or pass --force to overwrite' })
   }
-  const world = buildSynthWorld({ seed: options.seed ?? 0 })
+  const world = buildSynthWorld({ seed: options.seed ?? 0, looks: options.looks, unseenGroups: options.unseenGroups })
   const written = options.classIndices ? [...new Set(options.classIndices)].sort((a, b) => a - b).map((i) => world.classes[i]) : world.classes
   if (!written.every((c): c is SynthClass => c !== undefined)) throw new RangeError(`classIndices must lie in 0…${world.classes.length - 1}`)
   writeLists(join(options.outDir, 'ucfTrainTestlist'), world, written, perClass)

@@ -70,6 +70,19 @@ describe('SynthMotion written to disk in the UCF101 layout', () => {
     expect(Math.max(...clip.data)).toBeLessThan(2.2)
   })
 
+  it('writes the world an experiment names by its looks and unseen groups', async () => {
+    const out = tempDir('stdd-synth-looks-')
+    try {
+      const written = await writeSynthDataset({ outDir: out.path, seed: 2, looks: 3, unseenGroups: 8, size: 16, frames: 2, perClass: 3, classIndices: [71] })
+      const world = buildSynthWorld({ seed: 2, looks: 3, unseenGroups: 8 })
+      expect(written.classes.map((c) => c.name)).toEqual(world.classes.map((c) => c.name))
+      expect(written.unseen).toEqual(world.unseen)
+      expect(readFileSync(join(out.path, 'ucfTrainTestlist', 'classInd.txt'), 'utf8').trim().split('\n')).toHaveLength(72)
+    } finally {
+      out.remove()
+    }
+  })
+
   it('refuses to overwrite a non-empty folder', async () => {
     await expect(writeSynthDataset({ outDir: dir.path, perClass: 3 })).rejects.toThrow(/not empty.*--force/)
   })

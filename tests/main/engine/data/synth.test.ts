@@ -52,6 +52,24 @@ describe('SynthMotion world', () => {
     }
     expect(allSynthClasses()).toHaveLength(216)
   })
+
+  it('shows each object × motion pair in several looks (colour and scene) when asked, one world per key', () => {
+    expect(buildSynthWorld({ seed: 3, looks: 1 })).toEqual(buildSynthWorld({ seed: 3 }))
+    const w = buildSynthWorld({ seed: 3, looks: 3, unseenGroups: 8 })
+    expect(w.classes).toHaveLength(72)
+    expect(new Set(w.classes.map((c) => c.name)).size).toBe(72)
+    expect(w.unseen).toHaveLength(16)
+    for (const object of SYNTH_OBJECTS) {
+      for (const [forward] of MOTION_PAIRS) {
+        const looks = w.classes.filter((c) => c.composition.object === object && c.composition.motion === forward).map((c) => c.composition)
+        expect(new Set(looks.map((c) => c.colour)).size, `${object} ${forward}`).toBe(3)
+        expect(new Set(looks.map((c) => c.scene)).size, `${object} ${forward}`).toBe(3)
+      }
+    }
+    for (const c of w.classes) expect(w.classes[c.reverseIndex]!.composition).toEqual({ ...c.composition, motion: w.classes[c.reverseIndex]!.composition.motion })
+    for (const u of w.unseen) expect(w.unseen).toContain(w.classes[u]!.reverseIndex)
+    expect(() => buildSynthWorld({ looks: 4 })).toThrow(/synthmotion.looks must be 1, 2 or 3 \(got 4\)/)
+  })
 })
 
 describe('SynthMotion videos', () => {
