@@ -47,9 +47,10 @@ describe('Table 4 on SynthMotion, reduced to frozen / fully tuned without STCA /
       // Exactly 50 %: each test video's twin is the same frames backwards, and these models score frames independently.
       expect(pairs['frozen-clip']).toBe(50)
       expect(pairs['full,no-stca']).toBe(50)
-      // 320 videos: a model at chance stays below 55 % with probability ≈ 0.96 (binomial sd 2.8 points).
-      // The suite measures 62.8 % here (experiments/paper/README.md), short of the issue's 75 % target.
-      expect(pairs['full,wsm,continual']).toBeGreaterThanOrEqual(55)
+      // 160 order-only pairs: a model at chance is at 50 ± 4 points (binomial sd), and one that picks one
+      // twin per group at exactly 50. The suite measures 78.8 % here (world 0, seed 0; 81.4 ± … over
+      // seeds and worlds in experiments/paper/README.md); 70 leaves room for another GEMM provider's rounding.
+      expect(pairs['full,wsm,continual']).toBeGreaterThanOrEqual(70)
     } finally {
       engine.close()
       dir.remove()
