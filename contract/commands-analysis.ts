@@ -61,6 +61,8 @@ export const ClassVideo = z.object({
   orderPair: z.object({ partner: z.number().int(), partnerName: z.string(), partnerScore: z.number(), trueScore: z.number(), toldApart: z.boolean() }).nullable(),
   /** Its frames and maps were kept (the Maps view shows it). */
   hasMaps: z.boolean(),
+  /** The frames the model saw, as a small PNG strip of `frames` frames side by side (the list's thumbnail). */
+  thumbnail: z.object({ artifactId: z.number().int(), frames: z.number().int() }).nullable(),
 })
 export type ClassVideo = z.infer<typeof ClassVideo>
 
@@ -74,6 +76,17 @@ export const MapVideo = z.object({
 })
 export type MapVideo = z.infer<typeof MapVideo>
 
+/** How a map's bytes are encoded (contract/map-encoding.ts decodes them). */
+export const MapEncodingSchema = z.discriminatedUnion('dtype', [
+  z.object({ dtype: z.literal('float32') }),
+  z.object({ dtype: z.literal('float16') }),
+  z.object({ dtype: z.literal('uint8'), min: z.number(), max: z.number() }),
+])
+
+/** What a prompt adds to the class name: nothing ([C]), a spatial clause ([S]: object–object, action–object) or a temporal one ([T]: action–action); null where the graph no longer says. */
+export const PromptKind = z.enum(['C', 'S', 'T']).nullable()
+export type PromptKind = z.infer<typeof PromptKind>
+
 export const VideoMaps = z.object({
   runId: z.number().int(),
   evalKey: z.string(),
@@ -85,10 +98,24 @@ export const VideoMaps = z.object({
   predictedName: z.string(),
   /** A PNG strip: `count` frames of width × height side by side. */
   frames: z.object({ artifactId: z.number().int(), count: z.number().int(), width: z.number().int(), height: z.number().int() }).nullable(),
-  /** float32 [frames, grid, grid]: the class token's attention over the patches, per frame. */
-  attention: z.object({ artifactId: z.number().int(), frames: z.number().int(), grid: z.number().int() }).nullable(),
-  /** float32 [frames, classes, prompts]: λ·cos(frame, prompt); `prompts[k][m]` is the text of column (k, m). */
-  scores: z.object({ artifactId: z.number().int(), frames: z.number().int(), classes: z.array(z.string()), prompts: z.array(z.array(z.string())) }).nullable(),
+  /** [frames, grid, grid]: the class token's attention over the patches, per frame. */
+  attention: z.object({ artifactId: z.number().int(), frames: z.number().int(), grid: z.number().int(), encoding: MapEncodingSchema }).nullable(),
+  /**
+   * [frames, kept classes, prompts]: λ·cos(frame, prompt) for the classes kept (the true class and
+   * the top-5): `classIndices[j]` is kept class j's index in the evaluation set, `classes[j]` its name,
+   * `prompts[j][m]` the text of prompt m and `kinds[j][m]` what that prompt adds.
+   */
+  scores: z
+    .object({
+      artifactId: z.number().int(),
+      frames: z.number().int(),
+      encoding: MapEncodingSchema,
+      classIndices: z.array(z.number().int()),
+      classes: z.array(z.string()),
+      prompts: z.array(z.array(z.string())),
+      kinds: z.array(z.array(PromptKind)),
+    })
+    .nullable(),
 })
 export type VideoMaps = z.infer<typeof VideoMaps>
 

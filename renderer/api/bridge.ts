@@ -61,8 +61,3 @@ export async function readArtifact(id: number): Promise<Uint8Array> {
   if (!res.ok) throw new Error(`artifact ${id}: ${res.status} ${(await res.text()).trim()}`)
   return new Uint8Array(await res.arrayBuffer())
 }
-
-/** A URL an image element can show a PNG artifact from. */
-export async function artifactImageUrl(id: number): Promise<string> {
-  return transport === 'electron' ? `data:image/png;base64,${(await invoke('artifacts.read', { id })).base64}` : artifactUrl(id)
-}

@@ -13,10 +13,17 @@ export interface ConfusionCell {
  */
 /** The heatmap's plot area inside its chart (px): room for long class names on both axes. */
 export const CONFUSION_GRID = { left: 200, right: 16, top: 10, bottom: 150 } as const
+/** The colours of the count scale, from no video to the fullest cell (the view's legend shows them). */
+export const CONFUSION_COLORS = ['#1b2a44', '#2f5fae', '#5b9dff', '#f5b94a'] as const
+
+/** The count scale of a confusion matrix: 0 to its fullest cell (at least 1). */
+export function confusionRange(m: ConfusionMatrix): { min: number; max: number } {
+  return { min: 0, max: Math.max(1, ...m.counts.flat()) }
+}
 
 export function confusionOptions(m: ConfusionMatrix, selected: ConfusionCell | null = null): Record<string, unknown> {
   const data: { value: [number, number, number]; itemStyle?: Record<string, unknown>; label: { color: string } }[] = []
-  const max = Math.max(1, ...m.counts.flat())
+  const { max } = confusionRange(m)
   m.counts.forEach((row, t) =>
     row.forEach((count, p) => {
       if (count === 0) return
@@ -33,7 +40,7 @@ export function confusionOptions(m: ConfusionMatrix, selected: ConfusionCell | n
     tooltip: { position: 'top' },
     xAxis: { type: 'category', data: m.classes, axisLabel: { ...axisLabel, rotate: 45, width: 170 }, axisTick: { show: false }, splitLine: { show: false } },
     yAxis: { type: 'category', data: m.classes, inverse: true, axisLabel: { ...axisLabel, width: 180 }, axisTick: { show: false }, splitLine: { show: false } },
-    visualMap: { show: false, min: 0, max, inRange: { color: ['#1b2a44', '#2f5fae', '#5b9dff', '#f5b94a'] } },
+    visualMap: { show: false, min: 0, max, inRange: { color: [...CONFUSION_COLORS] } },
     series: [{ type: 'heatmap', data, itemStyle: { borderColor: '#0f1218', borderWidth: 1 }, label: { show: true, fontSize: 11 }, emphasis: { itemStyle: { borderColor: '#ffffff', borderWidth: 1 } } }],
   }
 }

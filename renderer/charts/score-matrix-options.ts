@@ -1,21 +1,30 @@
+import type { ValueRange } from './value-range'
+
 /**
- * The frame × prompt score matrix of one video: λ·cos(frame, prompt) from a float32 score map
- * `[frames, classes, prompts]`, for the prompts of the chosen classes (rows, labelled with their
+ * The frame × prompt score matrix of one video: λ·cos(frame, prompt) from a decoded score map
+ * `[frames, kept classes, prompts]`, for the prompts of the chosen classes (rows, labelled with their
  * text; with two classes, the first is the true class `T`, the second the predicted one `P`),
- * frames as columns; the slider's frame is marked.
+ * frames as columns; the slider's frame is marked. The colours follow `range`, one scale shared by
+ * every run shown (the view draws its legend: {@link SCORE_COLORS}).
  */
 
+/** The score scale's colours, low to high. */
+export const SCORE_COLORS = ['#10213d', '#2f5fae', '#3ecf8e', '#f5b94a'] as const
+
 export interface ScoreMatrixInput {
-  /** float32 [frames, classes, prompts per class], row-major. */
+  /** [frames, kept classes, prompts per class], row-major. */
   scores: Float32Array
   frames: number
+  /** The kept classes' names. */
   classes: readonly string[]
-  /** prompts[k][m]: the text of class k's prompt m. */
+  /** prompts[k][m]: the text of kept class k's prompt m. */
   prompts: readonly (readonly string[])[]
-  /** The classes whose prompts are shown, in order. */
+  /** The kept classes whose prompts are shown, in order. */
   show: readonly number[]
   /** The frame the slider is on (0-based). */
   frame: number
+  /** The colour scale (shared across runs). */
+  range: ValueRange
 }
 
 export interface ScoreRow {
@@ -53,20 +62,19 @@ export function scoreRows(input: ScoreMatrixInput): ScoreRow[] {
 
 export function scoreMatrixOptions(input: ScoreMatrixInput): Record<string, unknown> {
   const rows = scoreRows(input)
-  const values = rows.flatMap((r) => r.values)
-  const [min, max] = values.length ? [Math.min(...values), Math.max(...values)] : [0, 1]
+  const { min, max } = input.range
   // The slider's frame: its column's cells are outlined.
   const current = { borderColor: '#ffffff', borderWidth: 1.5 }
   const data = rows.flatMap((r, y) => r.values.map((v, t) => ({ value: [t, y, Number(v.toFixed(3))], ...(t === input.frame ? { itemStyle: current } : {}) })))
   return {
     backgroundColor: 'transparent',
     animation: false,
-    // Frame numbers and the colour scale on top: a tall matrix scrolls, its top stays readable.
-    grid: { left: 330, right: 16, top: 40, bottom: 8 },
+    // Frame numbers on top: a tall matrix scrolls, its top stays readable.
+    grid: { left: 330, right: 16, top: 24, bottom: 8 },
     tooltip: { position: 'top' },
     xAxis: { type: 'category', position: 'top', data: Array.from({ length: input.frames }, (_, t) => String(t + 1)), name: 'frame', nameLocation: 'start', nameGap: 12, nameTextStyle: { color: '#8b95a7' }, axisLabel: { color: '#8b95a7' } },
     yAxis: { type: 'category', data: rows.map((r) => middleTruncate(r.label)), inverse: true, axisLabel: { color: '#c9d1dd', fontSize: 11, width: 320, overflow: 'truncate' } },
-    visualMap: { show: true, orient: 'horizontal', left: 8, top: 6, itemWidth: 10, itemHeight: 110, calculable: false, text: [max.toFixed(2), min.toFixed(2)], textGap: 6, textStyle: { color: '#8b95a7', fontSize: 11 }, min, max, inRange: { color: ['#10213d', '#2f5fae', '#3ecf8e', '#f5b94a'] } },
+    visualMap: { show: false, min, max, inRange: { color: [...SCORE_COLORS] } },
     series: [{ type: 'heatmap', data }],
   }
 }

@@ -20,8 +20,8 @@ import { yieldToEventLoop } from '../util/event-loop'
  * top-5 per evaluation set, mean ± sample std over a protocol's subsets or splits, per-class accuracy
  * and confusion; listed videos missing on disk and videos that could not be read are skipped and
  * counted apart (coverage.ts), and each set is stored as soon as it is done (set-results.ts). Every video's top-5 predictions are
- * kept, and the first video of each class leaves its frames, class-token attention and frame × prompt
- * scores as artifacts (set-capture.ts).
+ * kept, and every video (within a size budget) leaves its frames, class-token attention and frame ×
+ * prompt scores as compact artifacts (set-capture.ts).
  */
 
 type EvalTarget = ExperimentConfig['eval'][number]
@@ -47,7 +47,7 @@ async function evaluateSet(inputs: EvalInputs, target: EvalTarget, set: EvalSet,
   let pairHits = 0
   let pairTotal = 0
   const setKey = `${key}/${set.name}`
-  const capture = createSetCapture({ out: ctx.out, setKey, step: inputs.step, classes: set.classes, partners: set.partners, geometry: inputs.geometry, promptSetHash: text.promptSet.hash })
+  const capture = createSetCapture({ out: ctx.out, setKey, step: inputs.step, classes: set.classes, partners: set.partners, geometry: inputs.geometry, promptSetHash: text.promptSet.hash, log: ctx.log })
   for await (const loaded of prefetch(Array.from({ length: set.size }, (_, i) => i), (i) => set.load(i, null))) {
     throwIfCancelled(ctx.signal)
     done.videos++
@@ -61,7 +61,7 @@ async function evaluateSet(inputs: EvalInputs, target: EvalTarget, set: EvalSet,
     const views = clip.shape[0]
     // The views of one video go through the model as one batch.
     const input = tf.tidy(() => tf.concat(Array.from({ length: views }, (_, v) => clipsTensor([clip], v))) as tf.Tensor5D)
-    const p = predictClips(model, input, text.features, { capture: capture.wantsMaps(clip.label) })
+    const p = predictClips(model, input, text.features, { capture: capture.wantsMaps() })
     const summed = tf.tidy(() => tf.sum(p.scores, 0))
     const row = (await summed.data()) as Float32Array
     rows.push(Float32Array.from(row))

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { ContractError, type ClassVideo, type MapVideo, type VideoMaps } from '../../../contract'
+import { ContractError, type ClassVideo, type MapEncoding, type MapVideo, type PromptKind, type VideoMaps } from '../../../contract'
 import type { EngineContext } from '../engine'
 import { confusionMatrix, perClassTable } from '../eval/per-class'
 import { planEvaluation, queueEvaluation, weightsToEvaluate } from '../runs/evaluate-again'
@@ -9,6 +9,8 @@ import type { Db } from '../store/db'
 import { artifactBytes, listMapArtifacts, type MapArtifact } from '../store/map-artifacts'
 import { listPredictions } from '../store/predictions'
 import { getPromptSet, getPromptSetByHash } from '../store/prompt-sets'
+import { getGraph, type GraphVersion } from '../store/knowledge-graphs'
+import { promptKinds } from '../eval/prompt-kinds'
 import { getRunSummary } from '../store/runs'
 import { gitCommit } from '../system/provenance'
 import { activeBackend } from '../tf/backend'
@@ -29,24 +31,47 @@ function splitMapName(a: MapArtifact): { evalKey: string; video: string } {
   return { evalKey: a.name.slice(0, Math.max(0, a.name.length - video.length - 1)), video }
 }
 
+/** The prompts (and what each adds) of the kept classes of a score map; placeholders where the prompt set is gone. */
+function keptPrompts(db: Db, meta: Record<string, unknown>, classIndices: readonly number[], names: readonly string[], m: number): { prompts: string[][]; kinds: PromptKind[][] } {
+  // Maps written by a run worker name their prompt set by hash; older ones by its row id.
+  const { promptSetHash, promptSetId } = meta
+  const stored = typeof promptSetHash === 'string' ? getPromptSetByHash(db, promptSetHash) : typeof promptSetId === 'number' ? getPromptSet(db, promptSetId) : null
+  const graph = stored?.graphId ? graphOrNull(db, stored.graphId) : null
+  const prompts = classIndices.map((c) => Array.from({ length: m }, (_, j) => stored?.set.classes[c]?.prompts[j] ?? `${names[c] ?? `class ${c}`} · prompt ${j + 1}`))
+  const kinds = classIndices.map((c, i) => {
+    const name = stored?.set.classes[c]?.name ?? names[c] ?? ''
+    const clauses = graph?.classes.find((g) => g.name.toLowerCase() === name.toLowerCase())?.graph.clauses ?? null
+    return promptKinds(prompts[i]!, name, clauses)
+  })
+  return { prompts, kinds }
+}
+
+function graphOrNull(db: Db, id: number): GraphVersion | null {
+  try {
+    return getGraph(db, id)
+  } catch {
+    return null
+  }
+}
+
+const mapEncoding = (a: MapArtifact): MapEncoding => (a.meta.encoding as MapEncoding | undefined) ?? { dtype: 'float32' }
+
 function videoMaps(db: Db, runId: number, evalKey: string, video: string): VideoMaps {
-  const found = listMapArtifacts(db, [runId]).filter((a) => a.name === `${evalKey}:${video}`)
+  const found = listMapArtifacts(db, [runId], `${evalKey}:${video}`).filter((a) => a.name === `${evalKey}:${video}`)
   if (found.length === 0) throw new ContractError('not_found', `run ${runId} kept no maps of "${video}" in "${evalKey}"; "maps.videos" lists the videos it kept`)
   const byKind = Object.fromEntries(found.map((a) => [a.kind, a])) as Partial<Record<MapArtifact['kind'], MapArtifact>>
   const meta = found[0]!.meta
-  const classes = (byKind.score_map?.meta.classes as string[] | undefined) ?? []
-  const names = classes.length ? classes : classNames(db, runId, evalKey)
+  const names = (byKind.score_map?.meta.classes as string[] | undefined) ?? classNames(db, runId, evalKey)
   const label = Number(meta.label)
   const predicted = Number(meta.predicted)
   const shape = (a: MapArtifact | undefined): number[] => (a?.meta.shape as number[] | undefined) ?? []
   let scores: VideoMaps['scores'] = null
   if (byKind.score_map) {
     const [frames = 0, k = 0, m = 0] = shape(byKind.score_map)
-    // Maps written by a run worker name their prompt set by hash; older ones by its row id.
-    const { promptSetHash, promptSetId } = byKind.score_map.meta
-    const set = typeof promptSetHash === 'string' ? getPromptSetByHash(db, promptSetHash).set : typeof promptSetId === 'number' ? getPromptSet(db, promptSetId).set : null
-    const prompts = Array.from({ length: k }, (_, c) => Array.from({ length: m }, (_, j) => set?.classes[c]?.prompts[j] ?? `${names[c] ?? `class ${c}`} · prompt ${j + 1}`))
-    scores = { artifactId: byKind.score_map.id, frames, classes: names.slice(0, k), prompts }
+    // Maps stored before they were compacted kept every class.
+    const classIndices = (byKind.score_map.meta.classIndices as number[] | undefined) ?? Array.from({ length: k }, (_, c) => c)
+    const { prompts, kinds } = keptPrompts(db, byKind.score_map.meta, classIndices, names, m)
+    scores = { artifactId: byKind.score_map.id, frames, encoding: mapEncoding(byKind.score_map), classIndices, classes: classIndices.map((c) => names[c] ?? `class ${c}`), prompts, kinds }
   }
   const frames = byKind.frames
   const [attFrames = 0, grid = 0] = shape(byKind.attention_map)
@@ -59,7 +84,7 @@ function videoMaps(db: Db, runId: number, evalKey: string, video: string): Video
     predicted,
     predictedName: names[predicted] ?? `class ${predicted}`,
     frames: frames ? { artifactId: frames.id, count: Number(frames.meta.frames), width: Number(frames.meta.width), height: Number(frames.meta.height) } : null,
-    attention: byKind.attention_map ? { artifactId: byKind.attention_map.id, frames: attFrames, grid } : null,
+    attention: byKind.attention_map ? { artifactId: byKind.attention_map.id, frames: attFrames, grid, encoding: mapEncoding(byKind.attention_map) } : null,
     scores,
   }
 }
@@ -87,7 +112,9 @@ export function analysisHandlers(ctx: EngineContext): Pick<Handlers, AnalysisCom
       getRunSummary(db, runId)
       const names = classNames(db, runId, evalKey)
       const name = (k: number) => names[k] ?? `class ${k}`
-      const withMaps = new Set(listMapArtifacts(db, [runId]).map((a) => a.name))
+      const kept = listMapArtifacts(db, [runId], `${evalKey}:`)
+      const withMaps = new Set(kept.map((a) => a.name))
+      const strips = new Map(kept.filter((a) => a.kind === 'frames').map((a) => [a.name, { artifactId: a.id, frames: Number(a.meta.frames) }]))
       return listPredictions(db, runId, evalKey, { trueClass, predicted, limit }).map(
         (p): ClassVideo => ({
           videoIndex: p.videoIndex,
@@ -102,6 +129,7 @@ export function analysisHandlers(ctx: EngineContext): Pick<Handlers, AnalysisCom
               ? null
               : { partner: p.partnerClass, partnerName: name(p.partnerClass), partnerScore: p.partnerScore, trueScore: p.trueScore, toldApart: p.trueScore > p.partnerScore },
           hasMaps: withMaps.has(`${evalKey}:${p.video}`),
+          thumbnail: strips.get(`${evalKey}:${p.video}`) ?? null,
         }),
       )
     },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { nowIso, type Db } from './db'
+import { likePrefix } from './sql'
 
 export const ARTIFACT_KINDS = ['checkpoint', 'attention_map', 'score_map', 'table', 'other'] as const
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number]
@@ -37,7 +38,7 @@ export function addArtifact(db: Db, a: NewArtifact): number {
 
 /** Removes a run's artifacts of one kind whose name starts with `prefix` (an evaluation rerun replaces its maps). */
 export function removeArtifacts(db: Db, runId: number, kind: ArtifactKind, prefix: string): void {
-  db.prepare("DELETE FROM artifacts WHERE run_id = ? AND kind = ? AND name LIKE ? ESCAPE '\\'").run(runId, kind, prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')
+  db.prepare("DELETE FROM artifacts WHERE run_id = ? AND kind = ? AND name LIKE ? ESCAPE '\\'").run(runId, kind, `${likePrefix(prefix)}%`)
 }
 
 /** Removes the rows of checkpoints that retention deleted from disk (by their epochs). */

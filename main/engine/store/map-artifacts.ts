@@ -1,12 +1,13 @@
 import { ContractError } from '../../../contract'
 import { verifiedBlob } from './artifacts'
 import type { Db } from './db'
-import { placeholders } from './sql'
+import { likePrefix, placeholders } from './sql'
 
 /**
- * The maps the evaluator keeps for the first videos of each evaluation set, all named
- * `<eval key>:<video>`: the class token's attention (`attention_map`, float32), the frame × prompt
- * scores (`score_map`, float32) and the frames the model saw (kind `other`, a PNG strip).
+ * The maps the evaluator keeps of the videos of each evaluation set, all named `<eval key>:<video>`:
+ * the class token's attention (`attention_map`), the frame × prompt scores (`score_map`), encoded as
+ * their `meta.encoding` says (contract/map-encoding.ts; float32 when absent), and the frames the
+ * model saw (kind `other`, a PNG strip).
  */
 
 export const FRAMES_MIME = 'image/png'
@@ -30,17 +31,18 @@ interface Row {
   meta_json: string
 }
 
-/** The map artifacts of the runs, in the order they were written. */
-export function listMapArtifacts(db: Db, runIds: readonly number[]): MapArtifact[] {
+/** The map artifacts of the runs (whose name starts with `namePrefix`, when given), in the order they were written. */
+export function listMapArtifacts(db: Db, runIds: readonly number[], namePrefix = ''): MapArtifact[] {
   if (runIds.length === 0) return []
   const rows = db
     .prepare(
       `SELECT id, run_id, kind, name, mime, meta_json FROM artifacts
        WHERE run_id IN (${placeholders(runIds)}) AND blob IS NOT NULL
          AND (kind IN ('attention_map', 'score_map') OR (kind = 'other' AND mime = ?))
+         AND name LIKE ? ESCAPE '\\'
        ORDER BY id`,
     )
-    .all(...runIds, FRAMES_MIME) as Row[]
+    .all(...runIds, FRAMES_MIME, `${likePrefix(namePrefix)}%`) as Row[]
   return rows.map((r) => ({ id: r.id, runId: r.run_id, kind: r.kind === 'other' ? 'frames' : (r.kind as MapArtifact['kind']), name: r.name, mime: r.mime, meta: JSON.parse(r.meta_json) as Record<string, unknown> }))
 }
 

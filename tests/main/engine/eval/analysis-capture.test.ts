@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ContractError } from '../../../../contract'
+import { ContractError, decodeMap } from '../../../../contract'
 import { Engine } from '../../../../main/engine/engine'
 import { buildPivot } from '../../../../main/engine/export/pivot'
 import { getPromptSet } from '../../../../main/engine/store/prompt-sets'
@@ -67,7 +67,7 @@ describe('evaluation-time capture', () => {
     expect((100 * paired.filter((v) => v.orderPair!.toldApart).length) / paired.length).toBeCloseTo(run.lastMetrics['eval/synthmotion/unseen/pair_acc']!, 6)
   })
 
-  it('keeps the frames (a PNG strip), attention and frame × prompt scores of the first video of each class', async () => {
+  it('keeps the frames (a PNG strip, the list’s thumbnail), attention and frame × prompt scores of every video', async () => {
     const list = await engine.invoke('maps.videos', { runIds: [runId] })
     expect(list).toHaveLength(8)
     expect(new Set(list.map((v) => v.label)).size).toBe(8)
@@ -77,14 +77,27 @@ describe('evaluation-time capture', () => {
     const png = await bytesOf(maps.frames!.artifactId)
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG')
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([8 * 64, 64])
-    const attention = new Float32Array(new Uint8Array(await bytesOf(maps.attention!.artifactId)).buffer)
-    expect(attention.length).toBe(maps.attention!.frames * maps.attention!.grid ** 2)
+    const listed = (await engine.invoke('analysis.videos', { runId, evalKey: KEY })).find((v) => v.video === maps.video)!
+    expect(listed.thumbnail).toEqual({ artifactId: maps.frames!.artifactId, frames: 8 })
+    expect(maps.attention!.encoding.dtype).toBe('uint8')
+    const attention = decodeMap(new Uint8Array(await bytesOf(maps.attention!.artifactId)), maps.attention!.encoding, maps.attention!.frames * maps.attention!.grid ** 2)
     for (const a of attention) expect(a).toBeGreaterThanOrEqual(0)
     const scores = maps.scores!
+    expect(scores.encoding).toEqual({ dtype: 'float16' })
+    expect(scores.classIndices[0]).toBe(maps.label)
+    expect(scores.classIndices).toContain(maps.predicted)
+    const names = (await engine.invoke('analysis.confusion', { runId, evalKey: KEY })).classes
+    expect(scores.classes).toEqual(scores.classIndices.map((k) => names[k]))
     const m = scores.prompts[0]!.length
-    expect((await bytesOf(scores.artifactId)).length).toBe(4 * scores.frames * scores.classes.length * m)
+    const values = decodeMap(new Uint8Array(await bytesOf(scores.artifactId)), scores.encoding, scores.frames * scores.classIndices.length * m)
     const promptSetId = (engine.db.prepare('SELECT prompt_set_id AS id FROM runs WHERE id = ?').get(runId) as { id: number }).id
-    expect(scores.prompts[maps.predicted]).toEqual(getPromptSet(engine.db, promptSetId).set.classes[maps.predicted]!.prompts)
+    const set = getPromptSet(engine.db, promptSetId).set
+    const predictedColumn = scores.classIndices.indexOf(maps.predicted)
+    expect(scores.prompts[predictedColumn]).toEqual(set.classes[maps.predicted]!.prompts)
+    // The built-in graph's prompts: [C] first, then spatial and temporal clauses, each recognised.
+    expect(scores.kinds[0]![0]).toBe('C')
+    expect(new Set(scores.kinds.flat())).toEqual(new Set(['C', 'S', 'T']))
+    for (const v of values) expect(Number.isFinite(v)).toBe(true)
   })
 
   it('builds the class × run table with deltas against a baseline', async () => {
@@ -137,6 +150,8 @@ describe('runs.evaluate (evaluate again, without training)', () => {
     expect(run.status).toBe('done')
     expect(run.name).toBe('[eval synthmotion/unseen; prompts c; epoch 1]')
     expect(run.lastMetrics['eval/synthmotion/unseen/videos']).toBe(16)
+    // Maps of every video, not only the first of each class.
+    expect(await engine.invoke('maps.videos', { runIds: [otherText] })).toHaveLength(16)
     const kind = engine.db.prepare('SELECT p.kind FROM runs r JOIN prompt_sets p ON p.id = r.prompt_set_id WHERE r.id = ?').get(otherText) as { kind: string }
     expect(kind.kind).toBe('c')
     const pivot = buildPivot(engine.db, ['tiny-analysis'])

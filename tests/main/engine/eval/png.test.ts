@@ -1,7 +1,8 @@
 import { inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { crc32, encodePng } from '../../../../main/engine/eval/png'
-import { frameStrip, topK } from '../../../../main/engine/eval/set-capture'
+import { topK } from '../../../../main/engine/eval/set-capture'
+import { frameStrip } from '../../../../main/engine/eval/video-maps'
 
 /** Splits a PNG into its chunks, checking each CRC. */
 function chunks(png: Buffer): { type: string; data: Buffer }[] {
