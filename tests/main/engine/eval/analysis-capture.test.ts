@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ContractError, decodeMap } from '../../../../contract'
 import { Engine } from '../../../../main/engine/engine'
 import { buildPivot } from '../../../../main/engine/export/pivot'
+import { addArtifact, removeArtifacts } from '../../../../main/engine/store/artifacts'
 import { getPromptSet } from '../../../../main/engine/store/prompt-sets'
 import { tempDir } from '../../../helpers/temp-dir'
 import { writeTinyExperiment } from '../train/tiny-experiment'
@@ -98,6 +99,21 @@ describe('evaluation-time capture', () => {
     expect(scores.kinds[0]![0]).toBe('C')
     expect(new Set(scores.kinds.flat())).toEqual(new Set(['C', 'S', 'T']))
     for (const v of values) expect(Number.isFinite(v)).toBe(true)
+  })
+
+  it('still reads maps stored before they were compacted (float32, every class)', async () => {
+    const list = await engine.invoke('maps.videos', { runIds: [runId] })
+    const kept = await engine.invoke('maps.get', { runId, evalKey: list[0]!.evalKey, video: list[0]!.video })
+    const [frames, k, m] = [8, 8, kept.scores!.prompts[0]!.length]
+    const meta = { video: 'old video', label: 2, className: 'x', predicted: 3, view: 0, promptSetHash: (engine.db.prepare('SELECT p.hash FROM runs r JOIN prompt_sets p ON p.id = r.prompt_set_id WHERE r.id = ?').get(runId) as { hash: string }).hash }
+    addArtifact(engine.db, { runId, kind: 'score_map', name: `${KEY}:old video`, blob: new Uint8Array(new Float32Array(frames * k * m).fill(1.5).buffer), mime: 'application/x-float32', meta: { ...meta, shape: [frames, k, m] } })
+    addArtifact(engine.db, { runId, kind: 'attention_map', name: `${KEY}:old video`, blob: new Uint8Array(new Float32Array(frames * 16).buffer), mime: 'application/x-float32', meta: { ...meta, shape: [frames, 4, 4] } })
+    const old = await engine.invoke('maps.get', { runId, evalKey: KEY, video: 'old video' })
+    expect(old.scores).toMatchObject({ encoding: { dtype: 'float32' }, classIndices: [0, 1, 2, 3, 4, 5, 6, 7] })
+    expect(old.attention).toMatchObject({ encoding: { dtype: 'float32' }, frames: 8, grid: 4 })
+    expect(decodeMap(new Uint8Array(await bytesOf(old.scores!.artifactId)), old.scores!.encoding, frames * k * m)[5]).toBe(1.5)
+    removeArtifacts(engine.db, runId, 'score_map', `${KEY}:old video`)
+    removeArtifacts(engine.db, runId, 'attention_map', `${KEY}:old video`)
   })
 
   it('builds the class × run table with deltas against a baseline', async () => {
