@@ -16,7 +16,11 @@ import { frameStrip, keepColumns, keptClasses } from './video-maps'
  * (float16), until the set's maps reach {@link MAP_BYTES_PER_SET}. All rows of a set are replaced together.
  */
 
-/** The maps of one evaluation set stop growing here (a SynthMotion video's take ≈3 KB; a 224-pixel UCF101 video's ≈60 KB). */
+/**
+ * The maps of one evaluation set stop growing here. A SynthMotion video's take 6.4 KiB (measured:
+ * 320 videos, 2 MiB); a 224-pixel video with 224 prompts a class ≈70 KiB (frames ≈45, scores 21,
+ * attention 1.6), so about 900 such videos a set keep their maps.
+ */
 export const MAP_BYTES_PER_SET = 64 * 1024 * 1024
 
 export interface SetCaptureOptions {
