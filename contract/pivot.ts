@@ -81,6 +81,11 @@ export type PivotColumn = z.infer<typeof PivotColumn>
 export const PivotTableData = z.object({
   title: z.string(),
   baseline: z.string().nullable(),
+  /**
+   * Keys of the test videos (`synthmotion.worldSeed`…) on which rows differ: a row on other test videos
+   * is compared with the row that has the baseline's config on its own videos, marked as a baseline too.
+   */
+  baselineWithin: z.array(z.string()),
   /** Dotted config keys (and `promptSetHash.<target>`) that differ between rows. */
   rowKeys: z.array(z.string()),
   /** Those shown as factor columns, with short headers. */

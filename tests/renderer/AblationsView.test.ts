@@ -12,6 +12,7 @@ const cell = (c: Partial<PivotCell> & Pick<PivotCell, 'metrics'>): PivotCell => 
 const pivot = (baseline: string): PivotTableData => ({
   title: 'table4-adaptation',
   baseline,
+  baselineWithin: [],
   rowKeys: ['model.adaptation.mode', 'model.stca.masking.enabled'],
   factors: [
     { key: 'model.adaptation.mode', header: 'Adaptation' },

@@ -44,7 +44,9 @@ export function statsNote(t: PivotTableData): string {
     `The interval is a Student-t interval over seeds where n ≥ 3, else a percentile bootstrap over the test videos (${BOOTSTRAP_REPLICATES} replicates, videos resampled within each evaluation set).`,
   ]
   if (t.baseline !== null)
-    parts.push(`Δ: difference from the baseline row "${t.baseline}", paired seed by seed on the same test videos; * p < 0.05 (paired bootstrap over videos; McNemar's exact test for one run against one).`)
+    parts.push(
+      `Δ: difference from the baseline row "${t.baseline}"${t.baselineWithin.length ? ` or, on other test videos (${t.baselineWithin.join(', ')}), from the row with its config on those videos` : ''}, paired seed by seed on the same test videos; * p < 0.05 (paired bootstrap over videos; McNemar's exact test for one run against one).`,
+    )
   parts.push(...t.notes)
   parts.push(t.promptSets.length ? `Prompt sets: ${t.promptSets.map((p) => `${p.kind} ${p.hash.slice(0, 12)} (runs ${p.runs.join(', ')})`).join('; ')}.` : 'Prompt sets: none recorded.')
   return parts.join(' ')

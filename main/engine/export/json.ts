@@ -27,6 +27,8 @@ export interface JsonRow {
 export interface JsonTable {
   group: string
   baseline: string | null
+  /** Keys of the test videos on which the baseline is matched (a row's Δ is against the baseline's config on its own videos). */
+  baseline_within: string[]
   rows: JsonRow[]
   notes: string[]
 }
@@ -47,6 +49,7 @@ export function toJson(t: PivotTableData): JsonTable {
   return {
     group: t.title,
     baseline: t.baseline,
+    baseline_within: t.baselineWithin,
     rows: t.rows.map((r) => ({
       label: r.label,
       status: r.status,

@@ -95,11 +95,31 @@ function rowCells(g: TableRow, columns: readonly PivotColumn[], outcomes: Outcom
   return { cells, bySeed }
 }
 
-/** Each row's paired differences from the baseline row, cell by cell. */
-function addDeltas(rows: readonly PivotRow[], bySeed: readonly Map<string, SeedOutcomes>[], base: PivotRow, columns: readonly PivotColumn[]): void {
-  const theirs = bySeed[rows.indexOf(base)]!
+/**
+ * Keys that change the test videos themselves (another SynthMotion world, another evaluation): a paired
+ * difference exists only between rows that agree on them — two worlds can even share a video's name.
+ */
+const TEST_SET_KEY = /^(synthmotion|eval)(\.|$)/
+
+const sameValues = (a: PivotRow, b: PivotRow, keys: readonly string[]): boolean => keys.every((k) => JSON.stringify(a.values[k]) === JSON.stringify(b.values[k]))
+
+/**
+ * The row each row is compared with: the baseline where both have the same test videos, else the row
+ * with the baseline's config on the row's own test videos (the frozen CLIP of the same world), else none.
+ */
+function counterparts(rows: readonly PivotRow[], base: PivotRow, rowKeys: readonly string[]): (PivotRow | null)[] {
+  const testKeys = rowKeys.filter((k) => TEST_SET_KEY.test(k))
+  const configKeys = rowKeys.filter((k) => !TEST_SET_KEY.test(k))
+  return rows.map((row) => (sameValues(row, base, testKeys) ? base : (rows.find((r) => r.status === 'done' && sameValues(r, row, testKeys) && sameValues(r, base, configKeys)) ?? null)))
+}
+
+/** Each row's paired differences from its baseline row (`counterpart`), cell by cell; the counterparts are marked as baselines. */
+function addDeltas(rows: readonly PivotRow[], bySeed: readonly Map<string, SeedOutcomes>[], counterpart: readonly (PivotRow | null)[], columns: readonly PivotColumn[]): void {
+  for (const base of counterpart) if (base) base.baseline = true
   rows.forEach((row, i) => {
-    if (row === base) return
+    const base = counterpart[i]
+    if (!base || row === base) return
+    const theirs = bySeed[rows.indexOf(base)]!
     for (const col of columns) {
       const cell = row.cells[col.key]
       if (!cell || !base.cells[col.key]) continue
@@ -160,11 +180,9 @@ export function buildPivot(db: Db, experiments: readonly string[], baseline?: st
     return { label: g.label, status: g.status, baseline: false, values, runIds, seeds, repeats: doneRuns.length - seeds.length, others: g.others, cells }
   })
   const base = pickBaseline(rows, baseline)
-  if (base) {
-    base.baseline = true
-    addDeltas(rows, built.map((b) => b.bySeed), base, columns)
-  }
+  if (base) addDeltas(rows, built.map((b) => b.bySeed), counterparts(rows, base, rowKeys), columns)
   finishColumns(columns, rows, notes)
   const factors = shownFactors(rowKeys, rows).map((key) => ({ key, header: factorHeader(key) }))
-  return { title: experiments.join(' + '), baseline: base?.label ?? null, rowKeys, factors, columns, rows, promptSets: citedPromptSets(db, doneIds), notes }
+  const baselineWithin = base ? rowKeys.filter((k) => TEST_SET_KEY.test(k)) : []
+  return { title: experiments.join(' + '), baseline: base?.label ?? null, baselineWithin, rowKeys, factors, columns, rows, promptSets: citedPromptSets(db, doneIds), notes }
 }

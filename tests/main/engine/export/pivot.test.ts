@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../../../main/engine/engine'
 import { buildPivot } from '../../../../main/engine/export/pivot'
+import { statsNote } from '../../../../main/engine/export/cell-text'
 import { tempDir } from '../../../helpers/temp-dir'
 import { addRun, TARGET } from './table-fixtures'
 
@@ -117,6 +118,28 @@ describe('the results table: what a row is', () => {
     // The graph explains the prompt sets: a factor column for the graph, none for the hash.
     expect(t.factors).toEqual([{ key: 'text.graph', header: 'Graph' }])
     expect(t.rowKeys).toEqual([`promptSetHash.${TARGET}`, 'text.graph'])
+  })
+
+  it('compares a row of another world with the baseline of that world, never across worlds (their videos may share names)', () => {
+    const world = (seed: number) => ({ synthmotion: { worldSeed: seed } })
+    addRun(engine, exp, { name: 'frozen-clip,worldSeed=0', seed: 0, config: { ...FROZEN, ...world(0) }, top1: [1, 0, 0, 0] })
+    addRun(engine, exp, { name: 'frozen-clip,worldSeed=1', seed: 0, config: { ...FROZEN, ...world(1) }, top1: [0, 0, 0, 0] })
+    addRun(engine, exp, { name: 'full,worldSeed=0', seed: 0, config: world(0), top1: [1, 1, 0, 0] })
+    addRun(engine, exp, { name: 'full,worldSeed=1', seed: 0, config: world(1), top1: [1, 1, 1, 1] })
+    const t = buildPivot(engine.db, ['table4'])
+    expect(t.baseline).toBe('frozen-clip,worldSeed=0')
+    expect(t.baselineWithin).toEqual(['synthmotion.worldSeed'])
+    expect(t.rows.map((r) => [r.label, r.baseline])).toEqual([
+      ['frozen-clip,worldSeed=0', true],
+      ['frozen-clip,worldSeed=1', true],
+      ['full,worldSeed=0', false],
+      ['full,worldSeed=1', false],
+    ])
+    // 50 − 25 in world 0; 100 − 0 in world 1 (against world 0's frozen CLIP it would read 75).
+    expect(cell(t, 'full,worldSeed=0').delta!.top1!.mean).toBe(25)
+    expect(cell(t, 'full,worldSeed=1').delta!.top1!.mean).toBe(100)
+    expect(cell(t, 'frozen-clip,worldSeed=1').delta).toBeNull()
+    expect(statsNote(t)).toContain('or, on other test videos (synthmotion.worldSeed), from the row with its config on those videos')
   })
 
   it('keeps a run whose config predates a key apart from one that has it, named by its runs', () => {
