@@ -1,21 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { COMMANDS, ContractError, commandSchemas, type ClassGraphData, type CommandInput, type CommandName, type EventName } from '../../../contract'
-import { Engine } from '../../../main/engine/engine'
 import { createRun, setRunStatus } from '../../../main/engine/store/runs'
 import { recordStep } from '../../../main/engine/store/metrics'
-import { tempDir } from '../../helpers/temp-dir'
+import { useTempEngine } from '../../helpers/temp-engine'
 
-let dir: ReturnType<typeof tempDir>
-let engine: Engine
-
-beforeEach(async () => {
-  dir = tempDir()
-  engine = await Engine.start({ dataDir: dir.path, withoutTf: true })
-})
-afterEach(() => {
-  engine.close()
-  dir.remove()
-})
+const temp = useTempEngine()
 
 const graph: ClassGraphData = { label: 'l', objects: [], subActions: [], objectRelations: [], actionObjectRelations: [], actionRelations: [], clauses: { oo: [], ao: [], aa: [] } }
 
@@ -75,7 +64,7 @@ const WELL_FORMED: { [C in CommandName]: CommandInput<C> } = {
 
 async function invokeError(command: string, input: unknown): Promise<ContractError> {
   try {
-    await engine.invoke(command, input)
+    await temp.engine.invoke(command, input)
   } catch (err) {
     if (err instanceof ContractError) return err
     throw err
@@ -88,7 +77,7 @@ describe('the engine contract', () => {
     expect(Object.keys(commandSchemas).sort()).toEqual([...COMMANDS].sort())
     for (const command of COMMANDS) {
       // Past validation, a handler answers, or refuses what does not exist or is not in that state.
-      const err = await engine.invoke(command, WELL_FORMED[command]).then(
+      const err = await temp.engine.invoke(command, WELL_FORMED[command]).then(
         () => null,
         (e: ContractError) => e,
       )
@@ -97,7 +86,7 @@ describe('the engine contract', () => {
   })
 
   it('rejects a malformed payload with an error naming the field and the allowed values, and changes nothing', async () => {
-    const before = await engine.invoke('experiments.list', {})
+    const before = await temp.engine.invoke('experiments.list', {})
     const e1 = await invokeError('experiments.create', { name: 42 })
     expect(e1.code).toBe('invalid_input')
     expect(e1.issues?.[0]?.path).toBe('name')
@@ -112,8 +101,8 @@ describe('the engine contract', () => {
     const e4 = await invokeError('experiments.create', { name: '   ' })
     expect(e4.message).toMatch(/name must not be empty/)
 
-    expect(await engine.invoke('experiments.list', {})).toEqual(before)
-    expect(engine.db.prepare('SELECT COUNT(*) AS n FROM experiments').get()).toEqual({ n: 0 })
+    expect(await temp.engine.invoke('experiments.list', {})).toEqual(before)
+    expect(temp.engine.db.prepare('SELECT COUNT(*) AS n FROM experiments').get()).toEqual({ n: 0 })
   })
 
   it('names the commands when one is unknown', async () => {
@@ -124,8 +113,8 @@ describe('the engine contract', () => {
 
   it('creates an experiment, emits it as an event and logs it', async () => {
     const seen: { event: EventName; payload: unknown }[] = []
-    engine.subscribe((event, payload) => seen.push({ event, payload }))
-    const created = await engine.invoke('experiments.create', { name: 'table4', description: 'adaptation modes' })
+    temp.engine.subscribe((event, payload) => seen.push({ event, payload }))
+    const created = await temp.engine.invoke('experiments.create', { name: 'table4', description: 'adaptation modes' })
     expect(created).toMatchObject({ name: 'table4', description: 'adaptation modes', runCount: 0 })
     expect(seen.find((s) => s.event === 'experiments.changed')?.payload).toEqual(created)
     expect(seen.some((s) => s.event === 'log' && (s.payload as { message: string }).message.includes('table4'))).toBe(true)
@@ -134,24 +123,24 @@ describe('the engine contract', () => {
   })
 
   it('lists runs with their latest metrics and filters by status', async () => {
-    const exp = await engine.invoke('experiments.create', { name: 'e' })
-    const a = createRun(engine.db, { experimentId: exp.id, name: 'a', config: { lr: 1 }, configDiff: { lr: 1 }, seed: 3 })
-    const b = createRun(engine.db, { experimentId: exp.id, name: 'b', config: {}, configDiff: {}, seed: 4 })
-    recordStep(engine.db, a.id, 1, 0.5, { loss: 2.5, top1: 10 })
-    recordStep(engine.db, a.id, 2, 1, { loss: 1.25 })
-    setRunStatus(engine.db, a.id, 'running')
-    setRunStatus(engine.db, b.id, 'failed', 'out of memory')
+    const exp = await temp.engine.invoke('experiments.create', { name: 'e' })
+    const a = createRun(temp.engine.db, { experimentId: exp.id, name: 'a', config: { lr: 1 }, configDiff: { lr: 1 }, seed: 3 })
+    const b = createRun(temp.engine.db, { experimentId: exp.id, name: 'b', config: {}, configDiff: {}, seed: 4 })
+    recordStep(temp.engine.db, a.id, 1, 0.5, { loss: 2.5, top1: 10 })
+    recordStep(temp.engine.db, a.id, 2, 1, { loss: 1.25 })
+    setRunStatus(temp.engine.db, a.id, 'running')
+    setRunStatus(temp.engine.db, b.id, 'failed', 'out of memory')
 
-    const running = await engine.invoke('runs.list', { status: ['running'] })
+    const running = await temp.engine.invoke('runs.list', { status: ['running'] })
     expect(running.map((r) => r.name)).toEqual(['a'])
     expect(running[0]!.lastMetrics).toEqual({ loss: 1.25, top1: 10 })
     expect(running[0]!.startedAt).not.toBeNull()
 
-    const failed = await engine.invoke('runs.get', { id: b.id })
+    const failed = await temp.engine.invoke('runs.get', { id: b.id })
     expect(failed).toMatchObject({ status: 'failed', error: 'out of memory', config: {}, seed: 4 })
     expect(failed.finishedAt).not.toBeNull()
 
-    const metrics = await engine.invoke('runs.metrics', { runId: a.id, names: ['loss'] })
+    const metrics = await temp.engine.invoke('runs.metrics', { runId: a.id, names: ['loss'] })
     expect(metrics.map((m) => [m.step, m.value])).toEqual([
       [1, 2.5],
       [2, 1.25],
@@ -160,15 +149,15 @@ describe('the engine contract', () => {
   })
 
   it('refuses non-finite metrics, writing nothing of that step', async () => {
-    const exp = await engine.invoke('experiments.create', { name: 'e' })
-    const run = createRun(engine.db, { experimentId: exp.id, name: 'a', config: {}, configDiff: {}, seed: 1 })
-    expect(() => recordStep(engine.db, run.id, 1, 0, { loss: 1, top1: Number.NaN })).toThrow(/metric "top1" at step 1 is NaN/)
-    expect(await engine.invoke('runs.metrics', { runId: run.id })).toEqual([])
+    const exp = await temp.engine.invoke('experiments.create', { name: 'e' })
+    const run = createRun(temp.engine.db, { experimentId: exp.id, name: 'a', config: {}, configDiff: {}, seed: 1 })
+    expect(() => recordStep(temp.engine.db, run.id, 1, 0, { loss: 1, top1: Number.NaN })).toThrow(/metric "top1" at step 1 is NaN/)
+    expect(await temp.engine.invoke('runs.metrics', { runId: run.id })).toEqual([])
   })
 
   it('reports its identity', async () => {
-    const info = await engine.invoke('app.info', {})
-    expect(info.dataDir).toBe(dir.path)
+    const info = await temp.engine.invoke('app.info', {})
+    expect(info.dataDir).toBe(temp.dataDir)
     expect(info.schemaVersion).toBeGreaterThan(0)
     expect(info.versions.sqlite).toMatch(/^3\./)
     expect(typeof info.ffmpeg.found).toBe('boolean')

@@ -1,25 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ContractError } from '../../../../contract'
-import { Engine } from '../../../../main/engine/engine'
-import { tempDir } from '../../../helpers/temp-dir'
+import { useTempEngine } from '../../../helpers/temp-engine'
 
-let dir: ReturnType<typeof tempDir>
-let engine: Engine
-const folder = () => join(dir.path, 'experiments')
-
-beforeEach(async () => {
-  dir = tempDir()
-  engine = await Engine.start({ dataDir: dir.path, withoutTf: true })
-})
-afterEach(() => {
-  engine.close()
-  dir.remove()
-})
+const temp = useTempEngine()
+const folder = () => join(temp.dataDir, 'experiments')
 
 async function refusal(command: 'experiments.save' | 'experiments.read', input: unknown): Promise<ContractError> {
-  return (await engine.invoke(command, input).then(
+  return (await temp.engine.invoke(command, input).then(
     () => {
       throw new Error(`${command} did not refuse`)
     },
@@ -29,30 +18,30 @@ async function refusal(command: 'experiments.save' | 'experiments.read', input: 
 
 describe('experiments.validate', () => {
   it('counts the runs of valid YAML', async () => {
-    expect(await engine.invoke('experiments.validate', { text: 'name: lr\nsweep:\n  grid:\n    train.lr: [0.001, 0.0001]\n' })).toEqual({ name: 'lr', runs: 2, problems: [] })
+    expect(await temp.engine.invoke('experiments.validate', { text: 'name: lr\nsweep:\n  grid:\n    train.lr: [0.001, 0.0001]\n' })).toEqual({ name: 'lr', runs: 2, problems: [] })
   })
 
   it('places a YAML syntax error at its line and column', async () => {
-    const { problems } = await engine.invoke('experiments.validate', { text: 'name: x\ntrain: [1, 2\n' })
+    const { problems } = await temp.engine.invoke('experiments.validate', { text: 'name: x\ntrain: [1, 2\n' })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatchObject({ path: null, line: 3, column: 1, message: expect.stringMatching(/^not valid YAML: /) })
   })
 
   it('places a config problem at its key, suggesting the nearest known key, as the CLI does', async () => {
     const text = 'name: x\ntrain:\n  lr: 0.001\n  epocs: 2\nmodel:\n  adaptation:\n    mode: partial\n'
-    expect((await engine.invoke('experiments.validate', { text })).problems).toEqual([
+    expect((await temp.engine.invoke('experiments.validate', { text })).problems).toEqual([
       { message: 'train.epocs: unknown key "epocs"; did you mean "epochs"?', path: 'train.epocs', line: 4, column: 3 },
       { message: 'model.adaptation.mode: must be one of "full", "frozen", "prompt"', path: 'model.adaptation.mode', line: 7, column: 5 },
     ])
     const fixed = text.replace('epocs', 'epochs')
-    expect((await engine.invoke('experiments.validate', { text: fixed })).problems).toEqual([
+    expect((await temp.engine.invoke('experiments.validate', { text: fixed })).problems).toEqual([
       { message: 'model.adaptation.mode: must be one of "full", "frozen", "prompt"', path: 'model.adaptation.mode', line: 7, column: 5 },
     ])
   })
 
   it('finds a key a sweep variant set in that variant', async () => {
     const text = 'name: x\nsweep:\n  variants:\n    - name: a\n    - name: b\n      train:\n        epocs: 3\n'
-    expect((await engine.invoke('experiments.validate', { text })).problems).toEqual([
+    expect((await temp.engine.invoke('experiments.validate', { text })).problems).toEqual([
       { message: 'train.epocs: unknown key "epocs"; did you mean "epochs"?', path: 'train.epocs', line: 7, column: 9 },
     ])
   })
@@ -60,25 +49,25 @@ describe('experiments.validate', () => {
 
 describe('experiments.save', () => {
   it('writes a valid file under the experiments folder, leaving no temporary file; it is then a launchable file', async () => {
-    const entry = await engine.invoke('experiments.save', { path: 'studies/lr.yaml', text: 'name: lr\ntrain:\n  epochs: 1\n' })
+    const entry = await temp.engine.invoke('experiments.save', { path: 'studies/lr.yaml', text: 'name: lr\ntrain:\n  epochs: 1\n' })
     const file = join(folder(), 'studies', 'lr.yaml')
     expect(entry).toEqual({ file, label: 'studies/lr.yaml', source: 'user', name: 'lr', description: '', runs: 1, error: null })
     expect(readFileSync(file, 'utf8')).toBe('name: lr\ntrain:\n  epochs: 1\n')
     expect(readdirSync(join(folder(), 'studies'))).toEqual(['lr.yaml'])
-    expect((await engine.invoke('experiments.files', {})).map((f) => f.file)).toContain(file)
-    expect(await engine.invoke('experiments.read', { file })).toEqual({ file, label: 'studies/lr.yaml', source: 'user', text: 'name: lr\ntrain:\n  epochs: 1\n' })
+    expect((await temp.engine.invoke('experiments.files', {})).map((f) => f.file)).toContain(file)
+    expect(await temp.engine.invoke('experiments.read', { file })).toEqual({ file, label: 'studies/lr.yaml', source: 'user', text: 'name: lr\ntrain:\n  epochs: 1\n' })
   })
 
   it('replaces an existing file only when asked to', async () => {
-    await engine.invoke('experiments.save', { path: 'a.yaml', text: 'name: a\n' })
+    await temp.engine.invoke('experiments.save', { path: 'a.yaml', text: 'name: a\n' })
     expect((await refusal('experiments.save', { path: 'a.yaml', text: 'name: b\n' })).message).toMatch(/a\.yaml exists already; choose another name, or save over it/)
     expect(readFileSync(join(folder(), 'a.yaml'), 'utf8')).toBe('name: a\n')
-    await engine.invoke('experiments.save', { path: 'a.yaml', text: 'name: b\n', overwrite: true })
+    await temp.engine.invoke('experiments.save', { path: 'a.yaml', text: 'name: b\n', overwrite: true })
     expect(readFileSync(join(folder(), 'a.yaml'), 'utf8')).toBe('name: b\n')
   })
 
   it('writes nothing that does not validate, and says where it fails', async () => {
-    await engine.invoke('experiments.save', { path: 'a.yaml', text: 'name: a\n' })
+    await temp.engine.invoke('experiments.save', { path: 'a.yaml', text: 'name: a\n' })
     const err = await refusal('experiments.save', { path: 'a.yaml', text: 'name: a\ntrain:\n  epocs: 2\n', overwrite: true })
     expect(err.code).toBe('invalid_input')
     expect(err.message).toBe('a.yaml was not saved: it does not validate (line 3, column 3: train.epocs: unknown key "epocs"; did you mean "epochs"?)')
@@ -89,7 +78,7 @@ describe('experiments.save', () => {
     for (const path of ['../stdd.yaml', '/etc/x.yaml', 'a/../../x.yaml', './x.yaml', 'x.txt', 'a\\..\\x.yaml']) {
       expect((await refusal('experiments.save', { path, text: 'name: a\n' })).code, path).toBe('invalid_input')
     }
-    const outside = join(dir.path, 'outside')
+    const outside = join(temp.dataDir, 'outside')
     mkdirSync(outside)
     mkdirSync(folder(), { recursive: true })
     symlinkSync(outside, join(folder(), 'link'))
@@ -107,10 +96,10 @@ describe('experiments.save', () => {
 
 describe('experiments.read', () => {
   it('reads a shipped suite with its place, and nothing outside the libraries', async () => {
-    const shipped = await engine.invoke('experiments.read', { file: 'experiments/smoke.yaml' })
+    const shipped = await temp.engine.invoke('experiments.read', { file: 'experiments/smoke.yaml' })
     expect(shipped).toMatchObject({ file: resolve('experiments/smoke.yaml'), label: 'smoke.yaml', source: 'built-in' })
     expect(shipped.text).toBe(readFileSync('experiments/smoke.yaml', 'utf8'))
-    writeFileSync(join(dir.path, 'secret.yaml'), 'name: secret\n')
-    expect((await refusal('experiments.read', { file: join(dir.path, 'secret.yaml') })).message).toMatch(/only experiment files under .* can be launched from here/)
+    writeFileSync(join(temp.dataDir, 'secret.yaml'), 'name: secret\n')
+    expect((await refusal('experiments.read', { file: join(temp.dataDir, 'secret.yaml') })).message).toMatch(/only experiment files under .* can be launched from here/)
   })
 })

@@ -1,24 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Engine } from '../../../../main/engine/engine'
+import { describe, expect, it } from 'vitest'
 import { resolveExperiment } from '../../../../main/engine/experiments/resolve'
 import { editGraphClasses, getGraph, resolveGraphRef } from '../../../../main/engine/store/knowledge-graphs'
-import { tempDir } from '../../../helpers/temp-dir'
+import { useTempEngine } from '../../../helpers/temp-engine'
 
-let dir: ReturnType<typeof tempDir>
-let engine: Engine
-
-beforeEach(async () => {
-  dir = tempDir()
-  engine = await Engine.start({ dataDir: dir.path, withoutTf: true })
-})
-afterEach(() => {
-  engine.close()
-  dir.remove()
-})
+const temp = useTempEngine()
 
 const launch = (text: Record<string, unknown> = {}) => {
-  const run = engine.runs.launch(resolveExperiment({ name: 'pinned', text }, 'test', dir.path)).runs[0]!
-  return engine.invoke('runs.get', { id: run.id })
+  const run = temp.engine.runs.launch(resolveExperiment({ name: 'pinned', text }, 'test', temp.dataDir)).runs[0]!
+  return temp.engine.invoke('runs.get', { id: run.id })
 }
 
 describe('the knowledge graph is pinned when a run is queued', () => {
@@ -27,13 +16,13 @@ describe('the knowledge graph is pinned when a run is queued', () => {
     expect((first.config as { text: { graph: string } }).text.graph).toBe('synthmotion-builtin@1')
     expect(first.configDiff).toMatchObject({ 'text.graph': 'synthmotion-builtin@1' })
 
-    const v1 = getGraph(engine.db, resolveGraphRef(engine.db, 'synthmotion-builtin').id)
+    const v1 = getGraph(temp.engine.db, resolveGraphRef(temp.engine.db, 'synthmotion-builtin').id)
     const c0 = v1.classes[0]!
-    editGraphClasses(engine.db, v1.id, [{ index: 0, graph: { ...c0.graph, objects: [...c0.graph.objects, 'an edited object'] } }], 'edit')
+    editGraphClasses(temp.engine.db, v1.id, [{ index: 0, graph: { ...c0.graph, objects: [...c0.graph.objects, 'an edited object'] } }], 'edit')
     const second = await launch()
     expect((second.config as { text: { graph: string } }).text.graph).toBe('synthmotion-builtin@2')
 
-    const { keys } = await engine.invoke('runs.compare', { ids: [first.id, second.id] })
+    const { keys } = await temp.engine.invoke('runs.compare', { ids: [first.id, second.id] })
     expect(keys.find((k) => k.key === 'text.graph')).toEqual({ key: 'text.graph', values: ['synthmotion-builtin@1', 'synthmotion-builtin@2'], differs: true })
   })
 
@@ -41,7 +30,7 @@ describe('the knowledge graph is pinned when a run is queued', () => {
     await launch() // creates the built-in graph
     expect(((await launch({ graph: 'synthmotion-builtin@1' })).config as { text: { graph: string } }).text.graph).toBe('synthmotion-builtin@1')
     expect(((await launch({ graph: 'synthmotion-builtin' })).config as { text: { graph: string } }).text.graph).toBe('synthmotion-builtin@1')
-    expect(() => engine.runs.launch(resolveExperiment({ name: 'pinned', text: { graph: 'no-such-graph' } }, 'test', dir.path))).toThrow(/no knowledge graph "no-such-graph"/)
+    expect(() => temp.engine.runs.launch(resolveExperiment({ name: 'pinned', text: { graph: 'no-such-graph' } }, 'test', temp.dataDir))).toThrow(/no knowledge graph "no-such-graph"/)
     // Class-name prompts read no graph: the reference stays as written.
     expect(((await launch({ graph: 'no-such-graph', promptSet: 'c' })).config as { text: { graph: string } }).text.graph).toBe('no-such-graph')
   })
