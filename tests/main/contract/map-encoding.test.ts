@@ -17,6 +17,13 @@ describe('the compact map encodings', () => {
     expect(float16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02)
     // 1/3 = 0x3555 (0.333251953125).
     expect(float16Bits(1 / 3)).toBe(0x3555)
+    // A mantissa that rounds up past 0x3ff carries into the exponent: 2047.6 → 2048; 65520 (a tie) → Infinity.
+    expect(float16Bits(2047.6)).toBe(0x6800)
+    expect(float16Bits(65520)).toBe(0x7c00)
+    // Subnormal ties go to even too: 2^-25 → 0, 3·2^-25 → 2·2^-24.
+    expect(float16Bits(2 ** -25)).toBe(0x0000)
+    expect(float16Bits(3 * 2 ** -25)).toBe(0x0002)
+    expect(float16Bits(-Infinity)).toBe(0xfc00)
   })
 
   it('reads half-precision bits back', () => {
@@ -24,7 +31,10 @@ describe('the compact map encodings', () => {
     expect(float16Value(0xc000)).toBe(-2)
     expect(float16Value(0x3555)).toBe(0.333251953125)
     expect(float16Value(0x0001)).toBe(2 ** -24)
+    expect(float16Value(0x7bff)).toBe(65504)
+    expect(float16Value(0x03ff)).toBe(1023 * 2 ** -24) // the largest subnormal
     expect(float16Value(0x7c00)).toBe(Infinity)
+    expect(float16Value(0xfc00)).toBe(-Infinity)
     expect(float16Value(0x7e00)).toBeNaN()
   })
 
