@@ -6,31 +6,16 @@
  * content and that what it needs is inside the window and not covered, and that nothing scrolls
  * sideways; the screenshots are committed as docs/screenshots/explorer-<step>-<width>.png.
  */
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuiltAndChromium, startServeSession, stopServeSession, type ServeSession } from './serve-session'
+import { expect, it } from 'vitest'
+import { useServeSession } from './serve-session'
+import { DOC_SCREENSHOTS, WALK_VIEWPORTS, describeAtEachViewport, docScreenshot, itLeavesNoConsoleErrors } from './viewports'
 import { expectNoSidewaysScroll, expectUnclipped } from './visibility'
-import type { ServeInfo } from '../../main/cli/serve-child'
 import { Engine } from '../../main/engine/engine'
 import { recordStep } from '../../main/engine/store/metrics'
 import { createRun, setRunStatus } from '../../main/engine/store/runs'
-import { tempDir } from '../helpers/temp-dir'
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
-const WIDTHS = [
-  { width: 1280, height: 720 },
-  { width: 900, height: 720 },
-] as const
 const TOP1 = 'eval/ucf101/ep1/top1'
 const RUNS = '1,2,3,4'
-
-let dir: ReturnType<typeof tempDir>
-let session: ServeSession | undefined
-let server: ServeInfo
-let page: Page
-let consoleErrors: string[] = []
 
 /** Two configurations with two seeds each (frozen at lr 1e-3, full at lr 5e-4): a loss per step recorded a minute apart, a top-1 per epoch. */
 async function seed(dataDir: string): Promise<void> {
@@ -50,32 +35,13 @@ async function seed(dataDir: string): Promise<void> {
   engine.close()
 }
 
-const shot = (name: string, w: number) => page.screenshot({ path: join(SHOTS, `explorer-${name}-${w}.png`) })
+const session = useServeSession({ tempPrefix: 'stdd-e2e-compare-', seed, args: ['--backend', 'wasm'], viewport: WALK_VIEWPORTS[0], screenshotDir: DOC_SCREENSHOTS, openApp: true, timeoutMs: 120_000 })
+const shot = (step: string, width: number) => docScreenshot(session.page, 'explorer', step, width)
 
-beforeAll(async () => {
-  ensureBuiltAndChromium()
-  dir = tempDir('stdd-e2e-compare-')
-  await seed(dir.path)
-  session = await startServeSession(dir.path, ['--backend', 'wasm'], WIDTHS[0])
-  ;({ server, page, consoleErrors } = session)
-  mkdirSync(SHOTS, { recursive: true })
-  await page.goto(server.openUrl)
-  await page.waitForFunction(() => (globalThis as { __stddReady?: boolean }).__stddReady === true, undefined, { timeout: 30_000 })
-}, 120_000)
-
-afterAll(async () => {
-  await stopServeSession(session)
-  dir?.remove()
-})
-
-describe.each(WIDTHS)('the explorer at $width×$height', ({ width, height }) => {
-  beforeAll(async () => {
-    await page.setViewportSize({ width, height })
-  })
-
+describeAtEachViewport('the explorer', () => session.page, ({ width }) => {
   it('item 8: a scatter of any two keys, a labelled point per run', async () => {
-    await page.goto(`${server.url}#/compare?runs=${RUNS}&sx=train.lr&sy=${encodeURIComponent(TOP1)}`)
-    const card = page.locator('[data-test="compare-scatter"]')
+    await session.page.goto(`${session.server.url}#/compare?runs=${RUNS}&sx=train.lr&sy=${encodeURIComponent(TOP1)}`)
+    const card = session.page.locator('[data-test="compare-scatter"]')
     const chart = card.locator('[data-test="scatter-chart"]')
     await chart.locator('svg').waitFor()
     expect(await chart.getAttribute('data-points')).toBe('4')
@@ -83,16 +49,16 @@ describe.each(WIDTHS)('the explorer at $width×$height', ({ width, height }) => 
     expect(await card.locator('[data-test="scatter-x"] option').allInnerTexts()).toEqual(expect.arrayContaining(['model.adaptation.mode', 'seed', 'train.lr', TOP1, 'train/loss']))
     expect(await card.locator('[data-test="scatter-x"]').inputValue()).toBe('train.lr')
     await expectUnclipped(card.locator('h2'), card.locator('[data-test="scatter-x"]'), card.locator('[data-test="scatter-y"]'), chart)
-    await expectNoSidewaysScroll(page)
+    await expectNoSidewaysScroll(session.page)
     await shot('scatter', width)
     // Another key from the picker: the URL keeps it.
     await card.locator('[data-test="scatter-x"]').selectOption('model.adaptation.mode')
-    await expect.poll(() => decodeURIComponent(page.url())).toContain('sx=model.adaptation.mode')
+    await expect.poll(() => decodeURIComponent(session.page.url())).toContain('sx=model.adaptation.mode')
   })
 
   it('item 9: several panels sharing a wall-time axis, seeds pooled into a mean with a 95 % band', async () => {
-    await page.goto(`${server.url}#/compare?runs=${RUNS}&metric=train/loss&x=wall&band=ci95&smooth=0`)
-    const card = page.locator('[data-test="compare-curves"]')
+    await session.page.goto(`${session.server.url}#/compare?runs=${RUNS}&metric=train/loss&x=wall&band=ci95&smooth=0`)
+    const card = session.page.locator('[data-test="compare-curves"]')
     await card.locator('[data-test="compare-chart"] svg').first().waitFor()
     // A second panel from the picker.
     await card.locator('[data-test="compare-add-panel"]').selectOption(TOP1)
@@ -106,17 +72,17 @@ describe.each(WIDTHS)('the explorer at $width×$height', ({ width, height }) => 
     }
     await expectUnclipped(card.locator('[data-test="compare-x"]'), card.locator('[data-test="compare-band"]'), card.locator('[data-test="compare-log"]'))
     expect(await card.locator('[data-test="compare-x"]').inputValue()).toBe('wall')
-    await expectNoSidewaysScroll(page)
+    await expectNoSidewaysScroll(session.page)
     await card.locator('[data-test="compare-panel"]').first().scrollIntoViewIfNeeded()
     await shot('compare-panels', width)
   })
 
   it('item 11: a new experiment file, checked as it is typed with "did you mean", saved and launched', async () => {
-    await page.goto(`${server.url}#/runs`)
-    await page.click('[data-test="experiment-all"]')
-    await page.click('[data-test="launch"]')
-    await page.click('[data-test="new-experiment-file"]')
-    const editor = page.locator('[data-test="experiment-editor"]')
+    await session.page.goto(`${session.server.url}#/runs`)
+    await session.page.click('[data-test="experiment-all"]')
+    await session.page.click('[data-test="launch"]')
+    await session.page.click('[data-test="new-experiment-file"]')
+    const editor = session.page.locator('[data-test="experiment-editor"]')
     await editor.locator('[data-test="editor-valid"]').waitFor()
     const name = `edited-${width}`
     // The run is named like its experiment (a variant), so its row shows the name at any width.
@@ -126,22 +92,20 @@ describe.each(WIDTHS)('the explorer at $width×$height', ({ width, height }) => 
     await expect.poll(() => problem.first().innerText(), { timeout: 10_000 }).toMatch(/line 4, column 3\s+train\.epocs: unknown key "epocs"; did you mean "epochs"\?/)
     expect(await editor.locator('[data-test="editor-launch"]').isDisabled()).toBe(true)
     await expectUnclipped(editor.locator('[data-test="editor-text"]'), problem.first(), editor.locator('[data-test="editor-launch"]'))
-    await expectNoSidewaysScroll(page)
+    await expectNoSidewaysScroll(session.page)
     await shot('editor', width)
 
     await editor.locator('[data-test="editor-text"]').fill(file('epochs'))
     await expect.poll(() => editor.locator('[data-test="editor-valid"]').innerText(), { timeout: 10_000 }).toBe(`Valid: 1 run of “${name}” (not saved yet).`)
     await editor.locator('[data-test="editor-path"]').fill(`studies/${name}.yaml`)
     await editor.locator('[data-test="editor-launch"]').click()
-    await expect.poll(async () => ((await page.locator('[data-test="launch-panel"]').count()) === 0 ? 'closed' : await page.locator('[data-test="launch-panel"]').innerText())).toBe('closed')
-    await expect.poll(() => page.locator('[data-test="run-row"]', { hasText: name }).count(), { timeout: 20_000 }).toBe(1)
+    await expect.poll(async () => ((await session.page.locator('[data-test="launch-panel"]').count()) === 0 ? 'closed' : await session.page.locator('[data-test="launch-panel"]').innerText())).toBe('closed')
+    await expect.poll(() => session.page.locator('[data-test="run-row"]', { hasText: name }).count(), { timeout: 20_000 }).toBe(1)
     // The saved file is in the launch list.
-    await page.click('[data-test="launch"]')
-    await expect.poll(() => page.locator('[data-test="experiment-file"]', { hasText: `studies/${name}.yaml` }).count()).toBe(1)
-    await page.click('[data-test="launch-panel"] header .btn')
+    await session.page.click('[data-test="launch"]')
+    await expect.poll(() => session.page.locator('[data-test="experiment-file"]', { hasText: `studies/${name}.yaml` }).count()).toBe(1)
+    await session.page.click('[data-test="launch-panel"] header .btn')
   }, 60_000)
 
-  it('leaves no console errors', () => {
-    expect(consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e))).toEqual([])
-  })
+  itLeavesNoConsoleErrors(() => session.consoleErrors)
 })

@@ -7,29 +7,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuiltAndChromium, startServeSession, stopServeSession, type ServeSession } from './serve-session'
+import { beforeAll, expect, it } from 'vitest'
+import { useServeSession } from './serve-session'
+import { DOC_SCREENSHOTS, WALK_VIEWPORTS, describeAtEachViewport, docScreenshot, itLeavesNoConsoleErrors } from './viewports'
 import { expectNoSidewaysScroll, expectUnclipped } from './visibility'
-import type { ServeInfo } from '../../main/cli/serve-child'
 import { Engine } from '../../main/engine/engine'
 import { recordStep } from '../../main/engine/store/metrics'
 import { createRun, setRunStatus } from '../../main/engine/store/runs'
 import { appendRunLog } from '../../main/engine/runs/run-log'
-import { tempDir } from '../helpers/temp-dir'
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
-const WIDTHS = [
-  { width: 1280, height: 720 },
-  { width: 900, height: 720 },
-] as const
 const TOP1 = 'eval/ucf101/ep1/top1'
-
-let dir: ReturnType<typeof tempDir>
-let session: ServeSession | undefined
-let server: ServeInfo
-let page: Page
-let consoleErrors: string[] = []
 
 /** A suite's runs as the engine leaves them: three finished variants with per-epoch top-1, one failed on its config, one cancelled per width. */
 async function seed(dataDir: string): Promise<void> {
@@ -46,7 +33,7 @@ async function seed(dataDir: string): Promise<void> {
   }
   const failed = make('masks,seed=0', 'full', null)
   setRunStatus(engine.db, failed, 'failed', 'invalid STDD config: stca.masking.ratio must be at most 1', { errorKind: 'config' })
-  for (const w of WIDTHS) setRunStatus(engine.db, make(`scratch-${w.width},seed=0`, 'full', [10]), 'cancelled')
+  for (const w of WALK_VIEWPORTS) setRunStatus(engine.db, make(`scratch-${w.width},seed=0`, 'full', [10]), 'cancelled')
   const full = (engine.db.prepare("SELECT id FROM runs WHERE name = 'full,seed=0'").get() as { id: number }).id
   const runDir = join(dataDir, 'runs', String(full))
   mkdirSync(runDir, { recursive: true })
@@ -58,76 +45,60 @@ async function seed(dataDir: string): Promise<void> {
   writeFileSync(join(dataDir, 'experiments', 'broken-checkpoint.yaml'), 'name: broken-checkpoint\nmodel: { checkpoint: /nonexistent/clip-folder }\ntrain: { epochs: 0 }\n')
 }
 
-const shot = (name: string, w: number) => page.screenshot({ path: join(SHOTS, `explorer-${name}-${w}.png`) })
-const row = (text: string) => page.locator('[data-test="run-row"]', { hasText: text }).first()
+const session = useServeSession({ tempPrefix: 'stdd-e2e-explorer-', seed, args: ['--backend', 'wasm'], viewport: WALK_VIEWPORTS[0], screenshotDir: DOC_SCREENSHOTS, openApp: true, timeoutMs: 120_000 })
+const shot = (step: string, width: number) => docScreenshot(session.page, 'explorer', step, width)
+const row = (text: string) => session.page.locator('[data-test="run-row"]', { hasText: text }).first()
 async function filter(text: string): Promise<void> {
-  await page.fill('[data-test="runs-filter"]', text)
-  await page.waitForTimeout(400) // the filter waits for a pause in typing
+  await session.page.fill('[data-test="runs-filter"]', text)
+  await session.page.waitForTimeout(400) // the filter waits for a pause in typing
 }
 /** Opens the detail's "Name, tags, note, archive, delete, log" section (it stays open across runs). */
 async function openManage(): Promise<void> {
-  const details = page.locator('[data-test="run-manage-open"]')
+  const details = session.page.locator('[data-test="run-manage-open"]')
   if ((await details.getAttribute('open')) === null) await details.locator('> summary').click()
 }
 
-beforeAll(async () => {
-  ensureBuiltAndChromium()
-  dir = tempDir('stdd-e2e-explorer-')
-  await seed(dir.path)
-  session = await startServeSession(dir.path, ['--backend', 'wasm'], WIDTHS[0])
-  ;({ server, page, consoleErrors } = session)
-  mkdirSync(SHOTS, { recursive: true })
-  await page.goto(server.openUrl)
-  await page.waitForFunction(() => (globalThis as { __stddReady?: boolean }).__stddReady === true, undefined, { timeout: 30_000 })
-}, 120_000)
-
-afterAll(async () => {
-  await stopServeSession(session)
-  dir?.remove()
-})
-
-describe.each(WIDTHS)('the explorer at $width×$height', ({ width, height }) => {
+describeAtEachViewport('the explorer', () => session.page, ({ width }) => {
   beforeAll(async () => {
-    await page.setViewportSize({ width, height })
-    await page.goto(`${server.url}#/runs`)
-    await page.click('[data-test="experiment-all"]')
-    await page.locator('[data-test="run-row"]').first().waitFor({ timeout: 20_000 })
+    await session.page.goto(`${session.server.url}#/runs`)
+    await session.page.click('[data-test="experiment-all"]')
+    await session.page.locator('[data-test="run-row"]').first().waitFor({ timeout: 20_000 })
   })
 
   it('Runs: every run, status chips, the Activity panel as a rail that opens and hides', async () => {
     // 7 seeded runs; at 900 px one scratch run is deleted and the launched one has joined.
-    await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(7)
-    expect(await page.locator('[data-test="status-filter-failed"]').innerText()).toBe(width === 1280 ? '1 failed' : '2 failed')
+    await expect.poll(() => session.page.locator('[data-test="run-row"]').count()).toBe(7)
+    expect(await session.page.locator('[data-test="status-filter-failed"]').innerText()).toBe(width === 1280 ? '1 failed' : '2 failed')
     expect(await row('masks').locator('[data-test="row-error"]').innerText()).toContain('config: invalid STDD config')
-    await expectUnclipped(page.locator('[data-test="view-title"]'), page.locator('[data-test="runs-filter"]'), page.locator('[data-test="status-filter-failed"]'), row('full,seed=0'), page.locator('[data-test="activity-toggle"]'))
-    await expectNoSidewaysScroll(page)
-    await page.click('[data-test="activity-toggle"]')
-    await page.locator('[data-test="activity-list"]').waitFor()
-    await expectUnclipped(page.locator('[data-test="activity-list"]'), page.locator('[data-test="activity-toggle"]'))
+    await expectUnclipped(session.page.locator('[data-test="view-title"]'), session.page.locator('[data-test="runs-filter"]'), session.page.locator('[data-test="status-filter-failed"]'), row('full,seed=0'), session.page.locator('[data-test="activity-toggle"]'))
+    await expectNoSidewaysScroll(session.page)
+    await session.page.click('[data-test="activity-toggle"]')
+    await session.page.locator('[data-test="activity-list"]').waitFor()
+    await expectUnclipped(session.page.locator('[data-test="activity-list"]'), session.page.locator('[data-test="activity-toggle"]'))
     await shot('activity', width)
-    await page.click('[data-test="activity-toggle"]')
-    await expect.poll(() => page.locator('[data-test="activity-list"]').count()).toBe(0)
+    await session.page.click('[data-test="activity-toggle"]')
+    await expect.poll(() => session.page.locator('[data-test="activity-list"]').count()).toBe(0)
     await shot('runs', width)
   })
 
   it('Runs: metric columns (final and best), a metric filter kept in the URL, an unknown key named', async () => {
-    if ((await page.locator('[data-test="metric-cell"]').count()) === 0) {
-      await page.click('[data-test="pick-columns"]')
-      await page.locator('[data-test="metric-option"]', { hasText: TOP1 }).locator('input').check()
-      await page.click('[data-test="column-picker"] header .btn')
+    if ((await session.page.locator('[data-test="metric-cell"]').count()) === 0) {
+      await session.page.click('[data-test="pick-columns"]')
+      await session.page.locator('[data-test="metric-option"]', { hasText: TOP1 }).locator('input').check()
+      await session.page.click('[data-test="column-picker"] header .btn')
     }
     await expect.poll(() => row('prompt,seed=0').locator('[data-test="metric-cell"]').innerText()).toBe('45 best 50')
     await filter('top1>40')
-    await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(3)
-    expect(decodeURIComponent(page.url())).toContain('q=top1>40')
+    await expect.poll(() => session.page.locator('[data-test="run-row"]').count()).toBe(3)
+    expect(decodeURIComponent(session.page.url())).toContain('q=top1>40')
     await filter('eval.ucf101.ep1.top1 >= 80')
-    await expect.poll(() => page.locator('[data-test="run-row"]').count()).toBe(1)
-    expect(await page.locator('[data-test="run-row"]').innerText()).toContain('full,seed=0')
+    await expect.poll(() => session.page.locator('[data-test="run-row"]').count()).toBe(1)
+    expect(await session.page.locator('[data-test="run-row"]').innerText()).toContain('full,seed=0')
     await expectUnclipped(row('full,seed=0').locator('[data-test="metric-cell"]'))
-    await expectNoSidewaysScroll(page)
+    await expectNoSidewaysScroll(session.page)
     await shot('metric-filter', width)
     await filter('model.adaptaton.mode=full')
-    const error = page.locator('[role="alert"]', { hasText: 'adaptaton' })
+    const error = session.page.locator('[role="alert"]', { hasText: 'adaptaton' })
     await expect.poll(() => error.innerText()).toMatch(/no config key and no metric of any run; did you mean "model\.adaptation\.mode"/)
     await expectUnclipped(error)
     await filter('')
@@ -135,128 +106,126 @@ describe.each(WIDTHS)('the explorer at $width×$height', ({ width, height }) => 
 
   it('Runs: a failed run shows its error in the detail, without Resume for a config error; the detail is on screen', async () => {
     await row('masks').click()
-    const error = page.locator('[data-test="run-error"]')
+    const error = session.page.locator('[data-test="run-error"]')
     await error.waitFor()
     expect(await error.innerText()).toMatch(/Failed on its config[\s\S]*stca\.masking\.ratio must be at most 1[\s\S]*fix the experiment file/)
-    expect(await page.locator('[data-test="resume-run"]').count()).toBe(0)
-    await expectUnclipped(page.locator('[data-test="run-detail"] h2'), error, page.locator('[data-test="close-detail"]'))
-    await expectNoSidewaysScroll(page)
+    expect(await session.page.locator('[data-test="resume-run"]').count()).toBe(0)
+    await expectUnclipped(session.page.locator('[data-test="run-detail"] h2'), error, session.page.locator('[data-test="close-detail"]'))
+    await expectNoSidewaysScroll(session.page)
     await shot('failed-run', width)
   })
 
   it('Runs: tag a run, read its log, delete a run with its files after confirming', async () => {
     await row('full,seed=0').click()
     await openManage()
-    await page.fill('[data-test="run-tags"]', `paper w${width}`)
-    await page.click('[data-test="run-save"]')
+    await session.page.fill('[data-test="run-tags"]', `paper w${width}`)
+    await session.page.click('[data-test="run-save"]')
     await expect.poll(() => row('full,seed=0').locator('[data-test="row-tag"]').allInnerTexts()).toEqual(['paper', `w${width}`])
-    await page.click('[data-test="run-log"]')
-    const log = page.locator('[data-test="run-log-text"]')
+    await session.page.click('[data-test="run-log"]')
+    const log = session.page.locator('[data-test="run-log-text"]')
     await expect.poll(() => log.innerText()).toContain('epoch 2: loss 1.000, ucf101/ep1 top-1 82.0')
-    expect(await page.locator('[data-test="run-log-download"]').getAttribute('download')).toMatch(/^run-\d+\.log$/)
-    await expectUnclipped(page.locator('[data-test="run-tags"]'), page.locator('[data-test="run-log-download"]'))
+    expect(await session.page.locator('[data-test="run-log-download"]').getAttribute('download')).toMatch(/^run-\d+\.log$/)
+    await expectUnclipped(session.page.locator('[data-test="run-tags"]'), session.page.locator('[data-test="run-log-download"]'))
     await shot('run-manage', width)
 
     await row(`scratch-${width}`).click()
-    await expect.poll(() => page.locator('[data-test="run-detail"] h2').innerText()).toContain(`scratch-${width}`)
+    await expect.poll(() => session.page.locator('[data-test="run-detail"] h2').innerText()).toContain(`scratch-${width}`)
     await openManage()
-    await page.click('[data-test="run-delete"]')
-    const confirm = page.locator('[data-test="delete-confirm"]')
-    await expectUnclipped(confirm.locator('p'), page.locator('[data-test="delete-confirm-yes"]'))
-    await page.click('[data-test="delete-confirm-yes"]')
-    await expect.poll(() => page.locator('[data-test="run-row"]', { hasText: `scratch-${width}` }).count()).toBe(0)
+    await session.page.click('[data-test="run-delete"]')
+    const confirm = session.page.locator('[data-test="delete-confirm"]')
+    await expectUnclipped(confirm.locator('p'), session.page.locator('[data-test="delete-confirm-yes"]'))
+    await session.page.click('[data-test="delete-confirm-yes"]')
+    await expect.poll(() => session.page.locator('[data-test="run-row"]', { hasText: `scratch-${width}` }).count()).toBe(0)
   })
 
   it('Knowledge graphs: an unsaved edit is previewed and guarded; a deep link to a missing version says so', async () => {
-    await page.goto(`${server.url}#/graphs/synthmotion-builtin/v/1/class/0?set=t&style=hard`)
-    const clause = page.locator('[data-test="clause-aa-0"]')
+    await session.page.goto(`${session.server.url}#/graphs/synthmotion-builtin/v/1/class/0?set=t&style=hard`)
+    const clause = session.page.locator('[data-test="clause-aa-0"]')
     await clause.waitFor()
     await clause.fill(`starting far left at ${width}`)
-    await expect.poll(() => page.locator('[data-test="preview-prompts"]').innerText(), { timeout: 10_000 }).toContain(`starting far left at ${width}`)
-    await expectUnclipped(page.locator('[data-test="graph-title"]'), page.locator('[data-test="preview-unsaved"]'), page.locator('[data-test="graph-chart"]'), clause)
-    await expectNoSidewaysScroll(page)
+    await expect.poll(() => session.page.locator('[data-test="preview-prompts"]').innerText(), { timeout: 10_000 }).toContain(`starting far left at ${width}`)
+    await expectUnclipped(session.page.locator('[data-test="graph-title"]'), session.page.locator('[data-test="preview-unsaved"]'), session.page.locator('[data-test="graph-chart"]'), clause)
+    await expectNoSidewaysScroll(session.page)
     await shot('graph-editor', width)
-    await page.click('[data-test="nav-runs"]')
-    const guard = page.locator('[data-test="unsaved-guard"]')
+    await session.page.click('[data-test="nav-runs"]')
+    const guard = session.page.locator('[data-test="unsaved-guard"]')
     await guard.waitFor()
-    expect(page.url()).toContain('#/graphs/')
-    await expectUnclipped(guard.locator('span'), page.locator('[data-test="discard-edits"]'))
-    await page.click('[data-test="discard-edits"]')
-    await page.locator('[data-test="run-row"]').first().waitFor()
+    expect(session.page.url()).toContain('#/graphs/')
+    await expectUnclipped(guard.locator('span'), session.page.locator('[data-test="discard-edits"]'))
+    await session.page.click('[data-test="discard-edits"]')
+    await session.page.locator('[data-test="run-row"]').first().waitFor()
 
-    await page.goto(`${server.url}#/graphs/synthmotion-builtin/v/9/class/0`)
-    const linkError = page.locator('[data-test="graph-link-error"]')
+    await session.page.goto(`${session.server.url}#/graphs/synthmotion-builtin/v/9/class/0`)
+    const linkError = session.page.locator('[data-test="graph-link-error"]')
     await expect.poll(() => linkError.innerText()).toMatch(/“synthmotion-builtin” has no version 9; its versions are v1/)
     await expectUnclipped(linkError)
   })
 
   it('Settings: values checked as typed, saved with the engine', async () => {
-    await page.click('[data-test="nav-settings"]')
-    await page.fill('[data-test="setting-workers"]', '100')
-    await expect.poll(() => page.locator('[data-test="setting-workers-error"]').innerText()).toContain('a whole number from 0 to 64')
-    expect(await page.locator('[data-test="settings-save"]').isDisabled()).toBe(true)
-    await page.fill('[data-test="setting-workers"]', '1')
-    await page.selectOption('[data-test="setting-backend"]', 'wasm')
-    await page.click('[data-test="settings-save"]')
-    await page.locator('[data-test="settings-saved"]').waitFor()
-    await expectUnclipped(page.locator('[data-test="setting-workers"]'), page.locator('[data-test="settings-save"]'))
-    await expectNoSidewaysScroll(page)
+    await session.page.click('[data-test="nav-settings"]')
+    await session.page.fill('[data-test="setting-workers"]', '100')
+    await expect.poll(() => session.page.locator('[data-test="setting-workers-error"]').innerText()).toContain('a whole number from 0 to 64')
+    expect(await session.page.locator('[data-test="settings-save"]').isDisabled()).toBe(true)
+    await session.page.fill('[data-test="setting-workers"]', '1')
+    await session.page.selectOption('[data-test="setting-backend"]', 'wasm')
+    await session.page.click('[data-test="settings-save"]')
+    await session.page.locator('[data-test="settings-saved"]').waitFor()
+    await expectUnclipped(session.page.locator('[data-test="setting-workers"]'), session.page.locator('[data-test="settings-save"]'))
+    await expectNoSidewaysScroll(session.page)
     await shot('settings', width)
   })
 
   it('Ablations, Compare, Per-class and Maps open without sideways scrolling', async () => {
     for (const view of ['ablations', 'compare', 'per-class', 'maps']) {
-      await page.click(`[data-test="nav-${view}"]`)
-      await page.waitForURL(new RegExp(`#/${view}`))
-      await page.waitForTimeout(300) // the view's own module loads on first use
-      await expectUnclipped(page.locator('[data-test="view-title"]:visible'))
-      await expectNoSidewaysScroll(page)
+      await session.page.click(`[data-test="nav-${view}"]`)
+      await session.page.waitForURL(new RegExp(`#/${view}`))
+      await session.page.waitForTimeout(300) // the view's own module loads on first use
+      await expectUnclipped(session.page.locator('[data-test="view-title"]:visible'))
+      await expectNoSidewaysScroll(session.page)
     }
-    await page.goto(`${server.url}#/ablations?experiments=table4-adaptation`)
-    await expect.poll(() => page.locator('main.content').innerText()).toMatch(/Row\s+Adaptation\s+ucf101\/ep1/)
-    await expectNoSidewaysScroll(page)
+    await session.page.goto(`${session.server.url}#/ablations?experiments=table4-adaptation`)
+    await expect.poll(() => session.page.locator('main.content').innerText()).toMatch(/Row\s+Adaptation\s+ucf101\/ep1/)
+    await expectNoSidewaysScroll(session.page)
     await shot('ablations', width)
   })
 
   it('Compare: parallel coordinates over the differing keys and the target, each key’s importance, curves over epochs on a log scale', async () => {
-    await page.goto(`${server.url}#/compare?runs=1,2,3,4&target=${encodeURIComponent(TOP1)}`)
-    const card = page.locator('[data-test="compare-parallel"]')
+    await session.page.goto(`${session.server.url}#/compare?runs=1,2,3,4&target=${encodeURIComponent(TOP1)}`)
+    const card = session.page.locator('[data-test="compare-parallel"]')
     await card.locator('[data-test="parallel-chart"] svg').waitFor()
     await expect.poll(() => card.locator('[data-test="importance-row"]').first().innerText()).toMatch(/model\.adaptation\.mode\s+[\d.]+\s+correlation ratio/)
     await expectUnclipped(card.locator('h2'), card.locator('[data-test="importance-row"]').first())
-    await expectNoSidewaysScroll(page)
+    await expectNoSidewaysScroll(session.page)
     await shot('compare-parallel', width)
     // The curves over epochs on a log scale: the axes say so.
-    await page.goto(`${server.url}#/compare?runs=1,2,3,4&metric=${encodeURIComponent(TOP1)}&x=epoch&log=1&smooth=0`)
-    const chart = page.locator('[data-test="compare-chart"]')
+    await session.page.goto(`${session.server.url}#/compare?runs=1,2,3,4&metric=${encodeURIComponent(TOP1)}&x=epoch&log=1&smooth=0`)
+    const chart = session.page.locator('[data-test="compare-chart"]')
     await expect.poll(() => chart.locator('svg').innerHTML()).toMatch(/epoch[\s\S]*eval\/ucf101\/ep1\/top1 \(log\)|eval\/ucf101\/ep1\/top1 \(log\)[\s\S]*epoch/)
     expect(await chart.getAttribute('data-series')).toBe('4')
-    await expectUnclipped(chart, page.locator('[data-test="compare-log"]'))
-    await page.goto(`${server.url}#/runs`)
+    await expectUnclipped(chart, session.page.locator('[data-test="compare-log"]'))
+    await session.page.goto(`${session.server.url}#/runs`)
   })
 
   it('New experiment: the launch panel is aimed at it; a launch lands there and its state goes live, no reload', async () => {
-    await page.click('[data-test="new-experiment"]')
-    await page.fill('[data-test="new-experiment-name"]', `study-${width}`)
-    await page.click('[data-test="new-experiment-create"]')
-    const panel = page.locator('[data-test="launch-panel"]')
+    await session.page.click('[data-test="new-experiment"]')
+    await session.page.fill('[data-test="new-experiment-name"]', `study-${width}`)
+    await session.page.click('[data-test="new-experiment-create"]')
+    const panel = session.page.locator('[data-test="launch-panel"]')
     await panel.waitFor()
-    expect(await page.locator('[data-test="view-title"]').innerText()).toBe(`study-${width}`)
-    expect(await page.locator('[data-test="launch-target"] option:checked').innerText()).toContain(`study-${width}`)
-    const file = page.locator('[data-test="experiment-file"]', { hasText: 'broken-checkpoint' })
-    await expectUnclipped(file.locator('[data-test="launch-file"]'), page.locator('[data-test="launch-target"]'))
+    expect(await session.page.locator('[data-test="view-title"]').innerText()).toBe(`study-${width}`)
+    expect(await session.page.locator('[data-test="launch-target"] option:checked').innerText()).toContain(`study-${width}`)
+    const file = session.page.locator('[data-test="experiment-file"]', { hasText: 'broken-checkpoint' })
+    await expectUnclipped(file.locator('[data-test="launch-file"]'), session.page.locator('[data-test="launch-target"]'))
     await shot('launch', width)
     await file.locator('[data-test="launch-file"]').click()
     // Queued, then running, then failed: the row and the chips follow the engine's events.
-    await expect.poll(() => page.locator('[data-test="run-row"]').count(), { timeout: 20_000 }).toBe(1)
-    await expect.poll(() => page.locator('[data-test="run-row"]').innerText(), { timeout: 90_000, interval: 500 }).toMatch(/failed/i)
-    await expect.poll(() => page.locator('[data-test="status-filter-failed"]').innerText()).toBe('1 failed')
-    await expect.poll(() => page.locator('[data-test="status-filter-running"]').innerText()).toBe('0 running')
-    expect(await page.locator('[data-test="run-row"] [data-test="row-error"]').innerText()).toMatch(/nonexistent/)
-    await page.click('[data-test="experiment-all"]')
+    await expect.poll(() => session.page.locator('[data-test="run-row"]').count(), { timeout: 20_000 }).toBe(1)
+    await expect.poll(() => session.page.locator('[data-test="run-row"]').innerText(), { timeout: 90_000, interval: 500 }).toMatch(/failed/i)
+    await expect.poll(() => session.page.locator('[data-test="status-filter-failed"]').innerText()).toBe('1 failed')
+    await expect.poll(() => session.page.locator('[data-test="status-filter-running"]').innerText()).toBe('0 running')
+    expect(await session.page.locator('[data-test="run-row"] [data-test="row-error"]').innerText()).toMatch(/nonexistent/)
+    await session.page.click('[data-test="experiment-all"]')
   }, 120_000)
 
-  it('leaves no console errors', () => {
-    expect(consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e))).toEqual([])
-  })
+  itLeavesNoConsoleErrors(() => session.consoleErrors)
 })
