@@ -25,7 +25,7 @@ export interface ServeSession {
 }
 
 /** Builds the app (out/) when the build is missing; fails early, naming the fix, without Chromium. */
-export function ensureBuiltAndChromium(): void {
+function ensureBuiltAndChromium(): void {
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium fonts-liberation, or set CHROMIUM_PATH`)
   if (!existsSync(join(root, 'out', 'renderer', 'index.html')) || !existsSync(join(root, 'out', 'main', 'cli.js'))) {
     const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' })
@@ -34,7 +34,7 @@ export function ensureBuiltAndChromium(): void {
 }
 
 /** Starts `stdd serve` on `dataDir` (plus `args`) and a Chromium page of `viewport`. */
-export async function startServeSession(dataDir: string, args: string[], viewport: { width: number; height: number }): Promise<ServeSession> {
+async function startServeSession(dataDir: string, args: string[], viewport: { width: number; height: number }): Promise<ServeSession> {
   const { serve, info: server } = await spawnServe(root, dataDir, args, 'inherit')
   const browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -50,7 +50,7 @@ export async function startServeSession(dataDir: string, args: string[], viewpor
 }
 
 /** Closes the browser and stops the server (SIGINT, as a user's Ctrl-C), waiting for it to exit. */
-export async function stopServeSession(session: ServeSession | undefined): Promise<void> {
+async function stopServeSession(session: ServeSession | undefined): Promise<void> {
   await session?.browser.close()
   const serve = session?.serve
   if (serve && serve.exitCode === null) {
