@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { BackendName } from './entities'
-import { GEMM_PROVIDERS } from './vocabulary'
+import { GEMM_PROVIDERS, WEBGPU_STORAGES } from './vocabulary'
 
 /** The engine's settings a user sets in the Settings view (stored in the database, validated here). */
 
@@ -21,6 +21,8 @@ export const AppSettings = z
     dataWorkers: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(64, 'must be at most 64').nullable(),
     /** Matrix products on WASM at the next start: the OpenBLAS addon or tfjs-wasm's own; null: the addon when it loads. */
     gemmProvider: z.enum(GEMM_PROVIDERS).nullable(),
+    /** WebGPU's matrix products at the next start: f16 storage of the weights and operand tiles, f32 accumulation; null: f32. */
+    webgpuStorage: z.enum(WEBGPU_STORAGES).nullable(),
     llmEndpoints: z.array(LlmEndpointSetting).max(20, 'at most 20 endpoints'),
     // Cluster profiles join here with the cluster executor (issue 20).
   })

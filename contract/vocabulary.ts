@@ -75,3 +75,5 @@ export function top1Key(name: string): string | null {
 
 /** Who computes the matrix products on the WASM backend: the OpenBLAS addon, or tfjs-wasm itself. */
 export const GEMM_PROVIDERS = ['blas', 'wasm'] as const
+/** What WebGPU's matrix products keep their weights and operand tiles in (accumulation is f32 either way). */
+export const WEBGPU_STORAGES = ['f32', 'f16'] as const

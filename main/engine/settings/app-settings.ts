@@ -3,10 +3,15 @@ import type { Db } from '../store/db'
 import { readAppSettingsJson, writeAppSettingsJson } from '../store/app-settings'
 import { normalizeBaseUrl } from '../text/llm/endpoint'
 
-export const DEFAULT_SETTINGS: AppSettingsData = { defaultBackend: null, dataWorkers: null, gemmProvider: null, llmEndpoints: [] }
+export const DEFAULT_SETTINGS: AppSettingsData = { defaultBackend: null, dataWorkers: null, gemmProvider: null, webgpuStorage: null, llmEndpoints: [] }
 
 /** The environment variable each setting stands for: set in the environment, it wins over the stored value. */
-const ENV: Record<'defaultBackend' | 'dataWorkers' | 'gemmProvider', string> = { defaultBackend: 'STDD_BACKEND', dataWorkers: 'STDD_DATA_WORKERS', gemmProvider: 'STDD_GEMM' }
+const ENV: Record<'defaultBackend' | 'dataWorkers' | 'gemmProvider' | 'webgpuStorage', string> = {
+  defaultBackend: 'STDD_BACKEND',
+  dataWorkers: 'STDD_DATA_WORKERS',
+  gemmProvider: 'STDD_GEMM',
+  webgpuStorage: 'STDD_WEBGPU_STORAGE',
+}
 
 export function readSettings(db: Db): AppSettingsData {
   const stored = readAppSettingsJson(db)
@@ -50,9 +55,9 @@ export function writeSettings(db: Db, patch: Partial<AppSettingsData>, env: Node
 const applied = new Set<string>()
 
 /**
- * Puts the settings a run reads from the environment (clip worker threads, the GEMM provider) into
- * this engine's environment where the user's own environment does not set them. The data workers
- * apply from the next run; the GEMM provider at the next engine start.
+ * Puts the settings a run reads from the environment (clip worker threads, the GEMM provider, WebGPU's
+ * storage) into this engine's environment where the user's own environment does not set them. The data
+ * workers apply from the next run; the GEMM provider and the storage at the next engine start.
  */
 export function applyRunSettings(s: AppSettingsData, env: NodeJS.ProcessEnv = process.env): void {
   const put = (name: string, value: string | null) => {
@@ -66,6 +71,12 @@ export function applyRunSettings(s: AppSettingsData, env: NodeJS.ProcessEnv = pr
   }
   put(ENV.dataWorkers, s.dataWorkers === null ? null : String(s.dataWorkers))
   put(ENV.gemmProvider, s.gemmProvider)
+  put(ENV.webgpuStorage, s.webgpuStorage)
+}
+
+/** Whether this engine set environment variable `name` from a setting (rather than the user's environment). */
+export function setFromSettings(name: string): boolean {
+  return applied.has(name)
 }
 
 /** The backend to try first: the setting, unless the environment names one (then that one is forced anyway). */

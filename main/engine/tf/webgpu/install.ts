@@ -7,6 +7,7 @@ import { registerConstantFreeGradients } from './gradients'
 import { argMax, castToFloat } from './int_ops'
 import { LAYER_NORM_KERNELS } from './layer_norm'
 import { planMatMul, runMatMul, WGSL_MATMUL, wgslMatMulKernel } from './matmul'
+import { setFromSettings } from '../../settings/app-settings'
 import { activeStorage, resolveStorage, setStorage, wantedStorage } from './storage'
 
 /** Whether the engine's WGSL kernel `name` runs on the active backend. */
@@ -25,8 +26,8 @@ type KernelArgs = Parameters<tf.KernelFunc>[0]
 const BACKEND = 'webgpu'
 let installed = false
 let intOpsFixed = false
-/** Why f16 storage was asked for and not used, or null. */
-let storageNote: string | null = null
+/** Why the storage in effect is what it is (the setting, the environment, the default, or f16 unavailable). */
+let storageWhy = 'the default'
 
 /** Whether the engine's WGSL kernels are installed and the webgpu backend is active. */
 export function engineKernelsActive(): boolean {
@@ -73,9 +74,10 @@ export function installWebgpuKernels(): void {
   registerConstantFreeGradients()
   const backend = tf.backend() as unknown as TfWebgpuBackend
   const report = webgpuReport()
-  const storage = resolveStorage(wantedStorage(), backend.device.features, report ? [report.vendor, report.device || report.description].filter(Boolean).join(' ') || 'an unnamed adapter' : 'an unnamed adapter')
+  const wanted = wantedStorage(process.env.STDD_WEBGPU_STORAGE, setFromSettings('STDD_WEBGPU_STORAGE'))
+  const storage = resolveStorage(wanted, backend.device.features, report ? [report.vendor, report.device || report.description].filter(Boolean).join(' ') || 'an unnamed adapter' : 'an unnamed adapter')
   setStorage(storage.mode)
-  storageNote = storage.note
+  storageWhy = storage.why
   if (storage.note) process.stderr.write(`${storage.note}\n`)
   override('BatchMatMul', (args) => product(args, undefined, 'linear'))
   override('_FusedMatMul', (args) => {
@@ -88,6 +90,8 @@ export function installWebgpuKernels(): void {
   for (const k of [...LAYER_NORM_KERNELS, ...ATTENTION_KERNELS]) tf.registerKernel({ kernelName: k.name, backendName: BACKEND, kernelFunc: k.kernelFunc })
 }
 
+const F16_STORAGE = 'the weights of the matrix products stored as packed f16 copies (refreshed after each optimizer step), matMul tiles and the attention forward in f16, f32 accumulation; activations, gradients and the optimizer state f32'
+
 /** Which kernel runs each hot op on WebGPU (for `stdd info`). */
 export function webgpuKernelNames(): Record<string, string> {
   if (!installed) return { matMul: 'tfjs (STDD_WEBGPU_KERNELS=tfjs)', layerNorm: 'tfjs-ops', attention: 'tfjs-ops', adamW: 'tfjs-ops' }
@@ -96,6 +100,6 @@ export function webgpuKernelNames(): Record<string, string> {
     layerNorm: 'wgsl-fused (engine: forward and backward)',
     attention: 'wgsl-fused (engine: heads in place, forward and backward; with a mask: tfjs ops on the engine matMul)',
     adamW: 'wgsl-flat (engine: one dispatch over all variables, moments in flat buffers)',
-    storage: activeStorage() === 'f16' ? 'f16 (STDD_WEBGPU_STORAGE=f16: matMul tiles and the attention forward in f16, f32 accumulation; tensors f32)' : `f32${storageNote ? ` (${storageNote})` : ''}`,
+    storage: activeStorage() === 'f16' ? `f16 (${storageWhy}): ${F16_STORAGE}` : `f32 (${storageWhy})`,
   }
 }

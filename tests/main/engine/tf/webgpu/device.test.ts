@@ -31,6 +31,8 @@ describe.skipIf(!WEBGPU_TESTABLE)(`the engine's WebGPU device (${WEBGPU_TESTABLE
       for (const f of WANTED_FEATURES) expect(gpu.deviceFeatures.includes(f), f).toBe(gpu.adapterFeatures.includes(f))
       expect(info.backend.kernels.matMul).toMatch(/^wgsl/)
       expect(info.backend.kernels.attention).toBeTruthy()
+      // the storage in effect and why (nothing asked for f16 here)
+      expect(info.backend.kernels.storage).toEqual(process.env.STDD_WEBGPU_STORAGE ? expect.stringMatching(/STDD_WEBGPU_STORAGE/) : 'f32 (the default)')
     } finally {
       dir.remove()
     }

@@ -8,20 +8,22 @@ import { onCpu, readAll, useWebgpu, values, WEBGPU_SKIP_REASON, WEBGPU_TESTABLE 
 /** README's stated tolerance of f16 storage: |error| ≤ F16_TOL · max |reference| per output. */
 const F16_TOL = 2e-3
 
-describe('choosing f16 storage (STDD_WEBGPU_STORAGE)', () => {
-  it('is f32 unless asked; f16 when asked and the adapter offers shader-f16', () => {
-    expect(wantedStorage(undefined)).toBe('f32')
-    expect(wantedStorage('f16')).toBe('f16')
-    expect(resolveStorage('f16', new Set(['shader-f16', 'subgroups']), 'nvidia h100')).toEqual({ mode: 'f16', note: null })
-    expect(resolveStorage('f32', new Set(['shader-f16']), 'nvidia h100')).toEqual({ mode: 'f32', note: null })
+describe('choosing f16 storage (setting webgpuStorage, STDD_WEBGPU_STORAGE)', () => {
+  it('is f32 unless asked; f16 when asked and the adapter offers shader-f16; says where the request came from', () => {
+    expect(wantedStorage(undefined)).toEqual({ mode: 'f32', source: 'the default' })
+    expect(wantedStorage('f16')).toEqual({ mode: 'f16', source: 'STDD_WEBGPU_STORAGE=f16 in the environment' })
+    expect(wantedStorage('f16', true)).toEqual({ mode: 'f16', source: 'the setting webgpuStorage=f16' })
+    expect(resolveStorage(wantedStorage('f16', true), new Set(['shader-f16', 'subgroups']), 'nvidia h100')).toEqual({ mode: 'f16', why: 'the setting webgpuStorage=f16', note: null })
+    expect(resolveStorage(wantedStorage('f32'), new Set(['shader-f16']), 'nvidia h100')).toEqual({ mode: 'f32', why: 'STDD_WEBGPU_STORAGE=f32 in the environment', note: null })
   })
 
   it('falls back to f32 with a note naming the adapter and the missing feature', () => {
-    const r = resolveStorage('f16', new Set(['subgroups']), 'google swiftshader')
+    const r = resolveStorage(wantedStorage('f16'), new Set(['subgroups']), 'google swiftshader')
     expect(r.mode).toBe('f32')
     expect(r.note).toContain('google swiftshader')
     expect(r.note).toContain('shader-f16')
     expect(r.note).toContain('using f32')
+    expect(r.why).toBe(r.note)
   })
 
   it('refuses an unknown value, naming the variable and the choices', () => {
