@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { addMany } from '../tf/add_many'
 import { FlatAdamW } from '../tf/webgpu/adamw'
+import { refreshPackedWeights } from '../tf/webgpu/packed_weights'
 import { engineKernelsActive } from '../tf/webgpu/install'
 
 /**
@@ -133,6 +134,7 @@ export class AdamW {
       vars[i]!.assign(next)
       next.dispose()
     })
+    refreshPackedWeights() // the f16 copies the products read (f16 storage) follow the updated masters
     return norm
   }
 

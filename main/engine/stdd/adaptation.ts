@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { ClipConfig } from '../clip/configuration_clip'
 import type { ClipModelWeights } from '../clip/weights_clip'
 import { flattenWeights, replaceWeights, type WeightTree } from '../tf/tree'
+import { releasePackedWeights } from '../tf/webgpu/packed_weights'
 import type { AdaptationMode, StddConfig } from './config'
 import { normalValues, streamSeed, STREAMS } from '../util/random'
 import { createProjector } from './distillation'
@@ -110,6 +111,7 @@ export function trainableVariables(model: StddVideoModel): tf.Variable[] {
 }
 
 export function disposeStddModel(model: StddVideoModel): void {
+  releasePackedWeights(modelVariables(model))
   tf.dispose(modelVariables(model))
   if (model.teacher) tf.dispose(flattenWeights(model.teacher as unknown as WeightTree).map(([, t]) => t))
 }

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs'
 import { customOp } from './custom_grad'
 import { blasMatMul, usesBlasGemm } from './gemm'
 import { matMulFast, needsPlainMatMul } from './matmul'
+import { engineKernelsActive } from './webgpu/install'
+import { trackWeight } from './webgpu/packed_weights'
 
 /**
  * A PyTorch / Hugging Face `nn.Linear`: `y = x · Wᵀ + b` with `W` stored as [out, in].
@@ -68,6 +70,7 @@ export function linear<T extends tf.Tensor>(x: T, w: LinearWeights): T {
   if (w.weight.rank !== 2 || x.shape[x.rank - 1] !== inDim || (w.bias && (w.bias.rank !== 1 || w.bias.shape[0] !== out))) {
     throw new Error(`linear: input [${x.shape}] does not fit weight [${w.weight.shape}]${w.bias ? ` and bias [${w.bias.shape}]` : ''} (weight must be [out, in] with in = the input's last axis)`)
   }
+  if (engineKernelsActive()) trackWeight(w.weight) // WebGPU: counted, and read from a packed f16 copy with f16 storage
   return tf.tidy(() => {
     const x2 = x.reshape([-1, inDim]) as tf.Tensor2D
     const y = w.bias ? linearWithBias(x2, w.weight as tf.Tensor2D, w.bias as tf.Tensor1D) : linearNoBias(x2, w.weight as tf.Tensor2D)

@@ -12,13 +12,19 @@ export interface TransferCounts {
   uploadBytes: number
   reads: number
   submits: number
+  /** Bytes of weights (packed_weights.ts) the matrix products read from GPU memory, tile re-reads included: 2 per value with f16 storage, 4 in f32. */
+  weightBytes: number
 }
 
-const counts: TransferCounts = { dispatches: 0, uploads: 0, uploadBytes: 0, reads: 0, submits: 0 }
+const counts: TransferCounts = { dispatches: 0, uploads: 0, uploadBytes: 0, reads: 0, submits: 0, weightBytes: 0 }
 const watched = new WeakSet<TfWebgpuBackend>()
 
 export function countDispatch(): void {
   counts.dispatches++
+}
+
+export function countWeightRead(bytes: number): void {
+  counts.weightBytes += bytes
 }
 
 /** Wraps the backend's dispatch, upload, read and submit methods (once per backend) to count them. */

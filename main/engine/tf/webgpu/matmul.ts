@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs'
 import { dispatch, groups, uniformBlock } from './dispatch'
 import { activationWgsl, ERF_WGSL, type EpilogueActivation } from './epilogue'
 import type { TfWebgpuBackend } from './gpu_types'
+import { countWeightRead } from './counters'
+import { weightData } from './packed_weights'
 import { activeStorage } from './storage'
 
 /**
@@ -14,7 +16,8 @@ import { activeStorage } from './storage'
  * in workgroup memory; operands are read as vec4 where the contiguous axis is a multiple of 4, else
  * as checked scalars (odd shapes). The bias and activation run in the epilogue, on registers.
  * With f16 storage (storage.ts) the staged tiles are f16 (operands rounded once, as they are staged)
- * and the products still accumulate in f32.
+ * and the products still accumulate in f32; a B operand that is a tracked weight is read from its
+ * packed f16 copy (packed_weights.ts: two halves per u32), half the bytes of the f32 weight.
  */
 
 interface Tiling {
@@ -52,10 +55,13 @@ interface Variant {
   vecB: boolean
   vecC: boolean
   f16: boolean
+  /** B is read from a packed f16 copy (u32 words of two halves; vec2<u32> for 4 values). */
+  packedB: boolean
 }
 
-function variantFor(p: MatMulPlan): Variant {
+function variantFor(p: MatMulPlan, packedB: boolean): Variant {
   return {
+    packedB,
     t: tilingFor(p),
     vecA: (p.transposeA ? p.m : p.k) % 4 === 0,
     vecB: (p.transposeB ? p.k : p.n) % 4 === 0,
@@ -64,14 +70,18 @@ function variantFor(p: MatMulPlan): Variant {
   }
 }
 
-/** A row-major loader of 4 consecutive values (zero outside `rows`×`cols`). */
-function loader(name: string, vec: boolean): string {
+/** A row-major loader of 4 consecutive values (zero outside `rows`×`cols`); `packed`: f16 pairs in u32 words. */
+function loader(name: string, vec: boolean, packed = false): string {
+  const vecRead = packed ? `let w = ${name}[(base + row * cols + col) / 4u];\n    return vec4<f32>(unpack2x16float(w.x), unpack2x16float(w.y));` : `return ${name}[(base + row * cols + col) / 4u];`
+  const scalarRead = packed ? `let e = base + row * cols + col + i; v[i] = unpack2x16float(${name}[e / 2u])[e % 2u];` : `v[i] = ${name}[base + row * cols + col + i];`
   const body = vec
-    ? `if (row < rows && col < cols) { return ${name}[(base + row * cols + col) / 4u]; }
+    ? `if (row < rows && col < cols) {
+    ${vecRead}
+  }
   return vec4<f32>(0.0);`
     : `var v = vec4<f32>(0.0);
   if (row < rows) {
-    for (var i = 0u; i < 4u; i++) { if (col + i < cols) { v[i] = ${name}[base + row * cols + col + i]; } }
+    for (var i = 0u; i < 4u; i++) { if (col + i < cols) { ${scalarRead} } }
   }
   return v;`
   return `fn load${name}(base: u32, row: u32, col: u32, rows: u32, cols: u32) -> vec4<f32> {
@@ -121,12 +131,12 @@ function shader(p: MatMulPlan, v: Variant): string {
 struct U { m: u32, n: u32, k: u32, aStride: u32, bStride: u32, pad0: u32, pad1: u32, pad2: u32 };
 @group(0) @binding(0) var<storage, read_write> C: array<${elem(v.vecC)}>;
 @group(0) @binding(1) var<storage, read> A: array<${elem(v.vecA)}>;
-@group(0) @binding(2) var<storage, read> B: array<${elem(v.vecB)}>;
+@group(0) @binding(2) var<storage, read> B: array<${v.packedB ? (v.vecB ? 'vec2<u32>' : 'u32') : elem(v.vecB)}>;
 ${p.bias ? '@group(0) @binding(3) var<storage, read> bias: array<f32>;\n@group(0) @binding(4) var<uniform> u: U;' : '@group(0) @binding(3) var<uniform> u: U;'}
 var<workgroup> As: array<${tileElem}, ${bk * bm}>;
 var<workgroup> Bs: array<${tileElem}, ${bk * bn}>;
 ${loader('A', v.vecA)}
-${loader('B', v.vecB)}
+${loader('B', v.vecB, v.packedB)}
 ${p.activation === 'gelu' ? ERF_WGSL : ''}
 @compute @workgroup_size(16, 16, 1)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) local: u32) {
@@ -167,17 +177,24 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
 }
 
 function key(p: MatMulPlan, v: Variant): string {
-  return `stdd-matmul-${v.t.bm}x${v.t.bn}x${v.t.bk}-${v.t.tm}x${v.t.tn}-${p.transposeA ? 'T' : 'N'}${p.transposeB ? 'T' : 'N'}-${v.vecA ? 'v' : 's'}${v.vecB ? 'v' : 's'}${v.vecC ? 'v' : 's'}-${p.bias ? 'bias' : 'nobias'}-${p.activation}-${v.f16 ? 'f16' : 'f32'}`
+  return `stdd-matmul-${v.t.bm}x${v.t.bn}x${v.t.bk}-${v.t.tm}x${v.t.tn}-${p.transposeA ? 'T' : 'N'}${p.transposeB ? 'T' : 'N'}-${v.vecA ? 'v' : 's'}${v.vecB ? 'v' : 's'}${v.vecC ? 'v' : 's'}-${p.bias ? 'bias' : 'nobias'}-${p.activation}-${v.f16 ? 'f16' : 'f32'}${v.packedB ? '-packedB' : ''}`
 }
 
-/** Records the product into `out` ([batch, m, n] floats); inputs as tfjs TensorInfos on `backend`. */
+/**
+ * Records the product into `out` ([batch, m, n] floats); inputs as tfjs TensorInfos on `backend`. A `b`
+ * that is a tracked weight is counted (bytes its tiles read) and, with f16 storage, read from its packed copy.
+ */
 export function runMatMul(backend: TfWebgpuBackend, p: MatMulPlan, a: tf.TensorInfo, b: tf.TensorInfo, bias: tf.TensorInfo | null, out: tf.TensorInfo): void {
-  const v = variantFor(p)
+  const weight = weightData(b.dataId)
+  const packed = activeStorage() === 'f16' ? (weight?.packed ?? null) : null
+  const v = variantFor(p, packed !== null)
+  // each row of workgroups reads the whole of its batch entry's B
+  if (weight) countWeightRead(groups(p.m, v.t.bm) * p.batch * p.k * p.n * (packed ? 2 : 4))
   dispatch(backend, {
     key: key(p, v),
     code: () => shader(p, v),
     outputs: [out],
-    inputs: bias ? [a, b, bias] : [a, b],
+    inputs: [a, packed ?? b, ...(bias ? [bias] : [])],
     uniforms: uniformBlock({ u32: [p.m, p.n, p.k, p.aBatched ? p.m * p.k : 0, p.bBatched ? p.k * p.n : 0, 0, 0, 0] }),
     workgroups: [groups(p.n, v.t.bn), groups(p.m, v.t.bm), p.batch],
   })
