@@ -52,7 +52,7 @@ async function measure(f: () => tf.Tensor[], reps: number): Promise<Measured> {
 }
 
 function countFigures(c: TransferCounts): Record<string, number> {
-  return { dispatches: c.dispatches, uploads: c.uploads, upload_kb: c.uploadBytes / 1024, reads: c.reads, submits: c.submits }
+  return { dispatches: c.dispatches, uploads: c.uploads, upload_kb: c.uploadBytes / 1024, reads: c.reads, submits: c.submits, cpu_outputs: c.cpuOutputs, weight_read_mb: c.weightBytes / 2 ** 20 }
 }
 
 /** Beside PyTorch on the same shapes: strict fp32, and at its best (bf16 autocast, TF32, SDPA, compile). */

@@ -2,8 +2,8 @@ import type { TfWebgpuBackend } from './gpu_types'
 
 /**
  * What crosses between the CPU and the GPU: compute dispatches (tfjs's programs and the engine's own
- * kernels), uploads of CPU values into GPU buffers, reads of GPU buffers back to the CPU, and queue
- * submits. Counting starts with {@link watchTransfers} on a backend; benches and tests read them.
+ * kernels), uploads of CPU values into GPU buffers, reads of GPU buffers back to the CPU, queue
+ * submits, kernel outputs computed on the CPU, and the bytes of weights the matrix products read. Counting starts with {@link watchTransfers} on a backend; benches and tests read them.
  */
 export interface TransferCounts {
   dispatches: number
@@ -12,11 +12,13 @@ export interface TransferCounts {
   uploadBytes: number
   reads: number
   submits: number
+  /** Kernel outputs computed on the CPU (made from CPU values: a kernel forwarded to the CPU, or its CPU path), uploaded when a GPU op reads them. */
+  cpuOutputs: number
   /** Bytes of weights (packed_weights.ts) the matrix products read from GPU memory, tile re-reads included: 2 per value with f16 storage, 4 in f32. */
   weightBytes: number
 }
 
-const counts: TransferCounts = { dispatches: 0, uploads: 0, uploadBytes: 0, reads: 0, submits: 0, weightBytes: 0 }
+const counts: TransferCounts = { dispatches: 0, uploads: 0, uploadBytes: 0, reads: 0, submits: 0, cpuOutputs: 0, weightBytes: 0 }
 const watched = new WeakSet<TfWebgpuBackend>()
 
 export function countDispatch(): void {
@@ -50,6 +52,8 @@ export function watchTransfers(backend: TfWebgpuBackend): void {
   wrap('getBufferData', () => counts.reads++)
   wrap('readSync', () => counts.reads++)
   wrap('submitQueue', () => counts.submits++)
+  // tensors made from values (tf.tensor, uploads) go through `write`; a kernel's output made from values was computed on the CPU
+  wrap('makeTensorInfo', ([, , values]) => values != null && counts.cpuOutputs++)
 }
 
 /** The counts so far (a copy). */

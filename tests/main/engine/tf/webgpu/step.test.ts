@@ -8,7 +8,9 @@ import { AdamW } from '../../../../../main/engine/optim/adamw'
 import { resolveStddConfig } from '../../../../../main/engine/stdd/config'
 import { stddLosses, stddTrainStep, type TrainBatch } from '../../../../../main/engine/stdd/train_step'
 import { teacherForward } from '../../../../../main/engine/stdd/video_model'
-import { countsSince, transferCounts } from '../../../../../main/engine/tf/webgpu/counters'
+import { countsSince, transferCounts, type TransferCounts } from '../../../../../main/engine/tf/webgpu/counters'
+import { webgpuBackend } from '../../../../../main/engine/tf/webgpu/dispatch'
+import { setStorage } from '../../../../../main/engine/tf/webgpu/storage'
 import { seededRng } from '../../../../../main/engine/util/random'
 import { onCpu, readAll, useWebgpu, WEBGPU_SKIP_REASON, WEBGPU_TESTABLE } from '../../../../helpers/webgpu'
 
@@ -91,6 +93,7 @@ describe.skipIf(!WEBGPU_TESTABLE)(`an STDD training step on WebGPU (${WEBGPU_TES
       const c = countsSince(before)
       expect(Number.isFinite(r!.total)).toBe(true)
       expect(c.reads).toBe(1)
+      expect(c.cpuOutputs, 'kernel outputs computed on the CPU').toBe(0)
       // Deterministic counts for this model: budgets that catch a regression (before the flat AdamW
       // and the kept constants the bench's step made 442 uploads; `npm run bench -- --suite gpu` guards it too)
       expect(c.dispatches).toBeGreaterThan(0)
@@ -102,5 +105,54 @@ describe.skipIf(!WEBGPU_TESTABLE)(`an STDD training step on WebGPU (${WEBGPU_TES
       opt.dispose()
       disposeStddModel(model)
     }
+  })
+
+  it('counts an op run on the CPU (the counter the step is held to can fail): with WEBGPU_CPU_FORWARD on, a small op on fresh values is forwarded', async () => {
+    const x = tf.tensor1d([1, 2, 3])
+    tf.env().set('WEBGPU_CPU_FORWARD', true)
+    try {
+      const before = transferCounts()
+      tf.dispose(tf.neg(x))
+      expect(countsSince(before).cpuOutputs).toBe(1)
+    } finally {
+      tf.env().set('WEBGPU_CPU_FORWARD', false)
+    }
+    const y = tf.tensor1d([1, 2, 3])
+    const before = transferCounts()
+    tf.dispose(tf.neg(y))
+    expect(countsSince(before).cpuOutputs).toBe(0)
+    tf.dispose([x, y])
+  })
+
+  it('with f16 storage: the weights are read from packed f16 copies (half the bytes of f32), the step stays on the GPU, the loss stays near f32, no tensor left', async (ctx) => {
+    if (!webgpuBackend().device.features.has('shader-f16')) ctx.skip('this adapter has no shader-f16')
+    const run = async (mode: 'f32' | 'f16'): Promise<{ total: number; c: TransferCounts; leaked: number }> => {
+      setStorage(mode)
+      const model = tinyModel()
+      const b = batch()
+      const opt = new AdamW({ lr: 1e-3, clipNorm: 1 })
+      try {
+        await stddTrainStep(model, [b], opt, { rng: seededRng(1) })
+        const tensors = tf.memory().numTensors
+        const before = transferCounts()
+        const r = await stddTrainStep(model, [b], opt, { rng: seededRng(2) })
+        return { total: r!.total, c: countsSince(before), leaked: tf.memory().numTensors - tensors }
+      } finally {
+        tf.dispose([b.clips, b.prompts])
+        opt.dispose()
+        disposeStddModel(model)
+        setStorage('f32')
+      }
+    }
+    const start = tf.memory().numTensors
+    const f32 = await run('f32')
+    const f16 = await run('f16')
+    expect(tf.memory().numTensors).toBe(start)
+    expect(f16.leaked).toBe(0)
+    expect(f16.c.reads).toBe(1)
+    expect(f16.c.cpuOutputs).toBe(0)
+    expect(f32.c.weightBytes).toBeGreaterThan(0)
+    expect(f16.c.weightBytes).toBe(f32.c.weightBytes / 2)
+    expect(Math.abs(f16.total - f32.total)).toBeLessThan(2e-3 * Math.max(1, Math.abs(f32.total)))
   })
 })
