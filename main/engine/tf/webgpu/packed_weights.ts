@@ -41,7 +41,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }`
 
 /** A new int32 tensor of ⌈size/2⌉ words: `x` (float32) as packed f16 pairs. */
-export function packF16(x: tf.Tensor): tf.Tensor {
+function packF16(x: tf.Tensor): tf.Tensor {
   if (x.dtype !== 'float32') throw new Error(`packF16: ${x.dtype} tensor; only float32 weights are packed`)
   const backend = webgpuBackend()
   const words = Math.ceil(x.size / 2)
@@ -73,21 +73,26 @@ function update(weight: tf.Tensor, entry: Tracked): void {
 export function trackWeight(weight: tf.Tensor): void {
   if (!(weight instanceof tf.Variable) || weight.dtype !== 'float32') return
   let entry = tracked.get(weight)
-  if (!entry) tracked.set(weight, (entry = { from: {}, packed: null })) // from: no data yet
+  if (!entry) {
+    forgetDisposed() // a new model's weights: the copies of a disposed one's go
+    tracked.set(weight, (entry = { from: {}, packed: null })) // from: no data yet
+  }
   update(weight, entry)
+}
+
+function forgetDisposed(): void {
+  for (const [weight, entry] of tracked) if (weight.isDisposed) forget(weight, entry)
 }
 
 /** Packs again every tracked weight whose data changed (after an optimizer step); forgets disposed ones. */
 export function refreshPackedWeights(): void {
-  for (const [weight, entry] of tracked) {
-    if (weight.isDisposed) forget(weight, entry)
-    else update(weight, entry)
-  }
+  forgetDisposed()
+  for (const [weight, entry] of tracked) update(weight, entry)
 }
 
-/** Forgets `weights` (all when absent) and disposes their packed copies. */
-export function releasePackedWeights(weights?: readonly tf.Tensor[]): void {
-  for (const w of weights ?? [...tracked.keys()]) {
+/** Forgets `weights` and disposes their packed copies. */
+export function releasePackedWeights(weights: readonly tf.Tensor[]): void {
+  for (const w of weights) {
     const entry = tracked.get(w)
     if (entry) forget(w, entry)
   }
@@ -96,15 +101,4 @@ export function releasePackedWeights(weights?: readonly tf.Tensor[]): void {
 /** The tracked weight whose current data is `dataId`: its packed f16 copy (null in f32), or undefined when `dataId` is no tracked weight's. */
 export function weightData(dataId: tf.DataId): { packed: tf.Tensor | null } | undefined {
   return byData.get(dataId)
-}
-
-/** How many weights are tracked and how many values they hold (for the bench). */
-export function trackedWeights(): { weights: number; values: number; packed: number } {
-  let [values, packed] = [0, 0]
-  for (const [w, e] of tracked) {
-    if (w.isDisposed) continue
-    values += w.size
-    if (e.packed) packed++
-  }
-  return { weights: tracked.size, values, packed }
 }
