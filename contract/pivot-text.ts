@@ -25,8 +25,13 @@ export function deltaText(d: { mean: number; significant: boolean }): string {
   return `${d.mean >= 0 ? '+' : '−'}${f1(Math.abs(d.mean))}${d.significant ? '*' : ''}`
 }
 
-/** A factor's value: booleans as ✓/✗, prompt-set hashes shortened, lists as JSON, unknown as "?". */
-export function factorText(key: string, value: unknown): string {
+/**
+ * A row's value of a factor: booleans as ✓/✗, prompt-set hashes shortened, lists as JSON, unknown as
+ * "?", and "–" for a setting of STCA (WSM, MCM…) on a row with STCA off, where it does nothing.
+ */
+export function factorText(key: string, values: Record<string, unknown>): string {
+  const value = values[key]
+  if (key.startsWith('model.stca.') && key !== 'model.stca.enabled' && values['model.stca.enabled'] === false) return '–'
   if (value === undefined) return '?'
   if (typeof value === 'boolean') return value ? '✓' : '✗'
   if (typeof value === 'string') return key.startsWith(PROMPT_SET_KEY) ? value.slice(0, 12) : value

@@ -27,7 +27,7 @@ export function statusText(row: PivotRow): string {
 }
 
 export function factorCells(t: PivotTableData, row: PivotRow): string[] {
-  return t.factors.length ? t.factors.map((f) => factorText(f.key, row.values[f.key])) : [row.label]
+  return t.factors.length ? t.factors.map((f) => factorText(f.key, row.values)) : [row.label]
 }
 
 export function factorHeaders(t: PivotTableData): string[] {

@@ -31,7 +31,7 @@ export function factorHeader(key: string): string {
 
 /** `WSM=✓, MCM=continual`: values named by their headers (labels of rows without a variant name). */
 export function describeValues(values: Record<string, unknown>, keys: readonly string[]): string {
-  return keys.map((k) => `${factorHeader(k)}=${factorText(k, values[k])}`).join(', ')
+  return keys.map((k) => `${factorHeader(k)}=${factorText(k, values)}`).join(', ')
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ContractError, METRIC_NAMES, PIVOT_METRICS as METRICS, type PivotMetric as Metric, type MetricDelta, type MetricStat, type PivotCell as Cell, type PivotColumn, type PivotRow, type PivotTableData } from '../../../contract'
+import { ContractError, METRIC_NAMES, PROMPT_SET_KEY, PIVOT_METRICS as METRICS, type PivotMetric as Metric, type MetricDelta, type MetricStat, type PivotCell as Cell, type PivotColumn, type PivotRow, type PivotTableData } from '../../../contract'
 import { flatten } from '../experiments/diff'
 import { loadExperimentFile } from '../experiments/resolve'
 import type { Db } from '../store/db'
@@ -101,6 +101,9 @@ function rowCells(g: TableRow, columns: readonly PivotColumn[], outcomes: Outcom
  */
 const TEST_SET_KEY = /^(synthmotion|eval)(\.|$)/
 
+/** Prompt-set hashes follow the test set's classes (and the config): neither what pairs rows nor what sets them apart here. */
+const isPromptSetKey = (k: string): boolean => k.startsWith(PROMPT_SET_KEY)
+
 const sameValues = (a: PivotRow, b: PivotRow, keys: readonly string[]): boolean => keys.every((k) => JSON.stringify(a.values[k]) === JSON.stringify(b.values[k]))
 
 /**
@@ -109,7 +112,7 @@ const sameValues = (a: PivotRow, b: PivotRow, keys: readonly string[]): boolean 
  */
 function counterparts(rows: readonly PivotRow[], base: PivotRow, rowKeys: readonly string[]): (PivotRow | null)[] {
   const testKeys = rowKeys.filter((k) => TEST_SET_KEY.test(k))
-  const configKeys = rowKeys.filter((k) => !TEST_SET_KEY.test(k))
+  const configKeys = rowKeys.filter((k) => !TEST_SET_KEY.test(k) && !isPromptSetKey(k))
   return rows.map((row) => (sameValues(row, base, testKeys) ? base : (rows.find((r) => r.status === 'done' && sameValues(r, row, testKeys) && sameValues(r, base, configKeys)) ?? null)))
 }
 

@@ -34,7 +34,7 @@ describe('text exports of the results table', () => {
     const md = formatPivot(buildPivot(engine.db, ['table4_adaptation']), 'md')
     const lines = md.split('\n')
     expect(lines[2]).toBe(`| Adaptation | STCA | WSM | ${TARGET} top-1 | Δ | ${TARGET} order pairs | Δ | Status |`)
-    expect(lines[4]).toMatch(/^\| frozen \| ✗ \| ✓ \| 25\.0 \[\d+\.\d, \d+\.\d\] \(n=1\) \| baseline \| 50\.0 \[\d+\.\d, \d+\.\d\] \(n=1\) \| baseline \| done \|$/)
+    expect(lines[4]).toMatch(/^\| frozen \| ✗ \| – \| 25\.0 \[\d+\.\d, \d+\.\d\] \(n=1\) \| baseline \| 50\.0 \[\d+\.\d, \d+\.\d\] \(n=1\) \| baseline \| done \|$/)
     // 20 : 0 discordant on top-1 (McNemar p = 2·2⁻¹⁵ … significant); 9 : 0 on the pairs.
     expect(lines[5]).toMatch(/^\| full \| ✓ \| ✓ \| \*\*100\.0 \[100\.0, 100\.0\] \(n=1\)\*\* \| \+75\.0\* \| \*\*95\.0 \[\d+\.\d, 100\.0\] \(n=1\)\*\* \| \+45\.0\* \| done \|$/)
     expect(lines[6]).toBe(`| full | ✓ | ✗ | – | – | – | – | failed (run ${runs.noWsm}) |`)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../../../main/engine/engine'
 import { buildPivot } from '../../../../main/engine/export/pivot'
-import { statsNote } from '../../../../main/engine/export/cell-text'
+import { factorCells, statsNote } from '../../../../main/engine/export/cell-text'
 import { tempDir } from '../../../helpers/temp-dir'
 import { addRun, TARGET } from './table-fixtures'
 
@@ -122,10 +122,11 @@ describe('the results table: what a row is', () => {
 
   it('compares a row of another world with the baseline of that world, never across worlds (their videos may share names)', () => {
     const world = (seed: number) => ({ synthmotion: { worldSeed: seed } })
-    addRun(engine, exp, { name: 'frozen-clip,worldSeed=0', seed: 0, config: { ...FROZEN, ...world(0) }, top1: [1, 0, 0, 0] })
-    addRun(engine, exp, { name: 'frozen-clip,worldSeed=1', seed: 0, config: { ...FROZEN, ...world(1) }, top1: [0, 0, 0, 0] })
-    addRun(engine, exp, { name: 'full,worldSeed=0', seed: 0, config: world(0), top1: [1, 1, 0, 0] })
-    addRun(engine, exp, { name: 'full,worldSeed=1', seed: 0, config: world(1), top1: [1, 1, 1, 1] })
+    // Each world has its own classes, so its own prompt set.
+    addRun(engine, exp, { name: 'frozen-clip,worldSeed=0', seed: 0, config: { ...FROZEN, ...world(0) }, top1: [1, 0, 0, 0], promptSet: 'hash-w0' })
+    addRun(engine, exp, { name: 'frozen-clip,worldSeed=1', seed: 0, config: { ...FROZEN, ...world(1) }, top1: [0, 0, 0, 0], promptSet: 'hash-w1' })
+    addRun(engine, exp, { name: 'full,worldSeed=0', seed: 0, config: world(0), top1: [1, 1, 0, 0], promptSet: 'hash-w0' })
+    addRun(engine, exp, { name: 'full,worldSeed=1', seed: 0, config: world(1), top1: [1, 1, 1, 1], promptSet: 'hash-w1' })
     const t = buildPivot(engine.db, ['table4'])
     expect(t.baseline).toBe('frozen-clip,worldSeed=0')
     expect(t.baselineWithin).toEqual(['synthmotion.worldSeed'])
@@ -140,6 +141,19 @@ describe('the results table: what a row is', () => {
     expect(cell(t, 'full,worldSeed=1').delta!.top1!.mean).toBe(100)
     expect(cell(t, 'frozen-clip,worldSeed=1').delta).toBeNull()
     expect(statsNote(t)).toContain('or, on other test videos (synthmotion.worldSeed), from the row with its config on those videos')
+  })
+
+  it('shows a setting of STCA as "–" on a row with STCA off, where it does nothing', () => {
+    addRun(engine, exp, { name: 'full,no-stca', seed: 0, config: { model: { stca: { enabled: false } } }, top1: [1, 0, 0, 0] })
+    addRun(engine, exp, { name: 'full,no-wsm', seed: 0, config: { model: { stca: { masking: { enabled: false } } } }, top1: [1, 1, 0, 0] })
+    addRun(engine, exp, { name: 'full,wsm', seed: 0, top1: [1, 1, 1, 0] })
+    const t = buildPivot(engine.db, ['table4'])
+    expect(t.factors.map((f) => f.header)).toEqual(['STCA', 'WSM'])
+    expect(t.rows.map((r) => factorCells(t, r))).toEqual([
+      ['✗', '–'],
+      ['✓', '✗'],
+      ['✓', '✓'],
+    ])
   })
 
   it('keeps a run whose config predates a key apart from one that has it, named by its runs', () => {
