@@ -1,4 +1,4 @@
-import { buildSynthWorld } from '../../engine/data/synth/world'
+import { allSynthClasses } from '../../engine/data/synth/world'
 import { formatIssue } from '../../engine/text/askg/types'
 import type { GenerationProgress } from '../../engine/text/generation/pipeline'
 import { generateIntoStore } from '../../engine/text/graphs/generate'
@@ -27,7 +27,7 @@ export const askgGenerateCommand: CliCommand = {
   summary: 'build a knowledge graph with an LLM (any OpenAI-compatible endpoint), two stages as in the paper',
   usage: '--dataset DS --endpoint URL --model M [--classes FILE | --class NAME…] [options]',
   details: [
-    '--dataset DS           data set the graph is for (synthmotion: its classes by default)',
+    '--dataset DS           data set the graph is for (synthmotion: by default the 216 classes any world can have, as the built-in graph)',
     '--endpoint URL         base URL, e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1 (Ollama), :8000/v1 (vLLM)',
     '--model M              model name, e.g. gpt-3.5-turbo (the paper), llama3.1',
     '--classes FILE         class names in class-index order (one per line, classes_label_<ds>.yml, or ER-ZSAR\'s',
@@ -77,7 +77,7 @@ export const askgGenerateCommand: CliCommand = {
     let names: string[]
     if (typeof values.classes === 'string') names = readClassList(values.classes, dataset)
     else if (Array.isArray(values.class)) names = values.class as string[]
-    else if (dataset === SYNTH_DATASET) names = buildSynthWorld().classes.map((c) => c.name)
+    else if (dataset === SYNTH_DATASET) names = allSynthClasses().map((c) => c.name)
     else throw new CliUsageError('give the classes: --classes FILE or --class NAME (repeatable)')
     const graphName = typeof values.name === 'string' ? values.name : `${dataset}-${model.replace(/[^\w.-]+/g, '-')}`
     const key = await resolveApiKey()

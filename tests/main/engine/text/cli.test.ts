@@ -9,6 +9,7 @@ import { tempDir } from '../../../helpers/temp-dir'
 import { ASKG_YML, XPROMPT_YML } from './fixtures/authors-files'
 import { clauseAnswer, graphAnswer } from './fixtures/llm-answers'
 import { FakeLlmServer } from './helpers/fake-llm'
+import { buildSynthWorld } from '../../../../main/engine/data/synth/world'
 
 // The commands get their database from the in-process engine; these tests need only that part of it,
 // so they do not depend on the rest of the engine (TensorFlow.js, the run manager).
@@ -140,6 +141,29 @@ describe('stdd askg / prompts commands', () => {
     const r = await stdd('prompts', 'show', '--set', 't', '--style', 'hard', '--class', 'Red Square Sliding Right On Grass')
     expect(r.out).toContain('This is a video of Red Square Sliding Right On Grass, where a red square at the left precedes a red square in the middle.')
   })
+
+  it('generate for SynthMotion covers the classes of every world by default, as the built-in graph does', async () => {
+    const server = await new FakeLlmServer((req) => {
+      const input = req.messages[3]!.content
+      const label = (/action entity: \[(.*)\]/.exec(input) ?? /action label: (.*)/.exec(input))![1]!
+      return { content: req.messages[0]!.content === CLAUSE_INSTRUCTION ? clauseAnswer(label) : graphAnswer(label) }
+    }).start()
+    const prev = process.env.STDD_LLM_API_KEY
+    process.env.STDD_LLM_API_KEY = 'sk-cli-secret'
+    try {
+      const r = await stdd('askg', 'generate', '--dataset', 'synthmotion', '--endpoint', server.baseUrl, '--model', 'tiny', '--concurrency', '8')
+      expect(r.code, r.err).toBe(0)
+      expect(r.out).toContain('generating 216 classes')
+      expect(r.out).toContain('created synthmotion-tiny@1 (synthmotion, 216 classes)')
+      // A class of the suites' 36-group world that world 0's 12-group form does not have.
+      const suiteOnly = buildSynthWorld({ seed: 0, looks: 3, unseenGroups: 8 }).classes.find((c) => !buildSynthWorld({ seed: 0 }).classes.some((d) => d.name === c.name))!
+      expect(JSON.parse((await stdd('askg', 'show', suiteOnly.name, '--json')).out)).toMatchObject({ name: suiteOnly.name })
+    } finally {
+      if (prev === undefined) delete process.env.STDD_LLM_API_KEY
+      else process.env.STDD_LLM_API_KEY = prev
+      await server.stop()
+    }
+  }, 120_000)
 
   it('generate talks to a local endpoint, stores the graph, and a failed class stores nothing until a re-run succeeds', async () => {
     let failBadminton = true
