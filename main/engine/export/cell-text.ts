@@ -41,7 +41,7 @@ export function statsNote(t: PivotTableData): string {
   const metrics = [...new Set(t.columns.flatMap((c) => shownMetrics(c.metrics)))].map((m) => METRIC_NAMES[m])
   const parts = [
     `${metrics.join(' and ') || 'Accuracy'} (%): mean ± sample std over the distinct seeds of a row [95 % interval] (n = seeds; repeats of a seed are averaged into it, not counted).`,
-    `The interval is a Student-t interval over seeds where n ≥ 3, else a percentile bootstrap over the test videos (${BOOTSTRAP_REPLICATES} replicates, videos resampled within each evaluation set).`,
+    `The interval is a Student-t interval over seeds where n ≥ 3 (clipped to 0–100), else a percentile bootstrap over the test videos (${BOOTSTRAP_REPLICATES} replicates, videos resampled within each evaluation set).`,
   ]
   if (t.baseline !== null)
     parts.push(

@@ -58,7 +58,11 @@ export function cellStat(bySeed: SeedOutcomes): MetricStat {
   const values = [...bySeed.values()].map(seedValue)
   const { mean, std, n } = meanStd(values)
   const videos = fewestVideos([...bySeed.values()].flat())
-  if (n >= 3) return { mean, std, n, ci95: tInterval(values).ci95, ciOver: 'seeds', videos, best: false }
+  if (n >= 3) {
+    // An accuracy lies in 0…100: so does its interval (a t interval around 93 ± 8 would reach 101).
+    const [lo, hi] = tInterval(values).ci95
+    return { mean, std, n, ci95: [Math.max(0, lo), Math.min(100, hi)], ciOver: 'seeds', videos, best: false }
+  }
   const sets = averagedVideos([...bySeed.values()])
   return { mean, std, n, ci95: sets ? bootstrapSetMeans(sets).ci95 : null, ciOver: sets ? 'videos' : null, videos, best: false }
 }

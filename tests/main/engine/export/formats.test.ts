@@ -39,7 +39,7 @@ describe('text exports of the results table', () => {
     expect(lines[5]).toMatch(/^\| full \| ✓ \| ✓ \| \*\*100\.0 \[100\.0, 100\.0\] \(n=1\)\*\* \| \+75\.0\* \| \*\*95\.0 \[\d+\.\d, 100\.0\] \(n=1\)\*\* \| \+45\.0\* \| done \|$/)
     expect(lines[6]).toBe(`| full | ✓ | ✗ | – | – | – | – | failed (run ${runs.noWsm}) |`)
     expect(md).toContain('Δ: difference from the baseline row "frozen-clip", paired seed by seed on the same test videos; * p < 0.05')
-    expect(md).toContain('a Student-t interval over seeds where n ≥ 3, else a percentile bootstrap over the test videos')
+    expect(md).toContain('a Student-t interval over seeds where n ≥ 3 (clipped to 0–100), else a percentile bootstrap over the test videos')
     expect(md).toContain(`${TARGET}: one test video moves top-1 by 5.0 points (20 videos)`)
   })
 
